@@ -1,0 +1,144 @@
+//! Application state, router assembly (features + OpenAPI + SPA) and the cross-cutting layers:
+//! request id, tracing, security headers, default caching and the `/api` error envelope.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::error::{AppError, render_api_errors};
+use crate::features;
+use crate::spa::Spa;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use pocket_shared::ErrorCode;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+/// Header carrying the per-request id, on the request (for logs) and the response.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Shared, cheaply clonable state handed to every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub spa: Arc<Spa>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Pocket ID",
+        description = "REST API of Pocket ID, a simple OpenID Connect provider with passkey sign-in. \
+                       Every error response of `/api` carries `{error, code, details?, request_id}`.",
+        license(name = "BSD-2-Clause", identifier = "BSD-2-Clause"),
+    ),
+    tags(
+        (name = "Health", description = "Liveness"),
+        (name = "Application Configuration", description = "Instance settings"),
+    )
+)]
+struct ApiDoc;
+
+/// Every documented route, with its OpenAPI description.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(features::health::router())
+        .merge(features::app_config::router())
+}
+
+/// The OpenAPI document of this server (what `/api/openapi.json` serves).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = api_routes().split_for_parts().1;
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    doc
+}
+
+/// The complete HTTP application for `state`.
+pub fn router(state: AppState) -> Router {
+    let (api, _) = api_routes().split_for_parts();
+    let document = Bytes::from(openapi().to_pretty_json().unwrap_or_default());
+    let default_csp = HeaderValue::from_str(&content_security_policy(&[]))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
+
+    api.merge(features::api_docs::router(document))
+        .fallback(fallback)
+        .with_state(state)
+        .layer(middleware::from_fn(render_api_errors))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, default_csp))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(
+            // Not `no-referrer`: browsers then send `Origin: null` on form_post callbacks, which
+            // relying parties checking Origin reject.
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    let id = req.headers().get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                })
+                // The server's access log reports outcomes; this layer only provides the span.
+                .on_response(())
+                .on_failure(()),
+        )
+        .layer(middleware::from_fn(assign_request_id))
+}
+
+/// Unknown `/api/*` and `/.well-known/*` paths are JSON 404s; everything else is the SPA.
+async fn fallback(State(state): State<AppState>, req: Request) -> Response {
+    let path = req.uri().path();
+    if path == "/api" || path.starts_with("/api/") || path.starts_with("/.well-known/") {
+        return AppError::Coded {
+            status: StatusCode::NOT_FOUND,
+            code: ErrorCode::NotFound,
+            message: "Not found".into(),
+        }
+        .into_response();
+    }
+    state.spa.respond(req.method(), req.uri(), req.headers())
+}
+
+/// Gives every request a fresh id (a client-sent one is ignored: ids are ours, for our logs)
+/// and echoes it on the response.
+async fn assign_request_id(mut req: Request, next: Next) -> Response {
+    let id = uuid::Uuid::new_v4().to_string();
+    let value = HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("-"));
+    req.headers_mut()
+        .insert(HeaderName::from_static(REQUEST_ID_HEADER), value.clone());
+    let mut res = next.run(req).await;
+    res.headers_mut()
+        .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+    res
+}
+
+/// The Content-Security-Policy: scripts only from this origin (plus the given inline-script
+/// hashes) and WebAssembly compilation for the SPA; no inline scripts, no framing.
+pub fn content_security_policy(script_hashes: &[String]) -> String {
+    let mut script = String::from("'self' 'wasm-unsafe-eval'");
+    for h in script_hashes {
+        script.push(' ');
+        script.push_str(h);
+    }
+    format!(
+        "default-src 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'; \
+         form-action 'self'; img-src * blob: data:; font-src 'self'; \
+         style-src 'self' 'unsafe-inline'; script-src {script}; connect-src 'self'"
+    )
+}

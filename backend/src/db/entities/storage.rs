@@ -1,0 +1,19 @@
+//! Entity for the `storage` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "storage")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub path: String,
+    pub data: Vec<u8>,
+    pub size: i64,
+    pub mod_time: DateTimeUtc,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

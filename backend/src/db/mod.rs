@@ -1,0 +1,118 @@
+//! Database connection (SQLite or PostgreSQL) and migrations.
+
+pub mod entities;
+pub mod migrations;
+
+use crate::config::Database;
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
+use sea_orm_migration::MigratorTrait;
+use std::time::Duration;
+
+/// How long a SQLite writer waits for the write lock before failing.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    #[error("cannot create the database folder {path}: {source}")]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot connect to the database: {0}")]
+    Connect(DbErr),
+    #[error(
+        "this database was created by Pocket ID (Go) and cannot be opened in place; start with an \
+         empty database and import the data with `pocket-id import`"
+    )]
+    ForeignSchema,
+    #[error("database migration failed: {0}")]
+    Migrate(DbErr),
+}
+
+/// Connects to the configured database (creating a SQLite file and its folder when missing).
+pub async fn connect(db: &Database) -> Result<DatabaseConnection, DbSetupError> {
+    let opts = match db {
+        Database::Sqlite { path } => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|source| DbSetupError::Folder {
+                    path: dir.display().to_string(),
+                    source,
+                })?;
+            }
+            let path = path.clone();
+            // The URL only selects the driver; the file comes from `filename` below (a
+            // `sqlite::memory:` base would stay in-memory whatever the filename).
+            let mut o = ConnectOptions::new("sqlite://pocket-id.db");
+            o.map_sqlx_sqlite_opts(move |s| {
+                s.filename(&path)
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    // WAL + NORMAL is durable across application crashes; only an OS crash can
+                    // lose the last transactions, never corrupt the file.
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                    .foreign_keys(true)
+            })
+            .max_connections(8)
+            .min_connections(1);
+            o
+        }
+        Database::Postgres { url } => {
+            let mut o = ConnectOptions::new(url.expose());
+            o.max_connections(16).min_connections(1);
+            o
+        }
+    };
+    let mut opts = opts;
+    opts.connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        // Statements are logged by our own spans when needed; sqlx's INFO-level query log would
+        // flood the output.
+        .sqlx_logging(false);
+    sea_orm::Database::connect(opts)
+        .await
+        .map_err(DbSetupError::Connect)
+}
+
+/// Applies pending migrations, refusing a database laid out by Pocket ID's Go server.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbSetupError> {
+    if has_table(db, "schema_migrations")
+        .await
+        .map_err(DbSetupError::Migrate)?
+        && !has_table(db, "seaql_migrations")
+            .await
+            .map_err(DbSetupError::Migrate)?
+    {
+        return Err(DbSetupError::ForeignSchema);
+    }
+    migrations::Migrator::up(db, None)
+        .await
+        .map_err(DbSetupError::Migrate)
+}
+
+/// Connects and migrates: what the server does at startup.
+pub async fn open(db: &Database) -> Result<DatabaseConnection, DbSetupError> {
+    let conn = connect(db).await?;
+    migrate(&conn).await?;
+    Ok(conn)
+}
+
+/// True when `name` exists as a table in the current database / schema.
+pub async fn has_table(db: &impl ConnectionTrait, name: &str) -> Result<bool, DbErr> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1"
+        }
+        _ => "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?",
+    };
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(backend, sql, [name.into()]))
+        .await?;
+    Ok(row
+        .map(|r| r.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0)
+        > 0)
+}

@@ -1,0 +1,15 @@
+//! Pocket ID server library: the binary (`main.rs`) and the integration tests build on it.
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod error;
+pub mod extract;
+pub mod features;
+pub mod server;
+pub mod spa;
+
+pub use app::{AppState, router};

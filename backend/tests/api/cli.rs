@@ -1,0 +1,165 @@
+//! The real `pocket-id` binary: configuration errors, `.env`, serving over TCP and a Unix
+//! socket, `healthcheck`, and graceful shutdown on SIGTERM.
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_pocket-id");
+
+fn pocket_id(dir: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.current_dir(dir).env_clear().env("LOG_LEVEL", "warn");
+    c
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn output(mut c: Command) -> Output {
+    c.stdin(Stdio::null()).output().expect("run pocket-id")
+}
+
+/// Polls `pocket-id healthcheck` until it succeeds or 15 s pass.
+fn wait_healthy(dir: &Path, args: &[&str]) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(15) {
+        let mut c = pocket_id(dir);
+        c.arg("healthcheck").args(args);
+        if output(c).status.success() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("server did not become healthy");
+}
+
+/// Sends SIGTERM and expects a clean exit within 15 s.
+fn terminate(mut child: Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "exit status after SIGTERM: {status}");
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "no exit after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn help_lists_the_subcommands() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = pocket_id(dir.path());
+    c.arg("--help");
+    let out = output(c);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("healthcheck") && text.contains("version"),
+        "{text}"
+    );
+}
+
+#[test]
+fn invalid_configuration_stops_startup_with_one_line_naming_the_variable() {
+    for (var, value) in [
+        ("PORT", "http"),
+        ("APP_URL", "not a url"),
+        ("ENCRYPTION_KEY", "short"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = pocket_id(dir.path());
+        c.env(var, value);
+        let out = output(c);
+        assert_eq!(out.status.code(), Some(1), "{var}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains(&format!("{var}:")), "{err}");
+        assert!(
+            !dir.path().join("data/pocket-id.db").exists(),
+            "nothing is created on bad config"
+        );
+    }
+}
+
+#[test]
+fn dot_env_in_the_working_directory_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".env"), "PORT=not-a-port\n").unwrap();
+    let out = output(pocket_id(dir.path()));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PORT:"));
+}
+
+#[test]
+fn serves_over_tcp_with_sqlite_under_data_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port().to_string();
+    let child = pocket_id(dir.path())
+        .env("PORT", &port)
+        .env("HOST", "127.0.0.1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_healthy(
+        dir.path(),
+        &["--endpoint", &format!("http://127.0.0.1:{port}")],
+    );
+    // Default SQLite location and a generated, owner-only encryption key.
+    assert!(dir.path().join("data/pocket-id.db").exists());
+    use std::os::unix::fs::PermissionsExt;
+    let key = std::fs::metadata(dir.path().join("data/.encryption-key")).unwrap();
+    assert_eq!(key.permissions().mode() & 0o777, 0o600);
+    // healthcheck's default endpoint follows PORT.
+    let mut c = pocket_id(dir.path());
+    c.env("PORT", &port).arg("healthcheck");
+    assert!(output(c).status.success());
+    terminate(child);
+    let mut c = pocket_id(dir.path());
+    c.args([
+        "healthcheck",
+        "--endpoint",
+        &format!("http://127.0.0.1:{port}"),
+    ]);
+    assert_eq!(
+        output(c).status.code(),
+        Some(1),
+        "healthcheck must fail once the server is gone"
+    );
+}
+
+#[test]
+fn serves_over_a_unix_socket_with_the_requested_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("pocket-id.sock");
+    let child = pocket_id(dir.path())
+        .env("UNIX_SOCKET", &socket)
+        .env("UNIX_SOCKET_MODE", "0660")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_healthy(dir.path(), &["--unix-socket", socket.to_str().unwrap()]);
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&socket).unwrap().permissions().mode() & 0o777,
+        0o660
+    );
+    terminate(child);
+    assert!(!socket.exists(), "socket file removed on shutdown");
+}

@@ -1,0 +1,251 @@
+//! `TestApp`: the real router on its own fresh database with a fixed clock, plus request helpers.
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use chrono::{DateTime, Utc};
+use pocket_id::app::AppState;
+use pocket_id::clock::FixedClock;
+use pocket_id::config::Config;
+use pocket_id::spa::{MemoryAssets, Spa};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+use tower::ServiceExt;
+
+/// Runs an async test body once on SQLite and once on PostgreSQL. The `TestApp` is bound in the
+/// test function itself, so it (and its database) outlives the body even when the body's
+/// `async move` captures only some of its fields.
+#[macro_export]
+macro_rules! db_test {
+    ($name:ident, |$app:ident : TestApp| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test]
+            async fn sqlite() {
+                let $app = $crate::helpers::TestApp::spawn($crate::helpers::Engine::Sqlite, &[])
+                    .await
+                    .expect("sqlite");
+                $body.await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if let Some($app) =
+                    $crate::helpers::TestApp::spawn($crate::helpers::Engine::Postgres, &[]).await
+                {
+                    $body.await;
+                }
+            }
+        }
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A fixed, recognisable "now" for every test.
+pub fn test_now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_800_000_000, 0).expect("valid timestamp")
+}
+
+/// The SPA files the test router serves (the real build is tested end to end in e2e/).
+pub const TEST_INDEX_HTML: &str = "<!doctype html><html><head><script type=\"module\">import init from '/app-0123456789abcdef.js';await init();</script></head><body></body></html>";
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: DatabaseConnection,
+    /// Moved by tests of expiry (the app reads time only from here).
+    #[allow(dead_code)]
+    pub clock: Arc<FixedClock>,
+    pub engine: Engine,
+    #[allow(dead_code)]
+    pub config: Arc<Config>,
+    _guard: DbGuard,
+}
+
+/// Keeps the database alive for the test and removes it afterwards.
+enum DbGuard {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        if let DbGuard::Postgres { admin_url, name } = self {
+            let (url, name) = (admin_url.clone(), name.clone());
+            // Drop runs outside async; a short-lived runtime on its own thread does the cleanup.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                rt.block_on(async {
+                    let admin = Database::connect(&url).await.ok()?;
+                    admin
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .await
+                        .ok()
+                })
+            })
+            .join();
+        }
+    }
+}
+
+/// PostgreSQL admin URL: `TEST_DATABASE_URL`, else the local server.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+static PG_REACHABLE: OnceLock<bool> = OnceLock::new();
+
+async fn postgres_reachable(url: &str) -> bool {
+    if let Some(r) = PG_REACHABLE.get() {
+        return *r;
+    }
+    let ok = tokio::time::timeout(std::time::Duration::from_secs(3), Database::connect(url))
+        .await
+        .is_ok_and(|r| r.is_ok());
+    *PG_REACHABLE.get_or_init(|| ok)
+}
+
+impl TestApp {
+    /// A router on a fresh database of `engine`, with extra environment variables. `None` when
+    /// PostgreSQL is unreachable (and not required by `POCKET_ID_REQUIRE_POSTGRES=1`).
+    pub async fn spawn(engine: Engine, extra_env: &[(&str, &str)]) -> Option<Self> {
+        let mut env: HashMap<String, String> = [
+            ("ENCRYPTION_KEY", "test-encryption-key-0123456789"),
+            ("APP_URL", "http://localhost:1411"),
+        ]
+        .into_iter()
+        .chain(extra_env.iter().copied())
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let guard = match engine {
+            Engine::Sqlite => {
+                let dir = tempfile::tempdir().expect("tempdir");
+                env.insert(
+                    "DB_CONNECTION_STRING".into(),
+                    dir.path().join("pocket-id.db").display().to_string(),
+                );
+                DbGuard::Sqlite(dir)
+            }
+            Engine::Postgres => {
+                let admin_url = postgres_admin_url();
+                if !postgres_reachable(&admin_url).await {
+                    if std::env::var("POCKET_ID_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+                        panic!(
+                            "PostgreSQL is required (POCKET_ID_REQUIRE_POSTGRES=1) but {admin_url} is unreachable"
+                        );
+                    }
+                    eprintln!("SKIPPED: postgres ({admin_url} unreachable)");
+                    return None;
+                }
+                let name = format!("pocket_id_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = Database::connect(&admin_url).await.expect("connect admin");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create database");
+                let mut url = url::Url::parse(&admin_url).expect("admin url");
+                url.set_path(&name);
+                env.insert("DB_CONNECTION_STRING".into(), url.to_string());
+                DbGuard::Postgres { admin_url, name }
+            }
+        };
+        let config = Arc::new(Config::from_source(&env).expect("test config"));
+        let db = pocket_id::db::open(&config.database)
+            .await
+            .expect("open database");
+        let clock = Arc::new(FixedClock::new(test_now()));
+        let spa = Spa::new(Box::new(MemoryAssets(HashMap::from([(
+            "index.html".to_owned(),
+            TEST_INDEX_HTML.as_bytes().to_vec(),
+        )]))));
+        let state = AppState {
+            db: db.clone(),
+            config: config.clone(),
+            clock: clock.clone(),
+            spa: Arc::new(spa),
+        };
+        Some(Self {
+            router: pocket_id::router(state),
+            db,
+            clock,
+            engine,
+            config,
+            _guard: guard,
+        })
+    }
+
+    pub async fn request(&self, req: Request<Body>) -> TestResponse {
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("infallible router");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn call(&self, method: Method, path: &str) -> TestResponse {
+        self.request(
+            Request::builder()
+                .method(method)
+                .uri(path)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.call(Method::GET, path).await
+    }
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl TestResponse {
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "not the expected JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}

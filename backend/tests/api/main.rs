@@ -1,0 +1,13 @@
+//! API integration tests: one binary, one fresh database per test, run on SQLite and (when
+//! reachable) PostgreSQL.
+
+// Tests may panic on unexpected states: that is how they fail.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod helpers;
+
+mod app_config;
+mod cli;
+mod http;
+mod openapi;
+mod schema;
