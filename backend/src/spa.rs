@@ -22,7 +22,7 @@ pub trait AssetSource: Send + Sync + 'static {
 }
 
 #[derive(rust_embed::RustEmbed)]
-#[folder = "$CARGO_MANIFEST_DIR/../frontend/dist/"]
+#[folder = "../frontend/dist/"]
 #[allow_missing = true]
 struct Dist;
 
@@ -200,13 +200,14 @@ fn accepts(header: &str, coding: &str) -> bool {
     })
 }
 
-/// Trunk names build outputs `<name>-<16+ hex digits>[_bg].<ext>`: safe to cache forever.
+/// Trunk names build outputs `<name>-<hash>[_bg].<ext>`, the hash being a u64 in unpadded hex
+/// (so usually 16, sometimes fewer digits): safe to cache forever.
 fn is_hashed(file: &str) -> bool {
     let name = file.rsplit('/').next().unwrap_or(file);
     let stem = name.split('.').next().unwrap_or(name);
     stem.split('-').skip(1).any(|seg| {
         let hexpart = seg.strip_suffix("_bg").unwrap_or(seg);
-        hexpart.len() >= 16 && hexpart.chars().all(|c| c.is_ascii_hexdigit())
+        hexpart.len() >= 12 && hexpart.chars().all(|c| c.is_ascii_hexdigit())
     })
 }
 
@@ -354,6 +355,10 @@ mod tests {
         assert!(is_hashed("frontend-4f1c2b9a8e7d6c5b.js"));
         assert!(is_hashed("frontend-4f1c2b9a8e7d6c5b_bg.wasm"));
         assert!(is_hashed("style-4f1c2b9a8e7d6c5b.css"));
+        assert!(
+            is_hashed("frontend-ad1c29b64131f0c.js"),
+            "15 digits: a u64 with a leading zero"
+        );
         assert!(!is_hashed("favicon.svg"));
         assert!(!is_hashed("my-file.js"));
     }

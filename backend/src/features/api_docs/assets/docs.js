@@ -19,6 +19,7 @@ const h = (tag, a, ...kids) => {
 };
 const show = v => (typeof v === 'string' ? v : JSON.stringify(v));
 const anchor = id => '#' + encodeURIComponent(id);
+const ln = (id, text, cls) => h('a', { className: cls, href: anchor(id) }, text);
 const toggle = (btn, onChange) => {
   btn.addEventListener('click', () => {
     const exp = btn.getAttribute('aria-expanded') !== 'true';
@@ -77,7 +78,7 @@ const resolve = o => {
   return o && typeof o === 'object' ? o : {};
 };
 const refLink = ref => ref.startsWith('#/components/schemas/')
-  ? h('a', { className: 'ref', href: anchor('schema-' + refName(ref)) }, refName(ref)) : h('span', 'ref', refName(ref));
+  ? ln('schema-' + refName(ref), refName(ref), 'ref') : h('span', 'ref', refName(ref));
 
 // ---------- schemas ----------
 const isNull = x => x && (x.type === 'null' || (Array.isArray(x.type) && x.type.length === 1 && x.type[0] === 'null'));
@@ -257,7 +258,7 @@ const opCard = o => {
   const rb = op.requestBody && resolve(op.requestBody);
   const params = paramsEl(o.params);
   return h('article', { className: 'op' + (op.deprecated ? ' deprecated' : ''), id: o.id },
-    h('h3', 0, h('a', { className: 'self', href: anchor(o.id) }, op.summary || `${method.toUpperCase()} ${path}`)),
+    h('h3', 0, ln(o.id, op.summary || `${method.toUpperCase()} ${path}`, 'self')),
     h('div', 'endpoint', badge(method), pathEl(path), op.deprecated && h('span', 'flag', 'deprecated'), op.operationId && h('code', 'opid', op.operationId)),
     md(op.description), securityEl(op.security || spec.security),
     params && [h('h4', 0, 'Parameters'), params],
@@ -329,7 +330,7 @@ const render = doc => {
     const lis = list.map(o => {
       if (name === o.tags[0] && !o.card) sec.append((o.card = opCard(o)));
       else { // an operation with several tags is rendered once, under its first tag
-        o.links.push(sec.appendChild(h('p', 'also', badge(o.method, 'mm'), h('a', { href: anchor(o.id) }, o.op.summary || o.path), h('span', 'muted', `(under ${o.tags[0]})`))));
+        o.links.push(sec.appendChild(h('p', 'also', badge(o.method, 'mm'), ln(o.id, o.op.summary || o.path), h('span', 'muted', `(under ${o.tags[0]})`))));
       }
       const li = h('li', 0, h('a', { href: anchor(o.id), title: `${o.method.toUpperCase()} ${o.path}`, className: o.op.deprecated ? 'deprecated' : null },
         badge(o.method, 'mm'), h('span', 'lbl', o.op.summary || o.path)));
@@ -344,9 +345,9 @@ const render = doc => {
   const names = Object.keys(schemas);
   if (names.length) {
     content.push(h('section', { className: 'schemas', id: 'schemas' }, h('h2', 0, 'Schemas'), names.map(n =>
-      h('section', { className: 'sch', id: 'schema-' + n }, h('h3', 0, h('a', { className: 'self', href: anchor('schema-' + n) }, n)), schemaBlock(schemas[n], [n], true)))));
+      h('section', { className: 'sch', id: 'schema-' + n }, h('h3', 0, ln('schema-' + n, n, 'self')), schemaBlock(schemas[n], [n], true)))));
     navItems.push(navGroup(`Schemas (${names.length})`, 'nav-schemas', false,
-      names.map(n => h('li', 0, h('a', { className: 'sname', href: anchor('schema-' + n) }, n))), 'nav-group'));
+      names.map(n => h('li', 0, ln('schema-' + n, n, 'sname'))), 'nav-group'));
   }
 
   main.replaceChildren(...content);

@@ -1,0 +1,191 @@
+//! `ClientError`: every way an API call can fail, and the text the user sees for each.
+
+use pocket_shared::{ApiError, ErrorCode};
+use std::fmt;
+
+/// Why a request to the backend did not produce the expected value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientError {
+    /// The server answered non-2xx with the `/api` error envelope.
+    Api {
+        /// The HTTP status code.
+        status: u16,
+        /// The decoded error body.
+        error: ApiError,
+    },
+    /// The server answered non-2xx without the envelope (a proxy page, an empty body).
+    Http {
+        /// The HTTP status code.
+        status: u16,
+        /// The `X-Request-ID` response header, when the server sent one.
+        request_id: Option<String>,
+    },
+    /// The request never got an answer (offline, DNS, connection refused, CORS).
+    Network(String),
+    /// A 2xx answer whose body is not the JSON this build expects.
+    Decode(String),
+}
+
+impl ClientError {
+    /// The request id to quote to an administrator, when the server sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Api { error, .. } => error.request_id.as_deref(),
+            Self::Http { request_id, .. } => request_id.as_deref(),
+            Self::Network(_) | Self::Decode(_) => None,
+        }
+    }
+
+    /// A short label identifying the failure: the server's code, or a client-side kind.
+    pub fn code_label(&self) -> String {
+        match self {
+            Self::Api { error, .. } => error.code.as_str().to_owned(),
+            Self::Http { status, .. } => format!("http_{status}"),
+            Self::Network(_) => "network_error".to_owned(),
+            Self::Decode(_) => "unexpected_response".to_owned(),
+        }
+    }
+
+    /// The sentence shown to the user. Server codes are mapped to our own wording; the server's
+    /// `error` text is used only for codes without one (it is written to be user-safe).
+    pub fn user_message(&self) -> String {
+        match self {
+            Self::Api { status, error } => code_message(error.code)
+                .map(str::to_owned)
+                .or_else(|| (!error.error.trim().is_empty()).then(|| error.error.clone()))
+                .unwrap_or_else(|| status_message(*status)),
+            Self::Http { status, .. } => status_message(*status),
+            Self::Network(_) => {
+                "Could not reach the server. Check your connection and try again.".to_owned()
+            }
+            Self::Decode(_) => "The server sent a response this page does not understand. \
+                 Reloading the page may help."
+                .to_owned(),
+        }
+    }
+
+    /// Technical detail for the "details" disclosure (never needed to act on the error).
+    pub fn technical_detail(&self) -> Option<String> {
+        match self {
+            Self::Api { status, error } => Some(format!("HTTP {status}: {}", error.error)),
+            Self::Http { status, .. } => Some(format!("HTTP {status} without an error body")),
+            Self::Network(detail) | Self::Decode(detail) => Some(detail.clone()),
+        }
+    }
+}
+
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.user_message())
+    }
+}
+
+impl std::error::Error for ClientError {}
+
+/// Our wording for the codes where the server's generic text is not the best thing to show.
+fn code_message(code: ErrorCode) -> Option<&'static str> {
+    Some(match code {
+        ErrorCode::InternalError => {
+            "Something went wrong on the server. Try again, and contact your administrator if it \
+             keeps happening."
+        }
+        ErrorCode::ServiceUnavailable => {
+            "The server is not ready to handle requests right now. Try again in a moment."
+        }
+        ErrorCode::RequestTimeout => "The server took too long to answer. Try again.",
+        ErrorCode::RateLimited => "Too many requests. Wait a moment, then try again.",
+        ErrorCode::NotSignedIn | ErrorCode::InvalidToken => {
+            "Your session has ended. Sign in again to continue."
+        }
+        ErrorCode::Forbidden => "You do not have permission to do this.",
+        ErrorCode::UserDisabled => "This account is disabled. Contact your administrator.",
+        ErrorCode::NotFound => "The requested item does not exist.",
+        _ => return None,
+    })
+}
+
+/// Fallback wording by HTTP status, for answers without a usable code or text.
+fn status_message(status: u16) -> String {
+    match status {
+        401 => "Your session has ended. Sign in again to continue.".to_owned(),
+        403 => "You do not have permission to do this.".to_owned(),
+        404 => "The requested item does not exist.".to_owned(),
+        429 => "Too many requests. Wait a moment, then try again.".to_owned(),
+        502..=504 => "The server is unavailable right now. Try again in a moment.".to_owned(),
+        500..=599 => "Something went wrong on the server. Try again, and contact your \
+             administrator if it keeps happening."
+            .to_owned(),
+        _ => format!("The request failed (HTTP {status})."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, code: ErrorCode, text: &str) -> ClientError {
+        ClientError::Api {
+            status,
+            error: ApiError {
+                error: text.into(),
+                code,
+                details: None,
+                request_id: Some("req-1".into()),
+            },
+        }
+    }
+
+    #[test]
+    fn known_codes_use_our_wording_not_the_server_text() {
+        let e = api(500, ErrorCode::InternalError, "db exploded");
+        assert!(
+            e.user_message()
+                .starts_with("Something went wrong on the server")
+        );
+        assert!(!e.user_message().contains("db exploded"));
+        assert_eq!(e.code_label(), "internal_error");
+        assert_eq!(e.request_id(), Some("req-1"));
+    }
+
+    #[test]
+    fn other_codes_show_the_server_text() {
+        let e = api(409, ErrorCode::AlreadyInUse, "Username is already in use");
+        assert_eq!(e.user_message(), "Username is already in use");
+    }
+
+    #[test]
+    fn unknown_code_without_text_falls_back_to_status() {
+        let e = api(503, ErrorCode::Unknown, "  ");
+        assert_eq!(
+            e.user_message(),
+            "The server is unavailable right now. Try again in a moment."
+        );
+        assert_eq!(e.code_label(), "unknown");
+    }
+
+    #[test]
+    fn http_errors_without_envelope_are_described_by_status() {
+        let e = ClientError::Http {
+            status: 418,
+            request_id: None,
+        };
+        assert_eq!(e.user_message(), "The request failed (HTTP 418).");
+        assert_eq!(e.code_label(), "http_418");
+        assert_eq!(e.request_id(), None);
+    }
+
+    #[test]
+    fn network_and_decode_errors_have_fixed_messages_and_keep_the_detail() {
+        let n = ClientError::Network("TypeError: Failed to fetch".into());
+        assert!(n.user_message().starts_with("Could not reach the server"));
+        assert_eq!(n.code_label(), "network_error");
+        assert_eq!(
+            n.technical_detail().as_deref(),
+            Some("TypeError: Failed to fetch")
+        );
+
+        let d = ClientError::Decode("expected value at line 1".into());
+        assert!(d.user_message().contains("does not understand"));
+        assert_eq!(d.to_string(), d.user_message());
+    }
+}

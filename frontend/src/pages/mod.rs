@@ -1,0 +1,4 @@
+//! One module per route, mirroring Pocket ID's paths.
+
+pub mod home;
+pub mod not_found;

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what the build needs and is missing (idempotent; tools already present are kept):
+# the wasm32 target, trunk and wasm-bindgen-cli at pinned versions, and the npm packages
+# (binaryen's wasm-opt). With --test it also installs Chromium and the e2e packages.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+command -v cargo >/dev/null || die "Rust is not installed: see https://rustup.rs"
+command -v npm >/dev/null || { log "installing Node.js and npm (Debian)"; as_root apt-get update -qq; as_root apt-get install -y -qq nodejs npm; }
+
+if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# Cargo installs build in a scratch dir of their own so they never touch the project's target dir.
+install_tool() { # crate version binary
+  if [ "$("$3" --version 2>/dev/null | awk '{print $2}')" != "$2" ]; then
+    log "installing $1 $2 (one-time, a few minutes)"
+    CARGO_TARGET_DIR="$HOME/.cache/pocket-id-rs/tools-build" cargo install --locked "$1@$2"
+  fi
+}
+install_tool trunk "$TRUNK_VERSION" trunk
+install_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
+
+npm_ci() { # folder
+  if [ ! -d "$1/node_modules" ] || [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]; then
+    log "installing npm packages in $1"
+    npm ci --prefix "$1" --no-audit --no-fund --loglevel=error
+  fi
+}
+npm_ci frontend
+
+if [ "${1:-}" = "--test" ]; then
+  npm_ci e2e
+  if ! command -v chromium >/dev/null; then
+    log "installing Chromium (Debian) for the browser tests"
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq chromium
+  fi
+fi

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Development mode: the backend (debug build, reading the SPA from disk) on :1411 and
+# `trunk serve` on http://localhost:8080 with live reload, proxying /api, /.well-known,
+# /authorize and /healthz to the backend (see Trunk.toml).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+"$ROOT/scripts/bootstrap.sh"
+cargo build -p backend
+APP_URL="${APP_URL:-http://localhost:8080}" "$CARGO_TARGET_DIR/debug/pocket-id" &
+BACKEND=$!
+trap 'kill $BACKEND 2>/dev/null' EXIT
+PATH="$ROOT/frontend/node_modules/.bin:$PATH" trunk serve --offline
