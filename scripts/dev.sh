@@ -9,4 +9,5 @@ cargo build -p backend
 APP_URL="${APP_URL:-http://localhost:8080}" "$CARGO_TARGET_DIR/debug/pocket-id" &
 BACKEND=$!
 trap 'kill $BACKEND 2>/dev/null' EXIT
-PATH="$ROOT/frontend/node_modules/.bin:$PATH" trunk serve --offline
+# Its own output folder, so frontend/dist keeps the release build that release binaries embed.
+PATH="$ROOT/frontend/node_modules/.bin:$PATH" trunk serve --offline --dist "$ROOT/frontend/dist-dev"
