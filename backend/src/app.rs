@@ -54,17 +54,22 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(features::app_config::router())
 }
 
+/// The documented routes and their OpenAPI document (version set from the crate).
+fn routes_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (routes, mut doc) = api_routes().split_for_parts();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    (routes, doc)
+}
+
 /// The OpenAPI document of this server (what `/api/openapi.json` serves).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut doc = api_routes().split_for_parts().1;
-    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
-    doc
+    routes_and_document().1
 }
 
 /// The complete HTTP application for `state`.
 pub fn router(state: AppState) -> Router {
-    let (api, _) = api_routes().split_for_parts();
-    let document = Bytes::from(openapi().to_pretty_json().unwrap_or_default());
+    let (api, doc) = routes_and_document();
+    let document = Bytes::from(doc.to_pretty_json().unwrap_or_default());
     let default_csp = HeaderValue::from_str(&content_security_policy(&[]))
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
 

@@ -44,6 +44,37 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     };
     let app = router(state).layer(middleware::from_fn(access_log));
 
+    // Startup time: from process start of `run` until the socket accepts connections.
+    let ready_ms = || started.elapsed().as_millis() as u64;
+    match listen {
+        Listen::Tcp { host, port } => {
+            let addr = format!("{host}:{port}");
+            let listener = tokio::net::TcpListener::bind((host.as_str(), port))
+                .await
+                .map_err(|source| ServerError::Listen {
+                    addr: addr.clone(),
+                    source,
+                })?;
+            tracing::info!(%addr, %app_url, ready_ms = ready_ms(), "Pocket ID is ready");
+            serve_until_shutdown(listener, app).await
+        }
+        Listen::Unix { path, mode } => {
+            let listener = bind_unix(&path, mode)?;
+            tracing::info!(socket = %path.display(), %app_url, ready_ms = ready_ms(), "Pocket ID is ready");
+            let served = serve_until_shutdown(listener, app).await;
+            let _ = std::fs::remove_file(&path);
+            served
+        }
+    }
+}
+
+/// Serves until SIGTERM/Ctrl-C, then lets in-flight requests finish for at most
+/// [`SHUTDOWN_GRACE`].
+async fn serve_until_shutdown<L>(listener: L, app: axum::Router) -> Result<(), ServerError>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let signal = async move {
         shutdown_signal().await;
@@ -57,36 +88,14 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
             std::future::pending::<()>().await;
         }
     };
-
-    let served = match listen {
-        Listen::Tcp { host, port } => {
-            let addr = format!("{host}:{port}");
-            let listener = tokio::net::TcpListener::bind((host.as_str(), port))
-                .await
-                .map_err(|source| ServerError::Listen {
-                    addr: addr.clone(),
-                    source,
-                })?;
-            tracing::info!(%addr, %app_url, ready_ms = started.elapsed().as_millis() as u64, "Pocket ID is ready");
-            let server = axum::serve(listener, app).with_graceful_shutdown(signal);
-            tokio::select! {
-                r = server.into_future() => r,
-                () = deadline => { tracing::warn!("requests still running after the grace period; exiting"); Ok(()) }
-            }
+    let server = axum::serve(listener, app).with_graceful_shutdown(signal);
+    tokio::select! {
+        r = server.into_future() => r.map_err(ServerError::Serve),
+        () = deadline => {
+            tracing::warn!("requests still running after the grace period; exiting");
+            Ok(())
         }
-        Listen::Unix { path, mode } => {
-            let listener = bind_unix(&path, mode)?;
-            tracing::info!(socket = %path.display(), %app_url, ready_ms = started.elapsed().as_millis() as u64, "Pocket ID is ready");
-            let server = axum::serve(listener, app).with_graceful_shutdown(signal);
-            let r = tokio::select! {
-                r = server.into_future() => r,
-                () = deadline => { tracing::warn!("requests still running after the grace period; exiting"); Ok(()) }
-            };
-            let _ = std::fs::remove_file(&path);
-            r
-        }
-    };
-    served.map_err(ServerError::Serve)
+    }
 }
 
 fn bind_unix(path: &PathBuf, mode: Option<u32>) -> Result<tokio::net::UnixListener, ServerError> {
