@@ -3,6 +3,10 @@
 
 pub mod app_config;
 pub mod error;
+pub mod user;
+pub mod webauthn;
 
 pub use app_config::{AppConfigVariable, ConfigValueType, PublicAppConfig};
 pub use error::{ApiError, ErrorCode, FieldError};
+pub use user::{SignUpRequest, UserDto, UserUpdateRequest};
+pub use webauthn::{WebauthnCredentialDto, WebauthnCredentialUpdateRequest};
