@@ -30,6 +30,36 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub spa: Arc<Spa>,
+    pub session_keys: Arc<crate::auth::session::SessionKeys>,
+}
+
+impl AppState {
+    /// State for `config` on `db`, deriving the session keys from the encryption key.
+    pub fn new(
+        db: DatabaseConnection,
+        config: Arc<Config>,
+        clock: Arc<dyn Clock>,
+        spa: Arc<Spa>,
+    ) -> Self {
+        let session_keys = Arc::new(crate::auth::session::SessionKeys::new(
+            config.encryption_key.expose(),
+            &config.app_url,
+        ));
+        Self {
+            db,
+            config,
+            clock,
+            spa,
+            session_keys,
+        }
+    }
+}
+
+impl AppState {
+    /// Rate limits apply unless `DISABLE_RATE_LIMITING` or `APP_ENV=test` (as in Pocket ID).
+    pub fn rate_limits_enabled(&self) -> bool {
+        !self.config.disable_rate_limiting && self.config.app_env != crate::config::AppEnv::Test
+    }
 }
 
 #[derive(OpenApi)]
@@ -43,6 +73,10 @@ pub struct AppState {
     tags(
         (name = "Health", description = "Liveness"),
         (name = "Application Configuration", description = "Instance settings"),
+        (name = "Setup", description = "Creating the first administrator"),
+        (name = "Passkeys", description = "Passkey registration, sign-in, sign-out and management"),
+        (name = "Login codes", description = "One-time codes for signing in without a passkey"),
+        (name = "Users", description = "Users and their profiles"),
     )
 )]
 struct ApiDoc;
@@ -52,6 +86,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(features::health::router())
         .merge(features::app_config::router())
+        .merge(features::users::router())
+        .merge(features::passkeys::router())
+        .merge(features::one_time_access::router())
+        .merge(features::signup::router())
 }
 
 /// The documented routes and their OpenAPI document (version set from the crate).

@@ -31,6 +31,12 @@ pub enum Command {
         #[arg(short, long)]
         verbose: bool,
     },
+    /// Print a one-time sign-in link (valid 1 hour) for a user who cannot use a passkey
+    #[command(name = "one-time-access-token")]
+    OneTimeAccessToken {
+        /// The user's username or email address
+        user: String,
+    },
     /// Print the version
     Version,
 }
@@ -50,19 +56,73 @@ pub fn run(cli: Cli) -> ExitCode {
             let _ = dotenvy::dotenv();
             crate::server::healthcheck(endpoint, unix_socket, verbose)
         }
+        Some(Command::OneTimeAccessToken { user }) => one_time_access_token(&user),
         None => serve(),
     }
 }
 
-fn serve() -> ExitCode {
-    let config = match Config::load() {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("pocket-id: invalid configuration: {e}");
-            return ExitCode::from(1);
-        }
+/// Loads the configuration and logging for a command; logs go to stderr so stdout stays clean.
+fn command_setup(log_to_stderr: bool) -> Result<(Config, tokio::runtime::Runtime), ExitCode> {
+    let config = Config::load().map_err(|e| {
+        eprintln!("pocket-id: invalid configuration: {e}");
+        ExitCode::from(1)
+    })?;
+    init_tracing(config.log_level, config.log_json, log_to_stderr);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("pocket-id: cannot start the async runtime: {e}");
+            ExitCode::from(1)
+        })?;
+    Ok((config, runtime))
+}
+
+fn one_time_access_token(user: &str) -> ExitCode {
+    let (config, runtime) = match command_setup(true) {
+        Ok(v) => v,
+        Err(code) => return code,
     };
-    init_tracing(config.log_level, config.log_json);
+    let result = runtime.block_on(async {
+        let db = crate::db::open(&config.database)
+            .await
+            .map_err(|e| e.to_string())?;
+        let found = match crate::features::users::repo::find_by_username(&db, user).await {
+            Ok(Some(u)) => Some(u),
+            Ok(None) => crate::features::users::repo::find_by_email(&db, user)
+                .await
+                .map_err(|e| e.to_string())?,
+            Err(e) => return Err(e.to_string()),
+        };
+        let found = found.ok_or_else(|| format!("no user with username or email \"{user}\""))?;
+        let now = crate::clock::Clock::now(&crate::clock::SystemClock);
+        let code = crate::features::one_time_access::service::create(
+            &db,
+            found.id,
+            crate::features::one_time_access::service::CLI_TTL,
+            now,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        Ok(format!("{}/lc/{code}", config.app_url))
+    });
+    match result {
+        Ok(link) => {
+            println!("{link}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("pocket-id: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn serve() -> ExitCode {
+    let (config, runtime) = match command_setup(false) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
     match &config.encryption_key_origin {
         KeyOrigin::Generated(path) => tracing::warn!(
             file = %path.display(),
@@ -74,16 +134,6 @@ fn serve() -> ExitCode {
         }
         KeyOrigin::Environment => {}
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("pocket-id: cannot start the async runtime: {e}");
-            return ExitCode::from(1);
-        }
-    };
     match runtime.block_on(crate::server::run(config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -94,8 +144,9 @@ fn serve() -> ExitCode {
     }
 }
 
-/// Logs to stdout as text or JSON at `LOG_LEVEL`; `RUST_LOG` overrides for development.
-fn init_tracing(level: LogLevel, json: bool) {
+/// Logs as text or JSON at `LOG_LEVEL` to stdout (the server) or stderr (commands whose stdout
+/// is their result); `RUST_LOG` overrides for development.
+fn init_tracing(level: LogLevel, json: bool, to_stderr: bool) {
     use tracing_subscriber::EnvFilter;
     let filter = std::env::var("RUST_LOG")
         .ok()
@@ -109,9 +160,14 @@ fn init_tracing(level: LogLevel, json: bool) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false);
-    if json {
-        builder.json().flatten_event(true).init();
-    } else {
-        builder.init();
+    match (json, to_stderr) {
+        (true, false) => builder.json().flatten_event(true).init(),
+        (true, true) => builder
+            .json()
+            .flatten_event(true)
+            .with_writer(std::io::stderr)
+            .init(),
+        (false, false) => builder.init(),
+        (false, true) => builder.with_writer(std::io::stderr).init(),
     }
 }

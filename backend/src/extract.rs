@@ -1,11 +1,16 @@
 //! Request extractors whose rejections become [`AppError`]s, so malformed input always gets the
 //! `/api` error envelope with a useful message.
 
+use crate::app::AppState;
+use crate::config::TrustProxy;
 use crate::error::AppError;
 use axum::extract::FromRequest;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use std::net::{IpAddr, SocketAddr};
 
 /// JSON body (requires `Content-Type: application/json`) or JSON response.
 #[derive(Debug, Clone, Copy, Default, FromRequest)]
@@ -51,5 +56,148 @@ impl From<PathRejection> for AppError {
             code: "invalid_format".into(),
             message: r.body_text(),
         }])
+    }
+}
+
+/// The client's IP address as seen through trusted proxies (`TRUST_PROXY`, `TRUSTED_PLATFORM`);
+/// `None` when unknown (e.g. on a Unix socket without trusted proxy headers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(Self(client_ip(
+            &parts.headers,
+            peer,
+            &state.config.trust_proxy,
+            state.config.trusted_platform.as_deref(),
+        )))
+    }
+}
+
+/// Resolves the client address. A platform header is believed as is; `X-Forwarded-For` is read
+/// from the right, skipping trusted proxies, only when the direct peer is itself trusted.
+pub fn client_ip(
+    headers: &axum::http::HeaderMap,
+    peer: Option<IpAddr>,
+    trust: &TrustProxy,
+    platform_header: Option<&str>,
+) -> Option<IpAddr> {
+    let header_ip = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok())
+    };
+    if let Some(name) = platform_header
+        && let Some(ip) = header_ip(name)
+    {
+        return Some(ip);
+    }
+    let trusted = |ip: &IpAddr| match trust {
+        TrustProxy::None => false,
+        TrustProxy::All => true,
+        TrustProxy::Networks(nets) => nets.iter().any(|n| n.contains(ip)),
+    };
+    // Without a peer address (Unix socket) only an explicit `TRUST_PROXY=true` trusts headers.
+    let peer_trusted = match peer {
+        Some(p) => trusted(&p),
+        None => matches!(trust, TrustProxy::All),
+    };
+    if !peer_trusted {
+        return peer;
+    }
+    if let Some(xff) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+        let hops: Vec<IpAddr> = xff
+            .split(',')
+            .filter_map(|h| h.trim().parse().ok())
+            .collect();
+        if let Some(ip) = hops.iter().rev().find(|ip| !trusted(ip)).or(hops.first()) {
+            return Some(*ip);
+        }
+    }
+    header_ip("x-real-ip").or(peer)
+}
+
+/// The request's `User-Agent` (empty when absent), capped at 512 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserAgent(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for UserAgent {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ua = parts
+            .headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        Ok(Self(ua.chars().take(512).collect()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::{HeaderMap, HeaderValue};
+
+    fn xff(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", HeaderValue::from_str(v).unwrap());
+        h
+    }
+
+    #[test]
+    fn untrusted_peers_cannot_spoof_their_address() {
+        let peer: IpAddr = "203.0.113.9".parse().unwrap();
+        assert_eq!(
+            client_ip(&xff("1.2.3.4"), Some(peer), &TrustProxy::None, None),
+            Some(peer)
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_are_skipped_from_the_right() {
+        let nets = TrustProxy::Networks(vec!["10.0.0.0/8".parse().unwrap()]);
+        let peer: IpAddr = "10.0.0.2".parse().unwrap();
+        // A client-supplied first hop is ignored: the rightmost untrusted hop is the client.
+        let got = client_ip(
+            &xff("6.6.6.6, 198.51.100.7, 10.0.0.5"),
+            Some(peer),
+            &nets,
+            None,
+        );
+        assert_eq!(got, "198.51.100.7".parse().ok());
+        let got = client_ip(
+            &xff("198.51.100.7"),
+            Some("192.0.2.1".parse().unwrap()),
+            &nets,
+            None,
+        );
+        assert_eq!(
+            got,
+            "192.0.2.1".parse().ok(),
+            "peer outside the trusted range"
+        );
+    }
+
+    #[test]
+    fn platform_header_wins() {
+        let mut h = HeaderMap::new();
+        h.insert("cf-connecting-ip", HeaderValue::from_static("198.51.100.1"));
+        let got = client_ip(
+            &h,
+            Some("10.0.0.1".parse().unwrap()),
+            &TrustProxy::None,
+            Some("CF-Connecting-IP"),
+        );
+        assert_eq!(got, "198.51.100.1".parse().ok());
     }
 }

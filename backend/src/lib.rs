@@ -1,6 +1,7 @@
 //! Pocket ID server library: the binary (`main.rs`) and the integration tests build on it.
 
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -9,7 +10,9 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod features;
+pub mod ratelimit;
 pub mod server;
 pub mod spa;
+pub mod storage;
 
 pub use app::{AppState, router};

@@ -36,12 +36,12 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     let db = crate::db::open(&config.database).await?;
     let listen = config.listen.clone();
     let app_url = config.app_url.clone();
-    let state = AppState {
+    let state = AppState::new(
         db,
-        config: Arc::new(config),
-        clock: Arc::new(SystemClock),
-        spa: Arc::new(Spa::embedded()),
-    };
+        Arc::new(config),
+        Arc::new(SystemClock),
+        Arc::new(Spa::embedded()),
+    );
     let app = router(state).layer(middleware::from_fn(access_log));
 
     // Startup time: from process start of `run` until the socket accepts connections.
@@ -56,25 +56,40 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
                     source,
                 })?;
             tracing::info!(%addr, %app_url, ready_ms = ready_ms(), "Pocket ID is ready");
-            serve_until_shutdown(listener, app).await
+            let (signal, deadline) = shutdown_futures();
+            // The peer address feeds `ClientIp`.
+            let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+            until_drained(
+                axum::serve(listener, service)
+                    .with_graceful_shutdown(signal)
+                    .into_future(),
+                deadline,
+            )
+            .await
         }
         Listen::Unix { path, mode } => {
             let listener = bind_unix(&path, mode)?;
             tracing::info!(socket = %path.display(), %app_url, ready_ms = ready_ms(), "Pocket ID is ready");
-            let served = serve_until_shutdown(listener, app).await;
+            let (signal, deadline) = shutdown_futures();
+            let served = until_drained(
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(signal)
+                    .into_future(),
+                deadline,
+            )
+            .await;
             let _ = std::fs::remove_file(&path);
             served
         }
     }
 }
 
-/// Serves until SIGTERM/Ctrl-C, then lets in-flight requests finish for at most
+/// The graceful-shutdown trigger (SIGTERM/Ctrl-C) and the deadline that follows it by
 /// [`SHUTDOWN_GRACE`].
-async fn serve_until_shutdown<L>(listener: L, app: axum::Router) -> Result<(), ServerError>
-where
-    L: axum::serve::Listener,
-    L::Addr: std::fmt::Debug,
-{
+fn shutdown_futures() -> (
+    impl Future<Output = ()> + Send + 'static,
+    impl Future<Output = ()>,
+) {
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let signal = async move {
         shutdown_signal().await;
@@ -88,9 +103,16 @@ where
             std::future::pending::<()>().await;
         }
     };
-    let server = axum::serve(listener, app).with_graceful_shutdown(signal);
+    (signal, deadline)
+}
+
+/// Runs `server` until it has drained after the shutdown signal, or the deadline passes.
+async fn until_drained(
+    server: impl Future<Output = std::io::Result<()>>,
+    deadline: impl Future<Output = ()>,
+) -> Result<(), ServerError> {
     tokio::select! {
-        r = server.into_future() => r.map_err(ServerError::Serve),
+        r = server => r.map_err(ServerError::Serve),
         () = deadline => {
             tracing::warn!("requests still running after the grace period; exiting");
             Ok(())

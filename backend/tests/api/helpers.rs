@@ -171,12 +171,7 @@ impl TestApp {
             "index.html".to_owned(),
             TEST_INDEX_HTML.as_bytes().to_vec(),
         )]))));
-        let state = AppState {
-            db: db.clone(),
-            config: config.clone(),
-            clock: clock.clone(),
-            spa: Arc::new(spa),
-        };
+        let state = AppState::new(db.clone(), config.clone(), clock.clone(), Arc::new(spa));
         Some(Self {
             router: pocket_id::router(state),
             db,

@@ -7,6 +7,7 @@
 mod helpers;
 
 mod app_config;
+mod authenticator;
 mod cli;
 mod http;
 mod openapi;

@@ -10,7 +10,8 @@ use pocket_id::db::entities::{
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, Set, Statement};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Reference section 5.1 (plus `app_config_variables`, which stores settings), written out
+/// Reference section 5.1 (plus `app_config_variables`, `one_time_access_tokens`, `rate_limits`
+/// and the passkey-state columns, for state Pocket ID keeps in its actor store), written out
 /// independently of the migration code.
 const EXPECTED: &[(&str, &[&str])] = &[
     (
@@ -216,6 +217,8 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "user_id",
             "backup_eligible",
             "backup_state",
+            "passkey",
+            "last_used_at",
         ],
     ),
     (
@@ -227,8 +230,23 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "expires_at",
             "user_verification",
             "credential_params",
+            "kind",
+            "user_id",
+            "state",
         ],
     ),
+    (
+        "one_time_access_tokens",
+        &[
+            "id",
+            "created_at",
+            "token_hash",
+            "user_id",
+            "expires_at",
+            "device_token_hash",
+        ],
+    ),
+    ("rate_limits", &["key", "tokens", "updated_at", "allowed"]),
 ];
 
 /// Reference section 5.2: (table, column, referenced table, ON DELETE action).
@@ -305,6 +323,7 @@ const EXPECTED_FKS: &[(&str, &str, &str, &str)] = &[
     ),
     ("user_groups_users", "user_id", "users", "CASCADE"),
     ("webauthn_credentials", "user_id", "users", "CASCADE"),
+    ("one_time_access_tokens", "user_id", "users", "CASCADE"),
 ];
 
 /// Reference section 5.2 unique constraints (column lists, sorted).
@@ -323,6 +342,7 @@ const EXPECTED_UNIQUES: &[(&str, &[&str])] = &[
     ("users", &["username"]),
     ("webauthn_credentials", &["credential_id"]),
     ("webauthn_sessions", &["challenge"]),
+    ("one_time_access_tokens", &["token_hash"]),
 ];
 
 async fn strings(db: &impl ConnectionTrait, sql: &str, col: &str) -> Vec<String> {

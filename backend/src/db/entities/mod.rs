@@ -14,6 +14,8 @@ pub mod oidc_clients;
 pub mod oidc_clients_allowed_api_permissions;
 pub mod oidc_clients_allowed_apis;
 pub mod oidc_clients_allowed_user_groups;
+pub mod one_time_access_tokens;
+pub mod rate_limits;
 pub mod reauthentication_tokens;
 pub mod scim_service_providers;
 pub mod storage;

@@ -16,6 +16,9 @@ pub struct Model {
     pub user_id: Option<Uuid>,
     pub backup_eligible: bool,
     pub backup_state: bool,
+    /// The verified credential as webauthn-rs keeps it (COSE key, counter, flags).
+    pub passkey: Option<Json>,
+    pub last_used_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

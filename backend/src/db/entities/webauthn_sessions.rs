@@ -12,6 +12,12 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     pub user_verification: String,
     pub credential_params: Json,
+    /// `registration` or `authentication`.
+    pub kind: String,
+    /// The user registering a passkey (registration ceremonies only).
+    pub user_id: Option<Uuid>,
+    /// The webauthn-rs ceremony state.
+    pub state: Json,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

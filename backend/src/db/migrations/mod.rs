@@ -1,6 +1,7 @@
 //! The one migration set, applied at startup on SQLite and PostgreSQL alike.
 
 mod m20261122_000001_initial_schema;
+mod m20261122_000002_passkey_sessions;
 pub mod schema;
 pub mod tables;
 
@@ -11,6 +12,9 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_initial_schema::Migration)]
+        vec![
+            Box::new(m20261122_000001_initial_schema::Migration),
+            Box::new(m20261122_000002_passkey_sessions::Migration),
+        ]
     }
 }

@@ -16,6 +16,8 @@ pub enum Ty {
     Json,
     Bool,
     BigInt,
+    /// Double precision float.
+    Float,
     Bytes,
     /// Case-insensitive text: `citext COLLATE "C"` / `TEXT COLLATE NOCASE`.
     CiText,
@@ -38,6 +40,7 @@ impl Ty {
             Ty::Json => if pg { "jsonb" } else { "BLOB" }.into(),
             Ty::Bool => if pg { "boolean" } else { "BOOLEAN" }.into(),
             Ty::BigInt => if pg { "bigint" } else { "INTEGER" }.into(),
+            Ty::Float => if pg { "double precision" } else { "REAL" }.into(),
             Ty::Bytes => if pg { "bytea" } else { "BLOB" }.into(),
             Ty::CiText => if pg {
                 "citext COLLATE \"C\""
@@ -145,6 +148,24 @@ fn quote(ident: &str) -> String {
 
 fn list(cols: &[&str]) -> String {
     cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ")
+}
+
+/// `ALTER TABLE … ADD COLUMN` for `col` on `db`.
+pub fn add_column(table: &str, col: &Col, db: DbBackend) -> String {
+    let mut s = format!(
+        "ALTER TABLE {} ADD COLUMN {} {}",
+        quote(table),
+        quote(col.name),
+        col.ty.sql(db)
+    );
+    if !col.nullable {
+        s.push_str(" NOT NULL");
+    }
+    if let Some(d) = col.default {
+        s.push_str(" DEFAULT ");
+        s.push_str(d);
+    }
+    s
 }
 
 impl Table {

@@ -1,6 +1,9 @@
 //! The Pocket ID 2.14 data model (reference section 5), one definition per table, in
 //! foreign-key order. Nullability is the same on both engines (the stricter of Pocket ID's two
 //! schemas where they differ); see docs/COMPATIBILITY.md.
+//!
+//! A definition used by an applied migration must never change (fresh and upgraded databases
+//! would differ): later changes are new migrations (`schema::add_column`, new tables).
 
 use super::schema::{Check, Col, Fk, Index, OnDelete::*, Table, Ty::*, def, fk, opt, req};
 
@@ -433,6 +436,41 @@ pub const APP_CONFIG_VARIABLES: Table = Table {
     ..table(
         "app_config_variables",
         &[req("key", Text), req("value", Text)],
+    )
+};
+
+/// Login codes ("one-time access tokens"; Pocket ID 2.14 keeps them in its actor store). Only a
+/// SHA-256 of the code is stored.
+pub const ONE_TIME_ACCESS_TOKENS: Table = Table {
+    uniques: &[&["token_hash"]],
+    foreign_keys: &[USER_FK],
+    indexes: &[Index::Columns(&["expires_at"])],
+    ..table(
+        "one_time_access_tokens",
+        &[
+            ID,
+            CREATED_AT,
+            req("token_hash", Text),
+            req("user_id", Uuid),
+            req("expires_at", Timestamp),
+            opt("device_token_hash", Text),
+        ],
+    )
+};
+
+/// Token buckets of the rate limiter, one row per policy and client IP, so limits hold across
+/// instances. Times are Unix seconds (fractional) to keep the refill arithmetic portable.
+pub const RATE_LIMITS: Table = Table {
+    primary_key: &["key"],
+    indexes: &[Index::Columns(&["updated_at"])],
+    ..table(
+        "rate_limits",
+        &[
+            req("key", Text),
+            req("tokens", Float),
+            req("updated_at", Float),
+            def("allowed", Bool, "true"),
+        ],
     )
 };
 

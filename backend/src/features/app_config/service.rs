@@ -34,6 +34,60 @@ pub async fn current_values(
     Ok(values)
 }
 
+/// The settings the server itself acts on, typed (invalid stored values fall back to defaults).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppSettings {
+    pub app_name: String,
+    /// Browser session length in minutes.
+    pub session_duration_minutes: i64,
+    pub emails_verified: bool,
+    pub allow_own_account_edit: bool,
+    pub require_user_email: bool,
+    /// `required` (default) or `preferred`.
+    pub webauthn_user_verification_required: bool,
+    pub webauthn_allow_synced_passkeys: bool,
+    /// `any`, `platform` or `cross-platform`.
+    pub webauthn_authenticator_attachment: String,
+}
+
+impl AppSettings {
+    pub fn from_values(values: &BTreeMap<&'static str, String>) -> Self {
+        let get = |k: &str| values.get(k).map(String::as_str).unwrap_or("");
+        let flag = |k: &str, default: bool| match get(k) {
+            "true" => true,
+            "false" => false,
+            _ => default,
+        };
+        Self {
+            app_name: Some(get("appName"))
+                .filter(|v| !v.is_empty())
+                .unwrap_or("Pocket ID")
+                .to_owned(),
+            session_duration_minutes: get("sessionDuration")
+                .parse()
+                .ok()
+                .filter(|m| *m >= 1)
+                .unwrap_or(60),
+            emails_verified: flag("emailsVerified", false),
+            allow_own_account_edit: flag("allowOwnAccountEdit", true),
+            require_user_email: flag("requireUserEmail", true),
+            webauthn_user_verification_required: get("webauthnUserVerification") != "preferred",
+            webauthn_allow_synced_passkeys: flag("webauthnAllowSyncedPasskeys", true),
+            webauthn_authenticator_attachment: get("webauthnAuthenticatorAttachment").to_owned(),
+        }
+    }
+}
+
+/// The current typed settings.
+pub async fn settings(
+    db: &impl ConnectionTrait,
+    env: Option<&BTreeMap<&'static str, String>>,
+) -> Result<AppSettings, DbErr> {
+    current_values(db, env)
+        .await
+        .map(|v| AppSettings::from_values(&v))
+}
+
 /// The public variables in Pocket ID's order, plus the synthetic `uiConfigDisabled` and
 /// `tracingEnabled` (always false: this server exports no browser traces).
 pub fn public_variables(

@@ -1,0 +1,155 @@
+//! Who is calling: extractors that authenticate a request or refuse it (fail closed). Handlers
+//! declare the caller they need by type: `BrowserUser` (session cookie only), `CurrentUser`
+//! (session; API keys join with the API-key feature), `AdminUser`, `MaybeUser`.
+
+pub mod cookies;
+pub mod session;
+
+use crate::app::AppState;
+use crate::db::entities::users;
+use crate::error::AppError;
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use pocket_shared::ErrorCode;
+use sea_orm::EntityTrait;
+use session::SessionClaims;
+
+/// A signed-in user, authenticated by the session cookie (or the session JWT as a bearer token).
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub user: users::Model,
+    pub claims: SessionClaims,
+}
+
+/// The session token from the cookie, else from `Authorization: Bearer` (Pocket ID accepts both).
+fn session_token(parts: &Parts, https: bool) -> Option<String> {
+    cookies::get(&parts.headers, cookies::ACCESS_TOKEN, https).or_else(|| {
+        parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, t)| t.trim().to_owned())
+    })
+}
+
+/// The error for a disabled account (403 `user_disabled`).
+pub fn user_disabled() -> AppError {
+    AppError::Coded {
+        status: axum::http::StatusCode::FORBIDDEN,
+        code: ErrorCode::UserDisabled,
+        message: "User account is disabled".into(),
+    }
+}
+
+async fn session_user(parts: &Parts, state: &AppState) -> Result<Option<SessionUser>, AppError> {
+    let Some(token) = session_token(parts, state.config.is_https()) else {
+        return Ok(None);
+    };
+    let Some(claims) = state.session_keys.verify(&token, state.clock.now()) else {
+        return Ok(None);
+    };
+    // Checked on every request: a deleted or disabled user's sessions stop working at once.
+    let Some(user) = users::Entity::find_by_id(claims.sub).one(&state.db).await? else {
+        return Ok(None);
+    };
+    if user.disabled {
+        return Err(user_disabled());
+    }
+    Ok(Some(SessionUser { user, claims }))
+}
+
+impl FromRequestParts<AppState> for SessionUser {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        session_user(parts, state)
+            .await?
+            .ok_or(AppError::NotSignedIn)
+    }
+}
+
+/// A user signed in through a browser session; API keys are refused (Pocket ID's "browser").
+#[derive(Debug, Clone)]
+pub struct BrowserUser(pub SessionUser);
+
+impl FromRequestParts<AppState> for BrowserUser {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if parts.headers.contains_key("x-api-key") {
+            return Err(AppError::Coded {
+                status: axum::http::StatusCode::FORBIDDEN,
+                code: ErrorCode::ApiKeyAuthNotAllowed,
+                message: "API key authentication is not allowed for this endpoint".into(),
+            });
+        }
+        SessionUser::from_request_parts(parts, state)
+            .await
+            .map(Self)
+    }
+}
+
+/// Any signed-in caller acting as a user.
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub users::Model);
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        SessionUser::from_request_parts(parts, state)
+            .await
+            .map(|s| Self(s.user))
+    }
+}
+
+/// A signed-in administrator.
+#[derive(Debug, Clone)]
+pub struct AdminUser(pub users::Model);
+
+impl FromRequestParts<AppState> for AdminUser {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
+        if user.is_admin {
+            Ok(Self(user))
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// The signed-in user if there is one; anonymous otherwise (a disabled user is still refused).
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<SessionUser>);
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        session_user(parts, state).await.map(Self)
+    }
+}
+
+/// A `Set-Cookie` starting a browser session for `user` (lifetime: app config
+/// `sessionDuration`), with the given authentication methods.
+pub async fn start_session(
+    state: &AppState,
+    user: uuid::Uuid,
+    amr: &[&str],
+) -> Result<axum::http::HeaderValue, AppError> {
+    let s = crate::features::app_config::service::settings(
+        &state.db,
+        state.config.app_config_env.as_ref(),
+    )
+    .await?;
+    let lifetime = chrono::Duration::minutes(s.session_duration_minutes);
+    let token = state
+        .session_keys
+        .issue(user, amr, state.clock.now(), lifetime);
+    Ok(cookies::set(
+        cookies::ACCESS_TOKEN,
+        &token,
+        lifetime.num_seconds(),
+        state.config.is_https(),
+    ))
+}
