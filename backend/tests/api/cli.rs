@@ -163,3 +163,64 @@ fn serves_over_a_unix_socket_with_the_requested_mode() {
     terminate(child);
     assert!(!socket.exists(), "socket file removed on shutdown");
 }
+
+#[tokio::test]
+async fn one_time_access_token_command_prints_a_working_sign_in_link() {
+    use crate::helpers::{Engine, TestApp};
+    use pocket_id::config::Database;
+    let app = TestApp::spawn(Engine::Sqlite, &[]).await.unwrap();
+    let Database::Sqlite { path } = &app.config.database else {
+        unreachable!()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let run = |who: &str| {
+        let mut c = pocket_id(dir.path());
+        c.env("DB_CONNECTION_STRING", path)
+            .env("ENCRYPTION_KEY", "test-encryption-key-0123456789")
+            .env("APP_URL", "https://id.example.com")
+            .args(["one-time-access-token", who]);
+        output(c)
+    };
+    let out = run("nobody");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no user"));
+
+    pocket_id::db::entities::users::ActiveModel {
+        id: sea_orm::Set(uuid::Uuid::new_v4()),
+        created_at: sea_orm::Set(crate::helpers::test_now()),
+        username: sea_orm::Set("Carol".into()),
+        email: sea_orm::Set(Some("carol@example.com".into())),
+        display_name: sea_orm::Set("Carol".into()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    use sea_orm::ActiveModelTrait;
+    // The command stamps codes with the real clock; move the app's fixed clock there too.
+    use pocket_id::clock::Clock;
+    app.clock
+        .advance(pocket_id::clock::SystemClock.now() - app.clock.now());
+    for who in ["carol", "carol@example.com"] {
+        let out = run(who);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let link = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        let code = link
+            .strip_prefix("https://id.example.com/lc/")
+            .expect("a sign-in link on APP_URL");
+        assert_eq!(code.len(), 12, "1-hour codes are 12 characters");
+        let r = app
+            .client()
+            .send(
+                axum::http::Method::POST,
+                &format!("/api/one-time-access-token/{code}"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.text());
+    }
+}

@@ -244,3 +244,71 @@ impl TestResponse {
             .unwrap_or("")
     }
 }
+
+/// A browser-like client of a `TestApp`: keeps cookies between requests.
+pub struct Client<'a> {
+    pub app: &'a TestApp,
+    pub cookies: std::collections::BTreeMap<String, String>,
+    /// Extra headers sent with every request (e.g. `x-forwarded-for`).
+    pub headers: Vec<(String, String)>,
+}
+
+impl TestApp {
+    pub fn client(&self) -> Client<'_> {
+        Client {
+            app: self,
+            cookies: Default::default(),
+            headers: Vec::new(),
+        }
+    }
+}
+
+impl Client<'_> {
+    pub async fn send(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> TestResponse {
+        let mut req = Request::builder().method(method).uri(path);
+        if !self.cookies.is_empty() {
+            let cookie = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            req = req.header("cookie", cookie);
+        }
+        for (k, v) in &self.headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        let req = match body {
+            Some(b) => req
+                .header("content-type", "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .expect("request");
+        let res = self.app.request(req).await;
+        for v in res.headers.get_all("set-cookie") {
+            let v = v.to_str().expect("ascii cookie");
+            let (pair, attrs) = v.split_once(';').unwrap_or((v, ""));
+            let (name, value) = pair.split_once('=').expect("name=value");
+            if attrs.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        res
+    }
+
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        self.send(Method::GET, path, None).await
+    }
+
+    pub async fn post(&mut self, path: &str, body: &serde_json::Value) -> TestResponse {
+        self.send(Method::POST, path, Some(body)).await
+    }
+}

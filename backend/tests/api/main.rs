@@ -10,5 +10,8 @@ mod app_config;
 mod authenticator;
 mod cli;
 mod http;
+mod login_codes;
 mod openapi;
+mod passkeys;
 mod schema;
+mod users_me;

@@ -1,0 +1,166 @@
+//! The signed-in user's own account: profile updates and profile pictures.
+
+use crate::db_test;
+use crate::passkeys::setup_admin;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use pocket_id::db::entities::app_config_variables;
+use pocket_shared::{ApiError, ErrorCode, UserDto};
+use sea_orm::{ActiveModelTrait, Set};
+use serde_json::json;
+
+db_test!(
+    own_profile_updates_follow_the_rules,
+    |app: TestApp| async move {
+        let mut c = app.client();
+        setup_admin(&mut c).await;
+        let body = json!({"username": "ada", "email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace", "locale": "en"});
+        let r = c.send(Method::PUT, "/api/users/me", Some(&body)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let me: UserDto = r.json();
+        assert_eq!(
+            (me.username.as_str(), me.display_name.as_str()),
+            ("ada", "Ada Lovelace")
+        );
+        assert!(
+            !me.email_verified,
+            "a changed email is unverified (emailsVerified=false)"
+        );
+
+        let r = c
+            .send(
+                Method::PUT,
+                "/api/users/me",
+                Some(&json!({"username": "ada", "email": "not-an-email", "firstName": "Ada"})),
+            )
+            .await;
+        let e: ApiError = r.json();
+        assert_eq!(e.code, ErrorCode::ValidationFailed);
+        assert_eq!(e.details.unwrap().fields[0].field, "email");
+
+        // Another user holds "Bob" (any case).
+        pocket_id::db::entities::users::ActiveModel {
+            id: Set(uuid::Uuid::new_v4()),
+            created_at: Set(crate::helpers::test_now()),
+            username: Set("Bob".into()),
+            display_name: Set("Bob".into()),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        let r = c
+            .send(
+                Method::PUT,
+                "/api/users/me",
+                Some(&json!({"username": "bob", "email": "ada@example.com", "firstName": "Ada"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        let e: ApiError = r.json();
+        assert_eq!(e.code, ErrorCode::AlreadyInUse);
+        assert_eq!(e.details.unwrap().values["property"], "username");
+    }
+);
+
+db_test!(
+    without_own_account_edit_only_the_locale_changes,
+    |app: TestApp| async move {
+        app_config_variables::ActiveModel {
+            key: Set("allowOwnAccountEdit".into()),
+            value: Set("false".into()),
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        let mut c = app.client();
+        setup_admin(&mut c).await;
+        let body = json!({"username": "mallory", "email": "m@example.com", "firstName": "M", "locale": "de"});
+        let me: UserDto = c
+            .send(Method::PUT, "/api/users/me", Some(&body))
+            .await
+            .json();
+        assert_eq!(me.username, "admin");
+        assert_eq!(me.locale.as_deref(), Some("de"));
+    }
+);
+
+fn multipart(file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "XBOUNDARYX";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"me.png\"\r\nContent-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, _| image::Rgb([(x % 256) as u8, 80, 160]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+db_test!(
+    profile_pictures_default_to_initials_and_can_be_replaced,
+    |app: TestApp| async move {
+        let mut c = app.client();
+        let me = setup_admin(&mut c).await;
+        let path = format!("/api/users/{}/profile-picture.png", me.id);
+        let initials = c.get(&path).await;
+        assert_eq!(initials.status, StatusCode::OK);
+        assert_eq!(initials.header("content-type"), "image/png");
+        assert!(initials.header("cache-control").starts_with("public"));
+        let decoded = image::load_from_memory(&initials.body).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (300, 300));
+
+        let (ct, body) = multipart(&png(640, 480));
+        let cookie = c
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let req = Request::put("/api/users/me/profile-picture")
+            .header("content-type", ct)
+            .header("cookie", &cookie)
+            .body(Body::from(body))
+            .unwrap();
+        let r = app.request(req).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+        let uploaded = c.get(&path).await;
+        assert_ne!(uploaded.body, initials.body);
+        assert_eq!(
+            image::load_from_memory(&uploaded.body).unwrap().width(),
+            300
+        );
+
+        let (ct, body) = multipart(b"<svg xmlns='http://www.w3.org/2000/svg'/>");
+        let req = Request::put("/api/users/me/profile-picture")
+            .header("content-type", ct)
+            .header("cookie", &cookie)
+            .body(Body::from(body))
+            .unwrap();
+        let r = app.request(req).await;
+        assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(r.json::<ApiError>().code, ErrorCode::FileTypeNotSupported);
+
+        assert_eq!(
+            c.send(Method::DELETE, "/api/users/me/profile-picture", None)
+                .await
+                .status,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(c.get(&path).await.body, initials.body);
+        assert_eq!(
+            c.get("/api/users/not-a-uuid/profile-picture.png")
+                .await
+                .status,
+            StatusCode::BAD_REQUEST
+        );
+        let unknown = format!("/api/users/{}/profile-picture.png", uuid::Uuid::new_v4());
+        assert_eq!(c.get(&unknown).await.status, StatusCode::NOT_FOUND);
+    }
+);
