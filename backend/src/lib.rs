@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod features;
+pub mod jobs;
 pub mod ratelimit;
 pub mod server;
 pub mod spa;

@@ -42,6 +42,10 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         Arc::new(SystemClock),
         Arc::new(Spa::embedded()),
     );
+    // Pocket ID runs no housekeeping in APP_ENV=test.
+    if state.config.app_env != crate::config::AppEnv::Test {
+        crate::jobs::spawn(state.clone());
+    }
     let app = router(state).layer(middleware::from_fn(access_log));
 
     // Startup time: from process start of `run` until the socket accepts connections.

@@ -494,3 +494,33 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    expired_sign_in_state_is_cleaned_up,
+    |app: TestApp| async move {
+        let mut c = app.client();
+        setup_admin(&mut c).await;
+        let mut auth = SoftAuthenticator::new(ORIGIN);
+        register(&mut c, &mut auth).await;
+        let _ = c.get("/api/webauthn/login/start").await;
+        let _ = c.get("/api/webauthn/login/start").await;
+        let sessions = || pocket_id::db::entities::webauthn_sessions::Entity::find().count(&app.db);
+        assert_eq!(sessions().await.unwrap(), 2);
+        assert_eq!(
+            pocket_id::jobs::cleanup_expired(&app.db, app.clock.now())
+                .await
+                .unwrap(),
+            0,
+            "nothing expired yet"
+        );
+        app.clock.advance(chrono::Duration::seconds(61));
+        use pocket_id::clock::Clock;
+        assert!(
+            pocket_id::jobs::cleanup_expired(&app.db, app.clock.now())
+                .await
+                .unwrap()
+                >= 2
+        );
+        assert_eq!(sessions().await.unwrap(), 0);
+    }
+);
