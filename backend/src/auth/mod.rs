@@ -131,25 +131,21 @@ impl FromRequestParts<AppState> for MaybeUser {
 }
 
 /// A `Set-Cookie` starting a browser session for `user` (lifetime: app config
-/// `sessionDuration`), with the given authentication methods.
-pub async fn start_session(
+/// `sessionDuration` from `settings`), with the given authentication methods.
+pub fn start_session(
     state: &AppState,
+    settings: &crate::features::app_config::service::AppSettings,
     user: uuid::Uuid,
     amr: &[&str],
-) -> Result<axum::http::HeaderValue, AppError> {
-    let s = crate::features::app_config::service::settings(
-        &state.db,
-        state.config.app_config_env.as_ref(),
-    )
-    .await?;
-    let lifetime = chrono::Duration::minutes(s.session_duration_minutes);
+) -> axum::http::HeaderValue {
+    let lifetime = chrono::Duration::minutes(settings.session_duration_minutes);
     let token = state
         .session_keys
         .issue(user, amr, state.clock.now(), lifetime);
-    Ok(cookies::set(
+    cookies::set(
         cookies::ACCESS_TOKEN,
         &token,
         lifetime.num_seconds(),
         state.config.is_https(),
-    ))
+    )
 }

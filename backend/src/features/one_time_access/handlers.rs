@@ -31,8 +31,12 @@ pub async fn exchange_one_time_access_token(
     )
     .await?;
     let user = service::redeem(&state.db, &token, now).await?;
-    let cookie =
-        crate::auth::start_session(&state, user.id, &[crate::auth::session::AMR_OTP]).await?;
+    let s = crate::features::app_config::service::settings(
+        &state.db,
+        state.config.app_config_env.as_ref(),
+    )
+    .await?;
+    let cookie = crate::auth::start_session(&state, &s, user.id, &[crate::auth::session::AMR_OTP]);
     record(
         &state.db,
         AuditEvent::TokenSignIn,

@@ -133,7 +133,7 @@ pub async fn finish_passkey_login(
         now,
     )
     .await?;
-    let (rp, _) = relying_party(&state).await?;
+    let (rp, s) = relying_party(&state).await?;
     let user = service::finish_authentication(
         &state.db,
         &rp,
@@ -142,7 +142,7 @@ pub async fn finish_passkey_login(
         now,
     )
     .await?;
-    let cookie = crate::auth::start_session(&state, user.id, &[AMR_PASSKEY]).await?;
+    let cookie = crate::auth::start_session(&state, &s, user.id, &[AMR_PASSKEY]);
     record(
         &state.db,
         AuditEvent::SignIn,

@@ -43,8 +43,7 @@ pub async fn create_first_admin(
     )
     .await?;
     // Signed in without a passkey yet: like a login code (Pocket ID's `amr`).
-    let cookie =
-        crate::auth::start_session(&state, user.id, &[crate::auth::session::AMR_OTP]).await?;
+    let cookie = crate::auth::start_session(&state, &s, user.id, &[crate::auth::session::AMR_OTP]);
     let dto = to_dto(&state.db, user).await?;
     Ok(([(header::SET_COOKIE, cookie)], Json(dto)).into_response())
 }
