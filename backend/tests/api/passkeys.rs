@@ -524,3 +524,53 @@ db_test!(
         assert_eq!(sessions().await.unwrap(), 0);
     }
 );
+
+db_test!(
+    preferred_user_verification_accepts_unverified_passkeys,
+    |app: TestApp| async move {
+        app_config_variables::ActiveModel {
+            key: Set("webauthnUserVerification".into()),
+            value: Set("preferred".into()),
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        let mut c = app.client();
+        setup_admin(&mut c).await;
+        let mut key = SoftAuthenticator::new(ORIGIN);
+        key.set_user_verified(false);
+        let start: Value = c.get("/api/webauthn/register/start").await.json();
+        assert_eq!(
+            start["publicKey"]["authenticatorSelection"]["userVerification"],
+            "preferred"
+        );
+        let cred = key.create(&start).unwrap();
+        let r = c.post("/api/webauthn/register/finish", &cred).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        c.send(Method::POST, "/api/webauthn/logout", None).await;
+        let r = login(&mut c, &mut key).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    }
+);
+
+db_test!(
+    authenticator_attachment_is_requested_as_configured,
+    |app: TestApp| async move {
+        app_config_variables::ActiveModel {
+            key: Set("webauthnAuthenticatorAttachment".into()),
+            value: Set("cross-platform".into()),
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        let mut c = app.client();
+        setup_admin(&mut c).await;
+        let start: Value = c.get("/api/webauthn/register/start").await.json();
+        assert_eq!(
+            start["publicKey"]["authenticatorSelection"]["authenticatorAttachment"],
+            "cross-platform"
+        );
+        assert_eq!(start["publicKey"]["rp"]["id"], "localhost");
+        assert_eq!(start["publicKey"]["rp"]["name"], "Pocket ID");
+    }
+);
