@@ -1,6 +1,7 @@
 // Test harness: starts the release `pocket-id` binary on a free port with a temporary data
-// directory, and launches Debian's Chromium through playwright-core.
-import { spawn } from 'node:child_process';
+// directory, runs its CLI against the same data, launches Debian's Chromium through
+// playwright-core, and adds CDP WebAuthn virtual authenticators.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,19 +31,16 @@ export async function startServer(env = {}) {
   const url = `http://localhost:${port}`;
   const logs = [];
   // Run from an empty folder so no .env of the developer leaks in; SQLite lives in dataDir.
-  const child = spawn(bin, [], {
-    cwd: dataDir,
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      APP_URL: url,
-      LOG_LEVEL: 'warn',
-      DB_CONNECTION_STRING: join(dataDir, 'data', 'pocket-id.db'),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const serverEnv = {
+    PATH: process.env.PATH,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    APP_URL: url,
+    LOG_LEVEL: 'warn',
+    DB_CONNECTION_STRING: join(dataDir, 'data', 'pocket-id.db'),
+    ...env,
+  };
+  const child = spawn(bin, [], { cwd: dataDir, env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (d) => logs.push(String(d)));
   child.stderr.on('data', (d) => logs.push(String(d)));
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -64,6 +62,15 @@ export async function startServer(env = {}) {
     url,
     dataDir,
     logs,
+    /** Runs `pocket-id <args>` with the server's environment and working directory; returns
+     *  stdout, throws with stderr when the command fails. */
+    runCli(args) {
+      const r = spawnSync(bin, args, { cwd: dataDir, env: serverEnv, encoding: 'utf8', timeout: 30000 });
+      if (r.status !== 0) {
+        throw new Error(`pocket-id ${args.join(' ')} exited ${r.status}: ${r.stderr || r.error}`);
+      }
+      return r.stdout;
+    },
     async stop() {
       child.kill('SIGTERM');
       await exited;
@@ -90,13 +97,68 @@ export async function launchBrowser() {
   });
 }
 
-/** Collects console errors, page errors and failed requests (CSP violations show up here). */
-export function watchProblems(page) {
+/**
+ * Collects console errors, page errors and failed requests (CSP violations show up here).
+ * Chromium logs every 4xx answer as a console error; `expected` lists the API answers a test
+ * provokes on purpose, as `{ path, status }`. The session probe (`GET /api/users/me` → 401 when
+ * signed out) is always expected: that is how the SPA learns it is signed out.
+ */
+export function watchProblems(page, expected = []) {
+  const allowed = [{ path: '/api/users/me', status: 401 }, ...expected];
   const problems = [];
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    if (m.type() !== 'error') return;
+    const status = Number(m.text().match(/status of (\d{3})/)?.[1]);
+    const path = m.location()?.url ? new URL(m.location().url).pathname : '';
+    if (allowed.some((a) => a.status === status && a.path === path)) return;
+    problems.push(`console: ${m.text()} (${m.location()?.url ?? 'no url'})`);
   });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('requestfailed', (r) => {
+    // A full page load cancels the previous page's pending fetches; not a fault.
+    if (r.failure()?.errorText === 'net::ERR_ABORTED') return;
+    problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`);
+  });
   return problems;
+}
+
+/**
+ * Enables the CDP WebAuthn domain for `page` (TOOLCHAIN §7). `add()` creates a virtual
+ * authenticator with resident keys and user verification that answers without a touch.
+ */
+export async function virtualAuthenticators(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  return {
+    async add({ transport = 'internal' } = {}) {
+      const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: {
+          protocol: 'ctap2',
+          transport,
+          hasResidentKey: true,
+          hasUserVerification: true,
+          isUserVerified: true,
+          automaticPresenceSimulation: true,
+        },
+      });
+      return {
+        id: authenticatorId,
+        /** The credentials this authenticator holds. */
+        async credentials() {
+          return (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+        },
+        /** Stores a credential (as `credentials()` returns it) on this authenticator. */
+        addCredential(credential) {
+          return cdp.send('WebAuthn.addCredential', { authenticatorId, credential });
+        },
+        /** With `false` the authenticator waits for a touch that never comes (it stays silent). */
+        setPresence(enabled) {
+          return cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled });
+        },
+        remove() {
+          return cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
+        },
+      };
+    },
+  };
 }

@@ -21,22 +21,28 @@ after(async () => {
   await server?.stop();
 });
 
-test('home page renders the app name from the API, without console or CSP errors', async () => {
+test('/ leads a visitor to /login, which shows the app name from the API, without console or CSP errors', async () => {
   const page = await browser.newPage();
   const problems = watchProblems(page);
   const configResponse = page.waitForResponse((r) => r.url().endsWith('/api/application-configuration'));
   await page.goto(server.url + '/');
   assert.equal((await configResponse).status(), 200);
-  await page.getByTestId('welcome-title').waitFor();
-  assert.equal(await page.getByTestId('welcome-title').textContent(), `Welcome to ${APP_NAME}`);
+  await page.waitForURL((u) => u.pathname === '/login');
+  await page.getByTestId('login-title').waitFor();
+  assert.equal(await page.getByTestId('login-title').textContent(), `Sign in to ${APP_NAME}`);
   assert.equal(await page.getByTestId('app-name').textContent(), APP_NAME);
   assert.equal(await page.title(), APP_NAME);
+  assert.equal(await page.getByTestId('api-docs-link').getAttribute('href'), '/api/docs');
+  assert.equal(
+    await page.getByTestId('oidc-discovery-link').getAttribute('href'),
+    '/.well-known/openid-configuration',
+  );
   await page.screenshot({ path: join(OUTPUT_DIR, 'home.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
 });
 
-test('a deep link gets the SPA (index.html) and the app shell renders', async () => {
+test('a deep link gets the SPA (index.html); signed out, it redirects to /login', async () => {
   const res = await fetch(server.url + '/settings/account');
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type'), /^text\/html/);
@@ -46,7 +52,9 @@ test('a deep link gets the SPA (index.html) and the app shell renders', async ()
   const problems = watchProblems(page);
   await page.goto(server.url + '/settings/account');
   await page.getByTestId('app-name').filter({ hasText: APP_NAME }).waitFor();
-  await page.getByTestId('not-found').waitFor();
+  await page.waitForURL((u) => u.pathname === '/login');
+  assert.equal(new URL(page.url()).search, '?redirect=%2Fsettings%2Faccount');
+  await page.getByTestId('login-title').waitFor();
   await page.screenshot({ path: join(OUTPUT_DIR, 'deep-link.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
@@ -66,15 +74,15 @@ test('hashed assets are served precompressed and cached immutably', async () => 
 test('dark mode follows the system preference', async () => {
   const ctx = await browser.newContext({ colorScheme: 'dark' });
   const page = await ctx.newPage();
-  await page.goto(server.url + '/');
-  await page.getByTestId('welcome-title').waitFor();
+  await page.goto(server.url + '/login');
+  await page.getByTestId('login-title').waitFor();
   const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   await page.screenshot({ path: join(OUTPUT_DIR, 'home-dark.png'), fullPage: true });
   await ctx.close();
   const lightCtx = await browser.newContext({ colorScheme: 'light' });
   const lightPage = await lightCtx.newPage();
-  await lightPage.goto(server.url + '/');
-  await lightPage.getByTestId('welcome-title').waitFor();
+  await lightPage.goto(server.url + '/login');
+  await lightPage.getByTestId('login-title').waitFor();
   const light = await lightPage.evaluate(() => getComputedStyle(document.body).backgroundColor);
   await lightCtx.close();
   assert.notEqual(dark, light, 'background differs between dark and light');

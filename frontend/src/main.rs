@@ -6,6 +6,7 @@ mod components;
 mod pages;
 mod routes;
 mod state;
+mod webauthn;
 
 fn main() {
     // Panics become readable `console.error` messages instead of "unreachable executed".

@@ -1,6 +1,6 @@
 //! `ClientError`: every way an API call can fail, and the text the user sees for each.
 
-use pocket_shared::{ApiError, ErrorCode};
+use pocket_shared::{ApiError, ErrorCode, FieldError};
 use std::fmt;
 
 /// Why a request to the backend did not produce the expected value.
@@ -27,6 +27,40 @@ pub enum ClientError {
 }
 
 impl ClientError {
+    /// The server's error code, when the server sent the envelope.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Self::Api { error, .. } => Some(error.code),
+            _ => None,
+        }
+    }
+
+    /// True when the request failed because there is no (valid) session.
+    pub fn is_not_signed_in(&self) -> bool {
+        matches!(self.code(), Some(ErrorCode::NotSignedIn))
+            || matches!(self, Self::Http { status: 401, .. })
+    }
+
+    /// Per-field validation failures (`details.fields`); empty for other errors.
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            Self::Api { error, .. } => error.details.as_ref().map_or(&[], |d| d.fields.as_slice()),
+            _ => &[],
+        }
+    }
+
+    /// A string detail such as `property` (`already_in_use`) or `max_size`.
+    pub fn detail(&self, key: &str) -> Option<&str> {
+        match self {
+            Self::Api { error, .. } => error
+                .details
+                .as_ref()
+                .and_then(|d| d.values.get(key))
+                .map(String::as_str),
+            _ => None,
+        }
+    }
+
     /// The request id to quote to an administrator, when the server sent one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
@@ -100,6 +134,36 @@ fn code_message(code: ErrorCode) -> Option<&'static str> {
         ErrorCode::Forbidden => "You do not have permission to do this.",
         ErrorCode::UserDisabled => "This account is disabled. Contact your administrator.",
         ErrorCode::NotFound => "The requested item does not exist.",
+        ErrorCode::WebauthnAuthenticationFailed => {
+            "This passkey is not recognised here. Use a passkey you added to this account, or \
+             sign in with a login code."
+        }
+        ErrorCode::InvalidWebauthnSession | ErrorCode::MissingSessionId => {
+            "The passkey request expired. Try again."
+        }
+        ErrorCode::InvalidWebauthnResponse => {
+            "Your passkey's answer could not be verified. Try again, or use another passkey."
+        }
+        ErrorCode::SyncedPasskeyNotAllowed => {
+            "This server does not accept synced passkeys. Use a passkey that stays on one \
+             device, such as a security key."
+        }
+        ErrorCode::PasskeyUserVerificationRequired => {
+            "Your passkey must verify it is you (PIN, fingerprint or face). Use a passkey or \
+             device that can."
+        }
+        ErrorCode::TokenInvalidOrExpired => {
+            "This login code is invalid or has expired. Ask your administrator for a new one."
+        }
+        ErrorCode::SetupAlreadyCompleted | ErrorCode::SetupNotAvailable => {
+            "Setup is already complete. Sign in instead."
+        }
+        ErrorCode::FileTypeNotSupported => "Choose a JPEG, PNG, GIF or WebP image.",
+        ErrorCode::FileTooLarge => "This image is too large. Choose a smaller one.",
+        ErrorCode::InvalidImage => "This file could not be read as an image.",
+        ErrorCode::AccountEditNotAllowed => {
+            "Your administrator does not allow changing your account details."
+        }
         _ => return None,
     })
 }
@@ -161,6 +225,29 @@ mod tests {
             "The server is unavailable right now. Try again in a moment."
         );
         assert_eq!(e.code_label(), "unknown");
+    }
+
+    #[test]
+    fn accessors_read_code_fields_and_details() {
+        let body = r#"{"error":"bad","code":"validation_failed","details":{"fields":[{"field":"email","code":"invalid_format","message":"must be a valid email address"}],"property":"email"}}"#;
+        let e = ClientError::Api {
+            status: 400,
+            error: serde_json::from_str(body).unwrap(),
+        };
+        assert_eq!(e.code(), Some(ErrorCode::ValidationFailed));
+        assert_eq!(e.field_errors()[0].field, "email");
+        assert_eq!(e.detail("property"), Some("email"));
+        assert!(!e.is_not_signed_in());
+        assert!(api(401, ErrorCode::NotSignedIn, "x").is_not_signed_in());
+        assert!(ClientError::Network("x".into()).field_errors().is_empty());
+    }
+
+    #[test]
+    fn passkey_and_login_code_codes_have_our_wording() {
+        let e = api(401, ErrorCode::WebauthnAuthenticationFailed, "no");
+        assert!(e.user_message().contains("not recognised"));
+        let e = api(401, ErrorCode::TokenInvalidOrExpired, "no");
+        assert!(e.user_message().contains("invalid or has expired"));
     }
 
     #[test]

@@ -1,0 +1,205 @@
+//! Form building blocks: a labelled text field with its error line, inline alerts, and the
+//! per-field error map that joins our own checks (`pocket_shared::user::rules`) with the API's
+//! `details.fields`.
+
+use crate::api::ClientError;
+use leptos::prelude::*;
+use pocket_shared::ErrorCode;
+use std::collections::BTreeMap;
+
+/// Error messages by field, keyed by the field's JSON (camelCase) name.
+pub type FieldErrors = BTreeMap<String, String>;
+
+/// "Username must be 1 to 50 characters": a rule's message prefixed with the field's label.
+pub fn field_message(label: &str, message: &str) -> String {
+    format!("{label} {message}")
+}
+
+/// Adds `label`'s message for `field` when `check` fails.
+pub fn check_field(
+    errors: &mut FieldErrors,
+    field: &str,
+    label: &str,
+    check: Result<(), &'static str>,
+) {
+    if let Err(message) = check {
+        errors.insert(field.to_owned(), field_message(label, message));
+    }
+}
+
+/// The field errors an API failure carries: `details.fields` (400 `validation_failed`) and
+/// `details.property` (409 `already_in_use`). `label` names a field for the messages.
+pub fn api_field_errors(error: &ClientError, label: impl Fn(&str) -> String) -> FieldErrors {
+    let mut errors: FieldErrors = error
+        .field_errors()
+        .iter()
+        .map(|f| (f.field.clone(), field_message(&label(&f.field), &f.message)))
+        .collect();
+    if error.code() == Some(ErrorCode::AlreadyInUse)
+        && let Some(property) = error.detail("property")
+    {
+        errors.insert(
+            property.to_owned(),
+            field_message(&label(property), "is already in use"),
+        );
+    }
+    errors
+}
+
+/// A labelled text input bound to `value`, with its error line. `id` is also the test id; the
+/// error line's test id is `{id}-error`.
+#[component]
+pub fn TextField(
+    /// Element id and `data-testid`.
+    id: &'static str,
+    /// The visible label.
+    label: &'static str,
+    /// The bound value.
+    value: RwSignal<String>,
+    /// The error to show under the field, if any.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    /// `type` attribute (default `text`).
+    #[prop(default = "text")]
+    input_type: &'static str,
+    /// `autocomplete` attribute (default `off`).
+    #[prop(default = "off")]
+    autocomplete: &'static str,
+    /// Shows "(optional)" after the label.
+    #[prop(into, default = Signal::from(false))]
+    optional: Signal<bool>,
+    /// Read-only (e.g. when own-account editing is off).
+    #[prop(into, default = Signal::from(false))]
+    readonly: Signal<bool>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let error_testid = error_id.clone();
+    let described_by = error_id.clone();
+    view! {
+        <div class="field" class:field--invalid=move || error.with(Option::is_some)>
+            <label class="field__label" for=id>
+                {label}
+                <Show when=move || optional.get()>
+                    <span class="field__optional">" (optional)"</span>
+                </Show>
+            </label>
+            <input
+                class="field__input"
+                id=id
+                name=id
+                data-testid=id
+                type=input_type
+                autocomplete=autocomplete
+                readonly=move || readonly.get()
+                aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
+                aria-describedby=move || error.with(Option::is_some).then(|| described_by.clone())
+                bind:value=value
+            />
+            {move || {
+                error
+                    .get()
+                    .map(|message| {
+                        view! {
+                            <p class="field__error" id=error_id.clone() data-testid=error_testid.clone()>
+                                {message}
+                            </p>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+/// Severity of an [`Alert`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Something failed.
+    Error,
+    /// Something needs attention.
+    Warning,
+    /// Something worked.
+    Success,
+}
+
+/// An inline message box; errors are announced to screen readers immediately.
+#[component]
+pub fn Alert(
+    tone: Tone,
+    /// `data-testid` of the box.
+    testid: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let (class, role) = match tone {
+        Tone::Error => ("alert alert--error", "alert"),
+        Tone::Warning => ("alert alert--warning", "status"),
+        Tone::Success => ("alert alert--success", "status"),
+    };
+    view! {
+        <div class=class role=role data-testid=testid>
+            {children()}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pocket_shared::{ApiError, FieldError, error::ErrorDetails};
+
+    fn label(field: &str) -> String {
+        match field {
+            "email" => "Email".into(),
+            "username" => "Username".into(),
+            other => other.into(),
+        }
+    }
+
+    #[test]
+    fn rule_failures_are_keyed_by_field_and_labelled() {
+        let mut errors = FieldErrors::new();
+        check_field(
+            &mut errors,
+            "username",
+            "Username",
+            Err("must be 1 to 50 characters"),
+        );
+        check_field(&mut errors, "email", "Email", Ok(()));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors["username"], "Username must be 1 to 50 characters");
+    }
+
+    #[test]
+    fn api_validation_and_conflicts_become_field_errors() {
+        let mut details = ErrorDetails::default();
+        details.fields.push(FieldError {
+            field: "email".into(),
+            code: "invalid_format".into(),
+            message: "must be a valid email address".into(),
+        });
+        let validation = ClientError::Api {
+            status: 400,
+            error: ApiError {
+                error: "invalid".into(),
+                code: ErrorCode::ValidationFailed,
+                details: Some(details),
+                request_id: None,
+            },
+        };
+        let errors = api_field_errors(&validation, label);
+        assert_eq!(errors["email"], "Email must be a valid email address");
+
+        let mut details = ErrorDetails::default();
+        details.values.insert("property".into(), "username".into());
+        let conflict = ClientError::Api {
+            status: 409,
+            error: ApiError {
+                error: "Username is already in use".into(),
+                code: ErrorCode::AlreadyInUse,
+                details: Some(details),
+                request_id: None,
+            },
+        };
+        let errors = api_field_errors(&conflict, label);
+        assert_eq!(errors["username"], "Username is already in use");
+    }
+}

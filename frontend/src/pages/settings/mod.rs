@@ -1,0 +1,3 @@
+//! `/settings/*`: the signed-in user's pages.
+
+pub mod account;

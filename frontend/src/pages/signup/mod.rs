@@ -1,0 +1,4 @@
+//! `/signup/*`: first-administrator setup and the "add your first passkey" step.
+
+pub mod add_passkey;
+pub mod setup;

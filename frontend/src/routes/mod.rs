@@ -1,0 +1,127 @@
+//! The route table (Pocket ID's paths), the guard that applies the session rules to every
+//! route, and the alias routes that only redirect.
+
+pub mod guard;
+mod redirects;
+
+use crate::components::{error_view::ErrorView, loading::Loading};
+use crate::pages::{
+    login::{LoginPage, alternative::AlternativeLoginPage, code::LoginCodePage},
+    not_found::NotFoundPage,
+    settings::account::AccountPage,
+    signup::{add_passkey::AddPasskeyPage, setup::SetupPage},
+};
+use crate::state::{SessionState, use_session};
+use guard::{Access, access_for, guard_redirect, served_by_backend};
+use leptos::prelude::*;
+use leptos_router::{
+    NavigateOptions,
+    components::{Route, Routes},
+    hooks::{use_location, use_navigate},
+    path,
+};
+use redirects::{LoginCodeAlias, RootRedirect, SettingsRedirect, SetupAlias};
+
+/// All client-side routes, behind the session guard; rendered inside the layout's `<main>`.
+#[component]
+pub fn AppRoutes() -> impl IntoView {
+    view! {
+        <RouteGuard>
+            <Routes fallback=|| view! { <NotFoundPage /> }>
+                <Route path=path!("/") view=RootRedirect />
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/login/alternative") view=AlternativeLoginPage />
+                <Route path=path!("/login/alternative/code") view=LoginCodePage />
+                <Route path=path!("/lc") view=LoginCodeAlias />
+                <Route path=path!("/lc/:code") view=LoginCodeAlias />
+                <Route path=path!("/setup") view=SetupAlias />
+                <Route path=path!("/signup/setup") view=SetupPage />
+                <Route path=path!("/signup/add-passkey") view=AddPasskeyPage />
+                <Route path=path!("/settings") view=SettingsRedirect />
+                <Route path=path!("/settings/account") view=AccountPage />
+            </Routes>
+        </RouteGuard>
+    }
+}
+
+/// What the guard does for the current path and session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Verdict {
+    /// The session is not known yet.
+    Wait,
+    /// Show the page.
+    Render,
+    /// Go elsewhere (replacing the history entry).
+    Redirect(String),
+    /// The session could not be loaded.
+    Failed,
+}
+
+/// Renders its children only when the session rules allow the current path; otherwise waits
+/// for the session, redirects, or shows why the session could not be loaded.
+#[component]
+fn RouteGuard(children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    let navigate = use_navigate();
+    let verdict = Memo::new(move |_| {
+        let path = location.pathname.get();
+        let search = location.search.get();
+        let search = search.trim_start_matches('?');
+        let search = if search.is_empty() {
+            String::new()
+        } else {
+            format!("?{search}")
+        };
+        let redirect = location.query.with(|q| q.get("redirect"));
+        let signed_in = match session.state() {
+            // Public pages do not depend on the session, so they never wait for it.
+            _ if access_for(&path) == Access::Public => return Verdict::Render,
+            SessionState::Loading => return Verdict::Wait,
+            SessionState::Failed(_) => return Verdict::Failed,
+            SessionState::SignedIn(_) => true,
+            SessionState::SignedOut => false,
+        };
+        match guard_redirect(&path, &search, redirect.as_deref(), signed_in) {
+            Some(to) => Verdict::Redirect(to),
+            None => Verdict::Render,
+        }
+    });
+    Effect::new(move || {
+        if let Verdict::Redirect(to) = verdict.get() {
+            if served_by_backend(&to) {
+                // E.g. back to an OIDC authorize request, which the server answers.
+                if let Err(e) = window().location().replace(&to) {
+                    leptos::logging::error!("could not open {to}: {e:?}");
+                }
+            } else {
+                navigate(
+                    &to,
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+            }
+        }
+    });
+    // Keyed on the kind only, so moving between allowed pages does not rebuild the router.
+    let show_page = Memo::new(move |_| verdict.get() == Verdict::Render);
+    let failed = Memo::new(move |_| verdict.get() == Verdict::Failed);
+    move || {
+        if show_page.get() {
+            children().into_any()
+        } else if failed.get() {
+            let error = match session.state() {
+                SessionState::Failed(error) => Some(error),
+                _ => None,
+            };
+            let retry = Callback::new(move |()| session.retry());
+            error
+                .map(|error| view! { <ErrorView error on_retry=retry /> })
+                .into_any()
+        } else {
+            view! { <Loading /> }.into_any()
+        }
+    }
+}
