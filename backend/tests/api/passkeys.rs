@@ -574,3 +574,56 @@ db_test!(
         assert_eq!(start["publicKey"]["rp"]["name"], "Pocket ID");
     }
 );
+
+/// Behind a trusted proxy: the audit log records the forwarded client address and user agent,
+/// and rate limits count per client address.
+#[tokio::test]
+async fn client_addresses_come_from_trusted_proxies() {
+    use crate::helpers::Engine;
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        let Some(app) = TestApp::spawn(engine, &[("TRUST_PROXY", "true")]).await else {
+            continue;
+        };
+        let mut c = app.client();
+        c.headers
+            .push(("x-forwarded-for".into(), "198.51.100.23".into()));
+        c.headers.push((
+            "user-agent".into(),
+            "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0".into(),
+        ));
+        setup_admin(&mut c).await;
+        let mut auth = SoftAuthenticator::new(ORIGIN);
+        register(&mut c, &mut auth).await;
+        assert_eq!(login(&mut c, &mut auth).await.status, StatusCode::OK);
+        let row = audit_logs::Entity::find()
+            .filter(audit_logs::Column::Event.eq("SIGN_IN"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.ip_address.as_deref(), Some("198.51.100.23"));
+        assert_eq!(
+            row.user_agent.as_deref(),
+            Some("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
+        );
+
+        // One address exhausts its bucket; another is unaffected.
+        let a = assertion(&mut c, &mut auth).await;
+        c.cookies.remove("session");
+        for _ in 0..10 {
+            c.post("/api/webauthn/login/finish", &a).await;
+        }
+        assert_eq!(
+            c.post("/api/webauthn/login/finish", &a).await.status,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        let mut other = app.client();
+        other
+            .headers
+            .push(("x-forwarded-for".into(), "203.0.113.77".into()));
+        assert_eq!(
+            code(&other.post("/api/webauthn/login/finish", &a).await),
+            ErrorCode::MissingSessionId
+        );
+    }
+}
