@@ -131,6 +131,48 @@ pub mod rules {
         }
     }
 
+    /// The profile fields a user form sends, borrowed.
+    #[derive(Debug, Clone, Copy)]
+    pub struct ProfileFields<'a> {
+        pub username: &'a str,
+        pub email: Option<&'a str>,
+        pub first_name: &'a str,
+        pub last_name: &'a str,
+        pub display_name: Option<&'a str>,
+    }
+
+    /// Every failing rule of a profile, by JSON field name (code `required` or `invalid`); the
+    /// API answers these in `details.fields` and the SPA shows the same before sending.
+    pub fn profile_errors(p: &ProfileFields<'_>, require_email: bool) -> Vec<crate::FieldError> {
+        let mut errors = Vec::new();
+        let mut check = |field: &str, r: Result<(), &'static str>| {
+            if let Err(message) = r {
+                let code = if message == "is required" {
+                    "required"
+                } else {
+                    "invalid"
+                };
+                errors.push(crate::FieldError {
+                    field: field.into(),
+                    code: code.into(),
+                    message: message.into(),
+                });
+            }
+        };
+        check("username", username(p.username));
+        match p.email {
+            Some(e) => check("email", email(e)),
+            None if require_email => check("email", Err("is required")),
+            None => {}
+        }
+        check("firstName", name(p.first_name, true));
+        check("lastName", name(p.last_name, false));
+        if let Some(d) = p.display_name {
+            check("displayName", display_name(d));
+        }
+        errors
+    }
+
     /// Passkey name: 1–50 characters.
     pub fn passkey_name(v: &str) -> Result<(), &'static str> {
         if (1..=50).contains(&v.trim().chars().count()) {
@@ -168,6 +210,35 @@ pub mod rules {
             ] {
                 assert!(email(bad).is_err(), "{bad}");
             }
+        }
+
+        #[test]
+        fn profile_errors_list_every_failing_field_in_order() {
+            let p = ProfileFields {
+                username: ".x",
+                email: None,
+                first_name: "",
+                last_name: "ok",
+                display_name: None,
+            };
+            let fields: Vec<String> = profile_errors(&p, true)
+                .into_iter()
+                .map(|f| f.field)
+                .collect();
+            assert_eq!(fields, ["username", "email", "firstName"]);
+            assert!(
+                profile_errors(&ProfileFields { email: None, ..p }, false)
+                    .iter()
+                    .all(|f| f.field != "email")
+            );
+            let ok = ProfileFields {
+                username: "ada",
+                email: Some("a@example.com"),
+                first_name: "Ada",
+                last_name: "",
+                display_name: Some("Ada"),
+            };
+            assert!(profile_errors(&ok, true).is_empty());
         }
 
         #[test]

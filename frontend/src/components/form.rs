@@ -15,16 +15,15 @@ pub fn field_message(label: &str, message: &str) -> String {
     format!("{label} {message}")
 }
 
-/// Adds `label`'s message for `field` when `check` fails.
-pub fn check_field(
-    errors: &mut FieldErrors,
-    field: &str,
-    label: &str,
-    check: Result<(), &'static str>,
-) {
-    if let Err(message) = check {
-        errors.insert(field.to_owned(), field_message(label, message));
-    }
+/// Field errors from the shared rules (`pocket_shared::user::rules`), worded with `label`.
+pub fn rule_errors(
+    fields: Vec<pocket_shared::FieldError>,
+    label: impl Fn(&str) -> String,
+) -> FieldErrors {
+    fields
+        .into_iter()
+        .map(|f| (f.field.clone(), field_message(&label(&f.field), &f.message)))
+        .collect()
 }
 
 /// The field errors an API failure carries: `details.fields` (400 `validation_failed`) and
@@ -156,14 +155,17 @@ mod tests {
 
     #[test]
     fn rule_failures_are_keyed_by_field_and_labelled() {
-        let mut errors = FieldErrors::new();
-        check_field(
-            &mut errors,
-            "username",
-            "Username",
-            Err("must be 1 to 50 characters"),
+        let fields = pocket_shared::user::rules::ProfileFields {
+            username: "",
+            email: Some("ada@example.com"),
+            first_name: "Ada",
+            last_name: "",
+            display_name: None,
+        };
+        let errors = rule_errors(
+            pocket_shared::user::rules::profile_errors(&fields, true),
+            label,
         );
-        check_field(&mut errors, "email", "Email", Ok(()));
         assert_eq!(errors.len(), 1);
         assert_eq!(errors["username"], "Username must be 1 to 50 characters");
     }

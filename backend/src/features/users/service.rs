@@ -4,7 +4,6 @@ use super::repo;
 use crate::db::entities::users;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
-use pocket_shared::FieldError;
 use pocket_shared::user::{CustomClaimDto, UserDto, UserGroupSummaryDto, UserUpdateRequest, rules};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 
@@ -60,32 +59,16 @@ pub fn normalize(req: &mut UserUpdateRequest) {
     }
 }
 
-/// Field errors for a (normalized) profile.
+/// Field errors for a (normalized) profile (the rules the SPA applies too).
 pub fn validate(req: &UserUpdateRequest, require_email: bool) -> Result<(), AppError> {
-    let mut errors = Vec::new();
-    let mut check = |field: &str, r: Result<(), &'static str>| {
-        if let Err(message) = r {
-            let code = if message == "is required" {
-                "required"
-            } else {
-                "invalid"
-            };
-            errors.push(FieldError {
-                field: field.into(),
-                code: code.into(),
-                message: message.into(),
-            });
-        }
+    let fields = rules::ProfileFields {
+        username: &req.username,
+        email: req.email.as_deref(),
+        first_name: &req.first_name,
+        last_name: &req.last_name,
+        display_name: Some(&req.display_name),
     };
-    check("username", rules::username(&req.username));
-    match &req.email {
-        Some(e) => check("email", rules::email(e)),
-        None if require_email => check("email", Err("is required")),
-        None => {}
-    }
-    check("firstName", rules::name(&req.first_name, true));
-    check("lastName", rules::name(&req.last_name, false));
-    check("displayName", rules::display_name(&req.display_name));
+    let errors = rules::profile_errors(&fields, require_email);
     if errors.is_empty() {
         Ok(())
     } else {

@@ -4,7 +4,7 @@
 use crate::api::{self, ClientError};
 use crate::components::{
     error_view::ErrorView,
-    form::{Alert, FieldErrors, TextField, Tone, api_field_errors, check_field},
+    form::{Alert, FieldErrors, TextField, Tone, api_field_errors, rule_errors},
     loading::Loading,
 };
 use crate::state::{use_app_config, use_session};
@@ -26,33 +26,14 @@ fn label(field: &str) -> String {
 
 /// Checks the form with the API's own rules before sending.
 pub fn validate(request: &SignUpRequest, require_email: bool) -> FieldErrors {
-    let mut errors = FieldErrors::new();
-    check_field(
-        &mut errors,
-        "username",
-        "Username",
-        rules::username(&request.username),
-    );
-    match request.email.as_deref() {
-        Some(email) => check_field(&mut errors, "email", "Email", rules::email(email)),
-        None if require_email => {
-            check_field(&mut errors, "email", "Email", Err("is required"));
-        }
-        None => {}
-    }
-    check_field(
-        &mut errors,
-        "firstName",
-        "First name",
-        rules::name(&request.first_name, true),
-    );
-    check_field(
-        &mut errors,
-        "lastName",
-        "Last name",
-        rules::name(&request.last_name, false),
-    );
-    errors
+    let fields = rules::ProfileFields {
+        username: &request.username,
+        email: request.email.as_deref(),
+        first_name: &request.first_name,
+        last_name: &request.last_name,
+        display_name: None,
+    };
+    rule_errors(rules::profile_errors(&fields, require_email), label)
 }
 
 /// Trims the inputs; an empty email is sent as absent.

@@ -2,7 +2,7 @@
 //! administrator turned own-account editing off.
 
 use crate::api::{self, ClientError};
-use crate::components::form::{Alert, FieldErrors, TextField, Tone, api_field_errors, check_field};
+use crate::components::form::{Alert, FieldErrors, TextField, Tone, api_field_errors, rule_errors};
 use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::{UserDto, UserUpdateRequest, user::rules};
@@ -35,37 +35,14 @@ pub fn build_request(values: [&str; 5], locale: Option<String>) -> UserUpdateReq
 
 /// Checks the form with the API's own rules before sending.
 pub fn validate(request: &UserUpdateRequest, require_email: bool) -> FieldErrors {
-    let mut errors = FieldErrors::new();
-    check_field(
-        &mut errors,
-        "username",
-        "Username",
-        rules::username(&request.username),
-    );
-    match request.email.as_deref() {
-        Some(email) => check_field(&mut errors, "email", "Email", rules::email(email)),
-        None if require_email => check_field(&mut errors, "email", "Email", Err("is required")),
-        None => {}
-    }
-    check_field(
-        &mut errors,
-        "firstName",
-        "First name",
-        rules::name(&request.first_name, true),
-    );
-    check_field(
-        &mut errors,
-        "lastName",
-        "Last name",
-        rules::name(&request.last_name, false),
-    );
-    check_field(
-        &mut errors,
-        "displayName",
-        "Display name",
-        rules::display_name(&request.display_name),
-    );
-    errors
+    let fields = rules::ProfileFields {
+        username: &request.username,
+        email: request.email.as_deref(),
+        first_name: &request.first_name,
+        last_name: &request.last_name,
+        display_name: Some(&request.display_name),
+    };
+    rule_errors(rules::profile_errors(&fields, require_email), label)
 }
 
 /// The profile form.
