@@ -113,6 +113,7 @@ pub fn router(state: AppState) -> Router {
 
     api.merge(features::api_docs::router(document))
         .fallback(fallback)
+        .layer(middleware::from_fn_with_state(state.clone(), crate::csrf::refuse_cross_site))
         .with_state(state)
         .layer(middleware::from_fn(render_api_errors))
         .layer(SetResponseHeaderLayer::if_not_present(

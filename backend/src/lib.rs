@@ -6,6 +6,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod crypto;
+pub mod csrf;
 pub mod db;
 pub mod error;
 pub mod extract;

@@ -1,7 +1,7 @@
 //! Cross-cutting HTTP behaviour: health, request ids, headers, the error envelope, SPA fallback.
 
 use crate::db_test;
-use crate::helpers::TEST_INDEX_HTML;
+use crate::helpers::{TEST_INDEX_HTML, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use pocket_shared::{ApiError, ErrorCode};
@@ -139,5 +139,48 @@ db_test!(
             assert_eq!(r.status, StatusCode::OK, "{asset}");
             assert!(!r.body.is_empty(), "{asset}");
         }
+    }
+);
+
+db_test!(
+    cross_site_state_changes_are_refused,
+    |app: TestApp| async move {
+        let post = |headers: &[(&str, &str)]| {
+            let mut req = Request::post("/api/one-time-access-token/abcdef");
+            for (k, v) in headers {
+                req = req.header(*k, *v);
+            }
+            req.body(Body::empty()).unwrap()
+        };
+        // A form on another site posting a login code (login CSRF).
+        for headers in [
+            &[
+                ("sec-fetch-site", "cross-site"),
+                ("origin", "https://evil.example"),
+            ][..],
+            &[("origin", "https://evil.example")][..],
+            &[("sec-fetch-site", "same-site")][..],
+        ] {
+            let r = app.request(post(headers)).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{headers:?}");
+            assert_eq!(r.json::<ApiError>().code, ErrorCode::Forbidden);
+        }
+        // Our own pages, and scripts that send no browser headers, get through (to a 401 here).
+        for headers in [
+            &[
+                ("sec-fetch-site", "same-origin"),
+                ("origin", "http://localhost:1411"),
+            ][..],
+            &[][..],
+        ] {
+            let r = app.request(post(headers)).await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{headers:?}");
+        }
+        // Reads are not state changes.
+        let req = Request::get("/api/application-configuration")
+            .header("sec-fetch-site", "cross-site")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(app.request(req).await.status, StatusCode::OK);
     }
 );
