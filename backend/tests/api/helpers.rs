@@ -18,24 +18,25 @@ use tower::ServiceExt;
 /// `async move` captures only some of its fields.
 #[macro_export]
 macro_rules! db_test {
-    ($name:ident, |$app:ident : TestApp| $body:expr) => {
+    ($name:ident, |$app:ident : $ty:ty| $body:expr) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
 
             #[tokio::test]
             async fn sqlite() {
-                let $app = $crate::helpers::TestApp::spawn($crate::helpers::Engine::Sqlite, &[])
-                    .await
-                    .expect("sqlite");
+                let $app: $ty =
+                    $crate::helpers::TestApp::spawn($crate::helpers::Engine::Sqlite, &[])
+                        .await
+                        .expect("sqlite");
                 $body.await;
             }
 
             #[tokio::test]
             async fn postgres() {
-                if let Some($app) =
-                    $crate::helpers::TestApp::spawn($crate::helpers::Engine::Postgres, &[]).await
-                {
+                let app: Option<$ty> =
+                    $crate::helpers::TestApp::spawn($crate::helpers::Engine::Postgres, &[]).await;
+                if let Some($app) = app {
                     $body.await;
                 }
             }

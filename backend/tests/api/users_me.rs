@@ -1,6 +1,7 @@
 //! The signed-in user's own account: profile updates and profile pictures.
 
 use crate::db_test;
+use crate::helpers::TestApp;
 use crate::passkeys::setup_admin;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
