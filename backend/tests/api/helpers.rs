@@ -216,6 +216,18 @@ impl TestApp {
     pub async fn get(&self, path: &str) -> TestResponse {
         self.call(Method::GET, path).await
     }
+
+    /// Stores an application configuration value, as an admin saving the settings would.
+    pub async fn set_app_config(&self, key: &str, value: &str) {
+        use sea_orm::ActiveModelTrait;
+        pocket_id::db::entities::app_config_variables::ActiveModel {
+            key: sea_orm::Set(key.to_owned()),
+            value: sea_orm::Set(value.to_owned()),
+        }
+        .insert(&self.db)
+        .await
+        .expect("store app config value");
+    }
 }
 
 pub struct TestResponse {

@@ -5,7 +5,7 @@ use crate::authenticator::SoftAuthenticator;
 use crate::db_test;
 use crate::helpers::{Client, TestApp, TestResponse};
 use axum::http::{Method, StatusCode};
-use pocket_id::db::entities::{app_config_variables, audit_logs, users, webauthn_credentials};
+use pocket_id::db::entities::{audit_logs, users, webauthn_credentials};
 use pocket_shared::{ApiError, ErrorCode, UserDto, WebauthnCredentialDto};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::{Value, json};
@@ -32,6 +32,16 @@ pub async fn register(c: &mut Client<'_>, auth: &mut SoftAuthenticator) -> TestR
         .create(&start.json::<Value>())
         .expect("authenticator create");
     c.post("/api/webauthn/register/finish", &credential).await
+}
+
+/// The first admin, signed in, with one registered passkey on a software authenticator.
+pub async fn admin_with_passkey(app: &TestApp) -> (Client<'_>, SoftAuthenticator) {
+    let mut c = app.client();
+    setup_admin(&mut c).await;
+    let mut auth = SoftAuthenticator::new(ORIGIN);
+    let r = register(&mut c, &mut auth).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    (c, auth)
 }
 
 /// Starts a sign-in and returns the authenticator's assertion for it.
@@ -210,10 +220,7 @@ db_test!(
 db_test!(
     a_replayed_assertion_is_rejected,
     |app: TestApp| async move {
-        let mut c = app.client();
-        setup_admin(&mut c).await;
-        let mut auth = SoftAuthenticator::new(ORIGIN);
-        register(&mut c, &mut auth).await;
+        let (mut c, mut auth) = admin_with_passkey(&app).await;
         c.send(Method::POST, "/api/webauthn/logout", None).await;
 
         let first = assertion(&mut c, &mut auth).await;
@@ -261,10 +268,7 @@ db_test!(a_challenge_is_used_once, |app: TestApp| async move {
 db_test!(
     an_assertion_for_another_origin_is_rejected,
     |app: TestApp| async move {
-        let mut c = app.client();
-        setup_admin(&mut c).await;
-        let mut auth = SoftAuthenticator::new(ORIGIN);
-        register(&mut c, &mut auth).await;
+        let (mut c, auth) = admin_with_passkey(&app).await;
         c.send(Method::POST, "/api/webauthn/logout", None).await;
         let mut phished = auth.with_origin("http://evil.example");
         let r = login(&mut c, &mut phished).await;
@@ -339,13 +343,8 @@ db_test!(
 db_test!(
     synced_passkeys_are_refused_when_configured,
     |app: TestApp| async move {
-        app_config_variables::ActiveModel {
-            key: Set("webauthnAllowSyncedPasskeys".into()),
-            value: Set("false".into()),
-        }
-        .insert(&app.db)
-        .await
-        .unwrap();
+        app.set_app_config("webauthnAllowSyncedPasskeys", "false")
+            .await;
         let mut c = app.client();
         setup_admin(&mut c).await;
         let mut synced = SoftAuthenticator::new(ORIGIN);
@@ -436,10 +435,7 @@ db_test!(setup_validates_its_input, |app: TestApp| async move {
 db_test!(
     sign_in_is_rate_limited_per_client,
     |app: TestApp| async move {
-        let mut c = app.client();
-        setup_admin(&mut c).await;
-        let mut auth = SoftAuthenticator::new(ORIGIN);
-        register(&mut c, &mut auth).await;
+        let (mut c, mut auth) = admin_with_passkey(&app).await;
         let a = assertion(&mut c, &mut auth).await;
         c.cookies.remove("session");
         // Burst of 10, then 1 per 5 s.
@@ -464,10 +460,7 @@ db_test!(
 db_test!(
     reauthentication_needs_a_fresh_passkey,
     |app: TestApp| async move {
-        let mut c = app.client();
-        setup_admin(&mut c).await;
-        let mut auth = SoftAuthenticator::new(ORIGIN);
-        register(&mut c, &mut auth).await;
+        let (mut c, mut auth) = admin_with_passkey(&app).await;
         // Setup signs in with amr=otp: no body is not enough.
         let r = c
             .send(Method::POST, "/api/webauthn/reauthenticate", None)
@@ -498,10 +491,7 @@ db_test!(
 db_test!(
     expired_sign_in_state_is_cleaned_up,
     |app: TestApp| async move {
-        let mut c = app.client();
-        setup_admin(&mut c).await;
-        let mut auth = SoftAuthenticator::new(ORIGIN);
-        register(&mut c, &mut auth).await;
+        let (mut c, _auth) = admin_with_passkey(&app).await;
         let _ = c.get("/api/webauthn/login/start").await;
         let _ = c.get("/api/webauthn/login/start").await;
         let sessions = || pocket_id::db::entities::webauthn_sessions::Entity::find().count(&app.db);
@@ -528,13 +518,8 @@ db_test!(
 db_test!(
     preferred_user_verification_accepts_unverified_passkeys,
     |app: TestApp| async move {
-        app_config_variables::ActiveModel {
-            key: Set("webauthnUserVerification".into()),
-            value: Set("preferred".into()),
-        }
-        .insert(&app.db)
-        .await
-        .unwrap();
+        app.set_app_config("webauthnUserVerification", "preferred")
+            .await;
         let mut c = app.client();
         setup_admin(&mut c).await;
         let mut key = SoftAuthenticator::new(ORIGIN);
@@ -556,13 +541,8 @@ db_test!(
 db_test!(
     authenticator_attachment_is_requested_as_configured,
     |app: TestApp| async move {
-        app_config_variables::ActiveModel {
-            key: Set("webauthnAuthenticatorAttachment".into()),
-            value: Set("cross-platform".into()),
-        }
-        .insert(&app.db)
-        .await
-        .unwrap();
+        app.set_app_config("webauthnAuthenticatorAttachment", "cross-platform")
+            .await;
         let mut c = app.client();
         setup_admin(&mut c).await;
         let start: Value = c.get("/api/webauthn/register/start").await.json();

@@ -5,7 +5,6 @@ use crate::helpers::TestApp;
 use crate::passkeys::setup_admin;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use pocket_id::db::entities::app_config_variables;
 use pocket_shared::{ApiError, ErrorCode, UserDto};
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::json;
@@ -67,13 +66,7 @@ db_test!(
 db_test!(
     without_own_account_edit_only_the_locale_changes,
     |app: TestApp| async move {
-        app_config_variables::ActiveModel {
-            key: Set("allowOwnAccountEdit".into()),
-            value: Set("false".into()),
-        }
-        .insert(&app.db)
-        .await
-        .unwrap();
+        app.set_app_config("allowOwnAccountEdit", "false").await;
         let mut c = app.client();
         setup_admin(&mut c).await;
         let body = json!({"username": "mallory", "email": "m@example.com", "firstName": "M", "locale": "de"});
