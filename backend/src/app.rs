@@ -90,6 +90,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(features::passkeys::router())
         .merge(features::one_time_access::router())
         .merge(features::signup::router())
+        .merge(features::oidc::router())
 }
 
 /// The documented routes and their OpenAPI document (version set from the crate).

@@ -40,6 +40,14 @@ pub enum ErrorCode {
     ReauthenticationRequired,
     FileTypeNotSupported,
     AccountEditNotAllowed,
+    OidcParRequired,
+    OidcAccessDenied,
+    InteractionNotFound,
+    InteractionStepMismatch,
+    InvalidCallbackUrl,
+    TooManyClientSecrets,
+    PublicClientSecretNotAllowed,
+    OidcMissingConsent,
     /// A code this build does not know yet (newer server); treat by HTTP status.
     #[serde(other)]
     Unknown,
@@ -80,6 +88,14 @@ impl ErrorCode {
             Self::ReauthenticationRequired => "reauthentication_required",
             Self::FileTypeNotSupported => "file_type_not_supported",
             Self::AccountEditNotAllowed => "account_edit_not_allowed",
+            Self::OidcParRequired => "oidc_par_required",
+            Self::OidcAccessDenied => "oidc_access_denied",
+            Self::InteractionNotFound => "interaction_not_found",
+            Self::InteractionStepMismatch => "interaction_step_mismatch",
+            Self::InvalidCallbackUrl => "invalid_callback_url",
+            Self::TooManyClientSecrets => "too_many_client_secrets",
+            Self::PublicClientSecretNotAllowed => "public_client_secret_not_allowed",
+            Self::OidcMissingConsent => "oidc_missing_consent",
             Self::Unknown => "unknown",
         }
     }

@@ -3,6 +3,8 @@
 
 pub mod app_config;
 pub mod error;
+pub mod oidc;
+pub mod oidc_client;
 pub mod user;
 pub mod webauthn;
 

@@ -4,6 +4,7 @@ pub mod api_docs;
 pub mod app_config;
 pub mod audit_log;
 pub mod health;
+pub mod oidc;
 pub mod one_time_access;
 pub mod passkeys;
 pub mod signup;

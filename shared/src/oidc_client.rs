@@ -1,0 +1,1 @@
+//! OIDC client administration DTOs (`/api/oidc/clients`, secrets, allowed groups).
