@@ -8,7 +8,7 @@
 
 use crate::api::{self, ClientError};
 use js_sys::{Function, JSON, Object, Promise, Reflect};
-use pocket_shared::{UserDto, WebauthnCredentialDto};
+use pocket_shared::{ErrorCode, UserDto, WebauthnCredentialDto};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -39,6 +39,8 @@ pub enum Ceremony {
     SignIn,
     /// Adding a passkey (`navigator.credentials.create`).
     Register,
+    /// Proving presence again before an authorization (`navigator.credentials.get`).
+    Reauthenticate,
 }
 
 impl WebauthnError {
@@ -70,7 +72,10 @@ impl WebauthnError {
                  another one."
                     .to_owned()
             }
-            (Self::AlreadyRegistered, Ceremony::SignIn) => {
+            (Self::Cancelled, Ceremony::Reauthenticate) => {
+                "Verification was cancelled or timed out. Try again when you are ready.".to_owned()
+            }
+            (Self::AlreadyRegistered, Ceremony::SignIn | Ceremony::Reauthenticate) => {
                 "Your passkey could not be used. Try again.".to_owned()
             }
             (Self::NotSupported, _) => {
@@ -139,6 +144,31 @@ pub async fn sign_in(autofill: Option<web_sys::AbortSignal>) -> Result<UserDto, 
     api::webauthn::login_finish(&assertion)
         .await
         .map_err(PasskeyError::Server)
+}
+
+/// Proves presence again with a passkey (any of the user's): a `login/start` challenge,
+/// `credentials.get`, then `/api/webauthn/reauthenticate`, which sets the short-lived cookie an
+/// OIDC authorization or device approval consumes.
+pub async fn reauthenticate() -> Result<(), PasskeyError> {
+    let options = api::webauthn::login_start()
+        .await
+        .map_err(PasskeyError::Server)?;
+    let assertion = get_credential(&options.public_key, None)
+        .await
+        .map_err(PasskeyError::Browser)?;
+    api::webauthn::reauthenticate(Some(&assertion))
+        .await
+        .map_err(PasskeyError::Server)
+}
+
+/// Right after a passkey sign-in the server accepts the fresh session as proof of presence, so
+/// the user is not asked twice in a row. `Ok(false)` when it wants a passkey after all.
+pub async fn reauthenticate_with_fresh_session() -> Result<bool, ClientError> {
+    match api::webauthn::reauthenticate(None).await {
+        Ok(()) => Ok(true),
+        Err(e) if e.code() == Some(ErrorCode::ReauthenticationRequired) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// True when this browser has WebAuthn with the JSON helpers this app relies on.
@@ -282,7 +312,7 @@ fn js_error(error: JsValue) -> WebauthnError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pocket_shared::{ApiError, ErrorCode};
+    use pocket_shared::ApiError;
 
     #[test]
     fn dom_exception_names_map_to_kinds() {

@@ -164,6 +164,24 @@ fn code_message(code: ErrorCode) -> Option<&'static str> {
         ErrorCode::AccountEditNotAllowed => {
             "Your administrator does not allow changing your account details."
         }
+        ErrorCode::ReauthenticationRequired => "Confirm it is you with your passkey to continue.",
+        ErrorCode::OidcAccessDenied => "You are not allowed to access this service.",
+        ErrorCode::OidcParRequired => {
+            "This application must send its sign-in request to the server first (pushed \
+             authorization request). Contact the application's administrator."
+        }
+        ErrorCode::InteractionNotFound => {
+            "This sign-in request has expired or was already used. Go back to the application \
+             and start again."
+        }
+        ErrorCode::InteractionStepMismatch => {
+            "This sign-in request moved on in another tab or window. The page now shows where \
+             it stands; try again."
+        }
+        ErrorCode::DeviceCodeInvalid => {
+            "This code is invalid or has expired. Check the code shown on your device, or start \
+             again there."
+        }
         _ => return None,
     })
 }
@@ -248,6 +266,28 @@ mod tests {
         assert!(e.user_message().contains("not recognised"));
         let e = api(401, ErrorCode::TokenInvalidOrExpired, "no");
         assert!(e.user_message().contains("invalid or has expired"));
+    }
+
+    #[test]
+    fn oidc_codes_have_our_wording() {
+        let e = api(403, ErrorCode::OidcAccessDenied, "denied");
+        assert_eq!(
+            e.user_message(),
+            "You are not allowed to access this service."
+        );
+        for code in [
+            ErrorCode::OidcParRequired,
+            ErrorCode::InteractionNotFound,
+            ErrorCode::InteractionStepMismatch,
+            ErrorCode::DeviceCodeInvalid,
+        ] {
+            assert!(code_message(code).is_some(), "{code:?}");
+        }
+        assert!(
+            api(404, ErrorCode::DeviceCodeInvalid, "x")
+                .user_message()
+                .contains("invalid or has expired")
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod app_config;
 mod error;
+pub mod oidc;
 pub mod one_time_access;
 pub mod signup;
 pub mod users;
@@ -38,6 +39,15 @@ pub async fn send_for_json<T: DeserializeOwned>(request: RequestBuilder) -> Resu
 /// ignore); errors are decoded as usual.
 pub async fn send_without_answer(request: RequestBuilder) -> Result<(), ClientError> {
     let (status, request_id, body) = send(accept(request).build()).await?;
+    decode_no_content(status, request_id, &body)
+}
+
+/// Sends a JSON body whose success answer has no body we need (204 No Content).
+pub async fn send_json_without_answer<B: Serialize + ?Sized>(
+    builder: RequestBuilder,
+    body: &B,
+) -> Result<(), ClientError> {
+    let (status, request_id, body) = send(accept(builder).json(body)).await?;
     decode_no_content(status, request_id, &body)
 }
 

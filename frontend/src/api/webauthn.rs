@@ -1,7 +1,9 @@
 //! Passkey endpoints: the two ceremonies (start/finish), sign-out and the user's own passkeys.
 //! The browser side of the ceremonies lives in `crate::webauthn`.
 
-use super::{ClientError, get_json, segment, send_json, send_without_answer};
+use super::{
+    ClientError, get_json, segment, send_json, send_json_without_answer, send_without_answer,
+};
 use gloo_net::http::Request;
 use pocket_shared::{UserDto, WebauthnCredentialDto, WebauthnCredentialUpdateRequest};
 use serde::Deserialize;
@@ -41,6 +43,18 @@ pub async fn login_finish(assertion: &serde_json::Value) -> Result<UserDto, Clie
 /// Ends the session (clears the cookie).
 pub async fn logout() -> Result<(), ClientError> {
     send_without_answer(Request::post("/api/webauthn/logout")).await
+}
+
+/// Proves presence again and sets the short-lived reauthentication cookie that an OIDC
+/// interaction or device approval consumes. With an assertion (for a `login_start` challenge)
+/// any of the user's passkeys will do; without one the server accepts only a session that a
+/// passkey sign-in opened less than a minute ago (`reauthentication_required` otherwise).
+pub async fn reauthenticate(assertion: Option<&serde_json::Value>) -> Result<(), ClientError> {
+    let request = Request::post("/api/webauthn/reauthenticate");
+    match assertion {
+        Some(assertion) => send_json_without_answer(request, assertion).await,
+        None => send_without_answer(request).await,
+    }
 }
 
 /// The signed-in user's passkeys.

@@ -4,10 +4,14 @@ use leptos::prelude::*;
 
 /// A polite, screen-reader-announced "Loading…" line; the `Suspense` fallback of every page.
 #[component]
-pub fn Loading() -> impl IntoView {
+pub fn Loading(
+    /// Replaces "Loading…" (e.g. "Returning to the application…").
+    #[prop(optional, into)]
+    label: Option<String>,
+) -> impl IntoView {
     view! {
         <p class="loading" data-testid="loading" role="status">
-            "Loading…"
+            {label.unwrap_or_else(|| "Loading…".to_owned())}
         </p>
     }
 }

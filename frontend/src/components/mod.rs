@@ -1,9 +1,11 @@
 //! Reusable view pieces: the page shell, avatar, dialog, form fields and alerts, the loading
-//! indicator and the error view.
+//! indicator, the error view, the passkey sign-in card and the OIDC client's logo and scopes.
 
 pub mod avatar;
+pub mod client;
 pub mod dialog;
 pub mod error_view;
 pub mod form;
 pub mod layout;
 pub mod loading;
+pub mod passkey_sign_in;

@@ -1,6 +1,9 @@
 //! One module per route, mirroring Pocket ID's paths.
 
+pub mod device;
+pub mod interaction;
 pub mod login;
+pub mod logout;
 pub mod not_found;
 pub mod settings;
 pub mod signup;

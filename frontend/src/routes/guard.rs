@@ -4,7 +4,8 @@
 /// How a path relates to the session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// Reachable signed in or not (login-code links, device and interaction pages).
+    /// Reachable signed in or not (login-code links, the OIDC interaction, error, device and
+    /// logout pages, which sign the user in inline or do not need a session).
     Public,
     /// Only for visitors: signed-in users are sent on (`/login`, `/setup`, ...).
     GuestOnly,
@@ -20,6 +21,7 @@ pub fn access_for(path: &str) -> Access {
         "/device",
         "/interaction",
         "/interaction/error",
+        "/logout",
         "/health",
         "/healthz",
     ];
@@ -164,7 +166,10 @@ mod tests {
             "/lc/abc123",
             "/login/alternative/code",
             "/device",
+            "/device/",
             "/interaction",
+            "/interaction/error",
+            "/logout",
         ] {
             assert_eq!(access_for(p), Access::Public, "{p}");
         }
@@ -174,6 +179,8 @@ mod tests {
             "/signup/add-passkey",
             "/nope",
             "/loginx",
+            "/logoutx",
+            "/interaction/other",
         ] {
             assert_eq!(access_for(p), Access::Protected, "{p}");
         }
@@ -208,6 +215,24 @@ mod tests {
         );
         assert_eq!(guard_redirect("/login", "", None, false), None);
         assert_eq!(guard_redirect("/lc/abc", "", None, true), None);
+    }
+
+    #[test]
+    fn oidc_pages_are_never_redirected() {
+        for signed_in in [false, true] {
+            for (path, search) in [
+                ("/interaction", "?interaction=abc"),
+                ("/interaction/error", "?error=denied"),
+                ("/device", "?user_code=E1234567"),
+                ("/logout", ""),
+            ] {
+                assert_eq!(
+                    guard_redirect(path, search, Some("/settings"), signed_in),
+                    None,
+                    "{path} signed_in={signed_in}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -6,7 +6,10 @@ mod redirects;
 
 use crate::components::{error_view::ErrorView, loading::Loading};
 use crate::pages::{
+    device::DevicePage,
+    interaction::{InteractionPage, error::InteractionErrorPage},
     login::{LoginPage, alternative::AlternativeLoginPage, code::LoginCodePage},
+    logout::LogoutPage,
     not_found::NotFoundPage,
     settings::account::AccountPage,
     signup::{add_passkey::AddPasskeyPage, setup::SetupPage},
@@ -39,6 +42,10 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/signup/add-passkey") view=AddPasskeyPage />
                 <Route path=path!("/settings") view=SettingsRedirect />
                 <Route path=path!("/settings/account") view=AccountPage />
+                <Route path=path!("/interaction") view=InteractionPage />
+                <Route path=path!("/interaction/error") view=InteractionErrorPage />
+                <Route path=path!("/device") view=DevicePage />
+                <Route path=path!("/logout") view=LogoutPage />
             </Routes>
         </RouteGuard>
     }

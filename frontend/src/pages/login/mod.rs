@@ -1,24 +1,18 @@
-//! `/login`: usernameless passkey sign-in: a button (modal request) and, where the browser
-//! supports it, passkey autofill (conditional mediation) in a dedicated field.
+//! `/login`: usernameless passkey sign-in (the card is [`PasskeySignIn`]), continuing to the
+//! `redirect` target.
 
 pub mod alternative;
 pub mod code;
 
-use crate::components::{
-    error_view::ErrorView,
-    form::{Alert, Tone},
-    loading::Loading,
-};
+use crate::components::{error_view::ErrorView, loading::Loading, passkey_sign_in::PasskeySignIn};
 use crate::routes::guard::{after_sign_in, served_by_backend, with_redirect};
 use crate::state::{Session, use_app_config, use_session};
-use crate::webauthn::{self, Ceremony};
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use leptos_router::{
     NavigateOptions,
     hooks::{use_navigate, use_query_map},
 };
 use pocket_shared::UserDto;
-use web_sys::AbortController;
 
 /// The sign-in page: waits for the configuration (for the instance name), then the card.
 #[component]
@@ -29,7 +23,7 @@ pub fn LoginPage() -> impl IntoView {
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match config.resource().await {
-                    Ok(public) => view! { <PasskeySignIn app_name=public.app_name /> }.into_any(),
+                    Ok(public) => view! { <LoginCard app_name=public.app_name /> }.into_any(),
                     Err(error) => view! { <ErrorView error on_retry=retry /> }.into_any(),
                 }
             })}
@@ -59,207 +53,17 @@ pub fn complete_sign_in(
     session.set_signed_in(user);
 }
 
-/// The pending autofill request: a number identifying it, and its abort controller.
-type AutofillRequest = StoredValue<Option<(u64, AbortController)>, LocalStorage>;
-
-/// Aborts the pending autofill request, if any.
-fn abort_autofill(request: AutofillRequest) {
-    if let Some((_, c)) = request.try_update_value(Option::take).flatten() {
-        c.abort();
-    }
-}
-
-/// Forgets the autofill request `id` once it ended (not a newer one that replaced it).
-fn autofill_ended(request: AutofillRequest, id: u64) {
-    request.try_update_value(|r| {
-        if r.as_ref().is_some_and(|(current, _)| *current == id) {
-            *r = None;
-        }
-    });
-}
-
-/// The sign-in card.
+/// The sign-in card, continuing to `?redirect=` once signed in.
 #[component]
-fn PasskeySignIn(app_name: String) -> impl IntoView {
+fn LoginCard(app_name: String) -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let redirect = use_query_map().with_untracked(|q| q.get("redirect"));
-    let supported = webauthn::is_supported();
-    let error = RwSignal::new(None::<String>);
-    let autofill = RwSignal::new(false);
-    let controller: AutofillRequest = StoredValue::new_local(None);
-    let next_id = StoredValue::new(0_u64);
-
-    // Passkey autofill: one conditional request at a time, aborted when the button is used
-    // or the page is left (a pending request would block the next ceremony).
-    let start_autofill = {
-        let navigate = navigate.clone();
-        let redirect = redirect.clone();
-        move || {
-            if !autofill.get_untracked() || controller.with_value(Option::is_some) {
-                return;
-            }
-            let Ok(c) = AbortController::new() else {
-                return;
-            };
-            let signal = c.signal();
-            next_id.update_value(|n| *n += 1);
-            let id = next_id.get_value();
-            controller.set_value(Some((id, c)));
-            let navigate = navigate.clone();
-            let redirect = redirect.clone();
-            spawn_local(async move {
-                let result = webauthn::sign_in(Some(signal)).await;
-                match result {
-                    Ok(user) => {
-                        autofill_ended(controller, id);
-                        complete_sign_in(session, &navigate, redirect.as_deref(), user);
-                    }
-                    // Replaced by the button's request, or the page was left.
-                    Err(e) if e.is_aborted() => {}
-                    Err(e) => {
-                        // Not restarted here (a browser that refuses at once would loop);
-                        // focusing the field starts a new request.
-                        autofill_ended(controller, id);
-                        error.try_set(Some(e.user_message(Ceremony::SignIn)));
-                    }
-                }
-            });
-        }
-    };
-    on_cleanup(move || abort_autofill(controller));
-    if supported {
-        let start_autofill = start_autofill.clone();
-        spawn_local(async move {
-            if webauthn::conditional_mediation_available().await && autofill.try_set(true).is_none()
-            {
-                start_autofill();
-            }
-        });
-    }
-
-    let sign_in = Action::new_local(move |_: &()| {
-        abort_autofill(controller);
-        webauthn::sign_in(None)
-    });
-    {
-        let start_autofill = start_autofill.clone();
-        let navigate = navigate.clone();
-        let redirect = redirect.clone();
-        Effect::new(move || match sign_in.value().get() {
-            Some(Ok(user)) => complete_sign_in(session, &navigate, redirect.as_deref(), user),
-            Some(Err(e)) => {
-                if !e.is_aborted() {
-                    error.set(Some(e.user_message(Ceremony::SignIn)));
-                }
-                start_autofill();
-            }
-            None => {}
-        });
-    }
-    let pending = sign_in.pending();
-    let start = move || {
-        error.set(None);
-        sign_in.dispatch(());
-    };
     let alternative_href = with_redirect("/login/alternative", redirect.as_deref());
-
+    let on_signed_in = Callback::new(move |user| {
+        complete_sign_in(session, &navigate, redirect.as_deref(), user);
+    });
     view! {
-        <section class="card card--narrow login" aria-labelledby="login-title">
-            <div class="login__icon" aria-hidden="true">
-                <PasskeyIcon />
-            </div>
-            <h1 id="login-title" data-testid="login-title">
-                "Sign in to "
-                {app_name}
-            </h1>
-            <p class="lead">
-                "Use your passkey: your device's fingerprint, face or PIN unlock, or a security key."
-            </p>
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Error testid="login-error">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
-            {(!supported)
-                .then(|| {
-                    view! {
-                        <Alert tone=Tone::Warning testid="passkeys-unsupported">
-                            "This browser does not support passkeys. Use another browser, or sign in with a login code."
-                        </Alert>
-                    }
-                })}
-            <button
-                type="button"
-                class="button button--primary button--block"
-                data-testid="passkey-login-button"
-                disabled=move || pending.get() || !supported
-                on:click=move |_| start()
-            >
-                {move || {
-                    if pending.get() { "Waiting for your passkey…" } else { "Sign in with passkey" }
-                }}
-            </button>
-            <Show when=move || autofill.get()>
-                <form
-                    class="passkey-autofill"
-                    on:submit=move |ev| {
-                        ev.prevent_default();
-                        start();
-                    }
-                >
-                    <label class="field__label" for="passkey-autofill">
-                        "Or choose a passkey suggested by your browser"
-                    </label>
-                    <input
-                        id="passkey-autofill"
-                        class="field__input passkey-autofill__input"
-                        data-testid="passkey-autofill"
-                        type="text"
-                        name="passkey"
-                        autocomplete="username webauthn"
-                        placeholder="Select a passkey"
-                        on:focus={
-                            let start_autofill = start_autofill.clone();
-                            move |_| start_autofill()
-                        }
-                    />
-                </form>
-            </Show>
-            <p class="login__alternative">
-                <a href=alternative_href data-testid="alternative-login-link">
-                    "Don't have access to your passkey?"
-                </a>
-            </p>
-        </section>
-    }
-}
-
-/// A key-and-person mark for the sign-in card (decorative).
-#[component]
-fn PasskeyIcon() -> impl IntoView {
-    view! {
-        <svg
-            viewBox="0 0 24 24"
-            width="28"
-            height="28"
-            fill="none"
-            stroke="currentColor"
-            stroke-width="1.8"
-            stroke-linecap="round"
-            stroke-linejoin="round"
-            focusable="false"
-        >
-            <circle cx="9" cy="7.5" r="3.5" />
-            <path d="M2.5 20c0-3.6 2.9-6.5 6.5-6.5 1.4 0 2.7.4 3.7 1.2" />
-            <circle cx="17.5" cy="13.5" r="2.5" />
-            <path d="M17.5 16v5M17.5 18.5h2M17.5 20.5h1.5" />
-        </svg>
+        <PasskeySignIn title=format!("Sign in to {app_name}") alternative_href on_signed_in />
     }
 }

@@ -1,0 +1,84 @@
+//! `consent`: who asks (logo, name, description), what for (the scopes in plain words), and
+//! Allow / Deny.
+
+use super::flow::{Flow, Op};
+use crate::components::client::{ClientLogo, ScopeList};
+use leptos::prelude::*;
+use pocket_shared::oidc::InteractionStep;
+
+/// The consent card.
+#[component]
+pub fn ConsentStep(flow: Flow) -> impl IntoView {
+    let (client, scopes, user) = flow.interaction.with_untracked(|i| {
+        (
+            i.client.clone(),
+            i.scopes.clone(),
+            i.user.as_ref().map(|u| {
+                let display = u.display_name.trim();
+                if display.is_empty() {
+                    u.username.clone()
+                } else {
+                    display.to_owned()
+                }
+            }),
+        )
+    });
+    let title = format!("Allow {} to access your account?", client.name);
+    let description = Some(client.description.trim().to_owned()).filter(|d| !d.is_empty());
+    let subtitle = (!scopes.is_empty()).then(|| format!("{} will be able to:", client.name));
+    let allowing = move || flow.running() == Some(Op::Complete(InteractionStep::Consent));
+    let denying = move || flow.running() == Some(Op::Deny);
+    view! {
+        <section
+            class="card card--narrow interaction-card consent"
+            aria-labelledby="consent-title"
+            data-testid="consent-card"
+        >
+            <div class="interaction__logo">
+                <ClientLogo client large=true />
+            </div>
+            <h1 id="consent-title" data-testid="consent-title">
+                {title}
+            </h1>
+            {description
+                .map(|text| {
+                    view! {
+                        <p class="lead" data-testid="consent-client-description">
+                            {text}
+                        </p>
+                    }
+                })}
+            {user
+                .map(|name| {
+                    view! {
+                        <p class="hint" data-testid="consent-user">
+                            "Signed in as "
+                            <strong>{name}</strong>
+                        </p>
+                    }
+                })}
+            {subtitle.map(|text| view! { <h2 class="consent__subtitle">{text}</h2> })}
+            <ScopeList scopes />
+            <div class="consent__actions">
+                <button
+                    type="button"
+                    class="button"
+                    data-testid="consent-deny"
+                    disabled=move || flow.busy()
+                    on:click=move |_| flow.dispatch(Op::Deny)
+                >
+                    {move || if denying() { "Denying…" } else { "Deny" }}
+                </button>
+                <button
+                    type="button"
+                    class="button button--primary"
+                    data-testid="consent-allow"
+                    disabled=move || flow.busy()
+                    on:click=move |_| flow.dispatch(Op::Complete(InteractionStep::Consent))
+                >
+                    {move || if allowing() { "Allowing…" } else { "Allow" }}
+                </button>
+            </div>
+        </section>
+    }
+}
