@@ -78,7 +78,9 @@ async fn main() {
     let config = Arc::new(Config::from_source(&env).unwrap());
     let db = pocket_id::db::open(&config.database).await.unwrap();
     let spa = Spa::new(Box::new(MemoryAssets(HashMap::new())));
-    let state = AppState::new(db, config, Arc::new(SystemClock), Arc::new(spa));
+    let state = AppState::open(db, config, Arc::new(SystemClock), Arc::new(spa))
+        .await
+        .unwrap();
     let mut c = Client {
         router: pocket_id::router(state),
         cookies: HashMap::new(),

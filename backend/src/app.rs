@@ -31,15 +31,50 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub spa: Arc<Spa>,
     pub session_keys: Arc<crate::auth::session::SessionKeys>,
+    /// Token signing keys (reloaded from the database by a background task).
+    pub keys: Arc<crate::crypto::keystore::KeyStore>,
+    /// Outbound HTTP (federated client JWKS), with timeouts.
+    pub http: reqwest::Client,
+    /// Caches of derived documents and fetched key sets.
+    pub oidc_cache: Arc<crate::features::oidc::cache::OidcCache>,
 }
 
 impl AppState {
-    /// State for `config` on `db`, deriving the session keys from the encryption key.
+    /// State for `config` on `db`: loads (or creates) the signing keys and derives the session
+    /// keys from the encryption key.
+    pub async fn open(
+        db: DatabaseConnection,
+        config: Arc<Config>,
+        clock: Arc<dyn Clock>,
+        spa: Arc<Spa>,
+    ) -> Result<Self, crate::crypto::keystore::KeyStoreError> {
+        let keys = Arc::new(
+            crate::crypto::keystore::KeyStore::open(
+                &db,
+                config.encryption_key.expose(),
+                clock.now(),
+            )
+            .await?,
+        );
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .connect_timeout(std::time::Duration::from_secs(5))
+            .user_agent(concat!("pocket-id/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| {
+                crate::crypto::keystore::KeyStoreError::Stored("http client".into(), e.to_string())
+            })?;
+        Ok(Self::new(db, config, clock, spa, keys, http))
+    }
+
+    /// State from already-made parts.
     pub fn new(
         db: DatabaseConnection,
         config: Arc<Config>,
         clock: Arc<dyn Clock>,
         spa: Arc<Spa>,
+        keys: Arc<crate::crypto::keystore::KeyStore>,
+        http: reqwest::Client,
     ) -> Self {
         let session_keys = Arc::new(crate::auth::session::SessionKeys::new(
             config.encryption_key.expose(),
@@ -51,6 +86,9 @@ impl AppState {
             clock,
             spa,
             session_keys,
+            keys,
+            http,
+            oidc_cache: Default::default(),
         }
     }
 }
@@ -77,6 +115,7 @@ impl AppState {
         (name = "Passkeys", description = "Passkey registration, sign-in, sign-out and management"),
         (name = "Login codes", description = "One-time codes for signing in without a passkey"),
         (name = "Users", description = "Users and their profiles"),
+        (name = "OIDC Clients", description = "OpenID Connect clients: registration, secrets, allowed groups"),
     )
 )]
 struct ApiDoc;

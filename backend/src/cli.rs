@@ -37,6 +37,21 @@ pub enum Command {
         /// The user's username or email address
         user: String,
     },
+    /// Replace the token signing key; the old public key stays published until the tokens it
+    /// signed have expired, and running servers switch within seconds (no restart, nobody is
+    /// signed out)
+    #[command(name = "key-rotate")]
+    KeyRotate {
+        /// Algorithm of the new key (RS256: RSA-2048, RS384: RSA-3072, RS512: RSA-4096)
+        #[arg(long, default_value = "RS256", value_parser = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "EdDSA"])]
+        alg: String,
+        /// Curve for EdDSA keys
+        #[arg(long, value_parser = ["Ed25519"])]
+        crv: Option<String>,
+        /// Do not ask for confirmation
+        #[arg(short, long)]
+        yes: bool,
+    },
     /// Print the version
     Version,
 }
@@ -57,6 +72,7 @@ pub fn run(cli: Cli) -> ExitCode {
             crate::server::healthcheck(endpoint, unix_socket, verbose)
         }
         Some(Command::OneTimeAccessToken { user }) => one_time_access_token(&user),
+        Some(Command::KeyRotate { alg, crv, yes }) => key_rotate(&alg, crv.as_deref(), yes),
         None => serve(),
     }
 }
@@ -109,6 +125,68 @@ fn one_time_access_token(user: &str) -> ExitCode {
     match result {
         Ok(link) => {
             println!("{link}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("pocket-id: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn key_rotate(alg: &str, crv: Option<&str>, yes: bool) -> ExitCode {
+    use crate::crypto::keys::Alg;
+    let alg: Alg = match alg.parse() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("pocket-id: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if crv.is_some() && alg != Alg::EdDSA {
+        eprintln!("pocket-id: --crv applies to EdDSA keys only");
+        return ExitCode::from(2);
+    }
+    if !yes {
+        eprint!(
+            "Replace the signing key with a new {alg} key? Tokens signed by the current key stay valid until they expire. [y/N] "
+        );
+        let mut answer = String::new();
+        if std::io::stdin().read_line(&mut answer).is_err()
+            || !answer.trim().eq_ignore_ascii_case("y")
+        {
+            eprintln!("pocket-id: aborted");
+            return ExitCode::from(1);
+        }
+    }
+    let (config, runtime) = match command_setup(true) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    let bits = match alg {
+        Alg::RS384 => Some(3072),
+        Alg::RS512 => Some(4096),
+        _ => None,
+    };
+    let result = runtime.block_on(async {
+        let db = crate::db::open(&config.database)
+            .await
+            .map_err(|e| e.to_string())?;
+        let now = crate::clock::Clock::now(&crate::clock::SystemClock);
+        // Makes sure a key exists to retire (first start never happened).
+        crate::crypto::keystore::KeyStore::open(&db, config.encryption_key.expose(), now)
+            .await
+            .map_err(|e| e.to_string())?;
+        crate::crypto::keystore::rotate(&db, config.encryption_key.expose(), alg, bits, now)
+            .await
+            .map_err(|e| e.to_string())
+    });
+    match result {
+        Ok(kid) => {
+            println!(
+                "new signing key {kid} ({alg}); running servers pick it up within {} seconds",
+                crate::jobs::KEY_REFRESH_INTERVAL.as_secs()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

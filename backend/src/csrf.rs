@@ -11,8 +11,18 @@ use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-/// OAuth endpoints are called cross-origin by design (RPs, form_post, logout redirects).
-const CROSS_ORIGIN_PREFIXES: &[&str] = &["/api/oidc/"];
+/// OAuth endpoints are called cross-origin by design (relying parties' back and front
+/// channels); the browser-session parts of `/api/oidc` (interactions, device approval, client
+/// administration) are not, and stay protected.
+const CROSS_ORIGIN_PATHS: &[&str] = &[
+    "/api/oidc/token",
+    "/api/oidc/userinfo",
+    "/api/oidc/introspect",
+    "/api/oidc/revoke",
+    "/api/oidc/end-session",
+    "/api/oidc/par",
+    "/api/oidc/device/authorize",
+];
 
 pub async fn refuse_cross_site(
     State(state): State<AppState>,
@@ -21,10 +31,7 @@ pub async fn refuse_cross_site(
 ) -> Response {
     let path = req.uri().path();
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if unsafe_method
-        && path.starts_with("/api/")
-        && !CROSS_ORIGIN_PREFIXES.iter().any(|p| path.starts_with(p))
-    {
+    if unsafe_method && path.starts_with("/api/") && !CROSS_ORIGIN_PATHS.contains(&path) {
         let headers = req.headers();
         let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
         let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());

@@ -4,7 +4,8 @@
 
 use crate::app::AppState;
 use crate::db::entities::{
-    one_time_access_tokens, rate_limits, reauthentication_tokens, webauthn_sessions,
+    interaction_sessions, oauth2_jtis, oauth2_sessions, one_time_access_tokens, rate_limits,
+    reauthentication_tokens, webauthn_sessions,
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
@@ -31,6 +32,26 @@ pub async fn cleanup_expired(db: &impl ConnectionTrait, now: DateTime<Utc>) -> R
         .exec(db)
         .await?
         .rows_affected;
+    // Protocol artefacts past their expiry; deactivated but unexpired ones stay, so a reused
+    // refresh token is still recognised.
+    removed += oauth2_sessions::Entity::delete_many()
+        .filter(oauth2_sessions::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected;
+    removed += oauth2_jtis::Entity::delete_many()
+        .filter(oauth2_jtis::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected;
+    removed += interaction_sessions::Entity::delete_many()
+        .filter(
+            interaction_sessions::Column::CreatedAt
+                .lte(now - crate::features::oidc::authorize::INTERACTION_LIFETIME),
+        )
+        .exec(db)
+        .await?
+        .rows_affected;
     // A bucket idle for a day is full again: dropping it changes nothing.
     let day_ago = (now.timestamp() - 86_400) as f64;
     removed += rate_limits::Entity::delete_many()
@@ -39,6 +60,28 @@ pub async fn cleanup_expired(db: &impl ConnectionTrait, now: DateTime<Utc>) -> R
         .await?
         .rows_affected;
     Ok(removed)
+}
+
+/// How often running servers look for rotated signing keys.
+pub const KEY_REFRESH_INTERVAL: Duration = Duration::from_secs(10);
+
+/// Reloads the signing keys every [`KEY_REFRESH_INTERVAL`], so `pocket-id key-rotate` takes
+/// effect on every instance without a restart.
+pub fn spawn_key_refresh(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(KEY_REFRESH_INTERVAL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match state.keys.refresh(&state.db, state.clock.now()).await {
+                Ok(true) => {
+                    tracing::info!(kid = %state.keys.get().current.kid, "signing keys reloaded")
+                }
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "reloading the signing keys failed"),
+            }
+        }
+    });
 }
 
 /// Runs the cleanup now and then every [`INTERVAL`] until the process ends.

@@ -28,6 +28,8 @@ pub enum ServerError {
     },
     #[error("server error: {0}")]
     Serve(std::io::Error),
+    #[error("signing keys: {0}")]
+    Keys(#[from] crate::crypto::keystore::KeyStoreError),
 }
 
 /// Opens the database, then serves until SIGTERM or Ctrl-C.
@@ -36,12 +38,14 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     let db = crate::db::open(&config.database).await?;
     let listen = config.listen.clone();
     let app_url = config.app_url.clone();
-    let state = AppState::new(
+    let state = AppState::open(
         db,
         Arc::new(config),
         Arc::new(SystemClock),
         Arc::new(Spa::embedded()),
-    );
+    )
+    .await?;
+    crate::jobs::spawn_key_refresh(state.clone());
     // Pocket ID runs no housekeeping in APP_ENV=test.
     if state.config.app_env != crate::config::AppEnv::Test {
         crate::jobs::spawn(state.clone());

@@ -1,5 +1,10 @@
-//! Cryptographic helpers: random tokens and digests. Signing keys and encryption at rest join
-//! here with the OIDC provider.
+//! Cryptographic helpers: random tokens and digests, encryption at rest (`aead`), signing keys
+//! (`keys`, `keystore`) and compact JWS (`jws`).
+
+pub mod aead;
+pub mod jws;
+pub mod keys;
+pub mod keystore;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

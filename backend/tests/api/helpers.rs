@@ -172,7 +172,9 @@ impl TestApp {
             "index.html".to_owned(),
             TEST_INDEX_HTML.as_bytes().to_vec(),
         )]))));
-        let state = AppState::new(db.clone(), config.clone(), clock.clone(), Arc::new(spa));
+        let state = AppState::open(db.clone(), config.clone(), clock.clone(), Arc::new(spa))
+            .await
+            .expect("app state");
         Some(Self {
             router: pocket_id::router(state),
             db,

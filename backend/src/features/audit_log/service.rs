@@ -14,6 +14,10 @@ pub enum AuditEvent {
     TokenSignIn,
     PasskeyAdded,
     PasskeyRemoved,
+    ClientAuthorization,
+    NewClientAuthorization,
+    DeviceCodeAuthorization,
+    NewDeviceCodeAuthorization,
 }
 
 impl AuditEvent {
@@ -23,6 +27,10 @@ impl AuditEvent {
             Self::TokenSignIn => "TOKEN_SIGN_IN",
             Self::PasskeyAdded => "PASSKEY_ADDED",
             Self::PasskeyRemoved => "PASSKEY_REMOVED",
+            Self::ClientAuthorization => "CLIENT_AUTHORIZATION",
+            Self::NewClientAuthorization => "NEW_CLIENT_AUTHORIZATION",
+            Self::DeviceCodeAuthorization => "DEVICE_CODE_AUTHORIZATION",
+            Self::NewDeviceCodeAuthorization => "NEW_DEVICE_CODE_AUTHORIZATION",
         }
     }
 }

@@ -1,0 +1,60 @@
+//! Our own access tokens presented back to us (userinfo, introspection): the JWT must verify
+//! against a published key with that key's algorithm, be unexpired, name us as issuer, and its
+//! record must still exist (revocation and rotation delete it).
+
+use super::store::{self, Kind, Stored};
+use crate::app::AppState;
+use axum::http::{HeaderMap, header};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+/// A live access token.
+pub struct AccessToken {
+    pub claims: Value,
+    pub stored: Stored,
+}
+
+/// The bearer token of the `Authorization` header (RFC 6750 2.1).
+pub fn from_header(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+/// Verifies `token` as one of our live access tokens.
+pub async fn verify(
+    state: &AppState,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<AccessToken>, sea_orm::DbErr> {
+    let keys = state.keys.get();
+    let Some(v) = crate::crypto::jws::verify(token, keys.verifying()) else {
+        return Ok(None);
+    };
+    let c = &v.claims;
+    let fresh = c
+        .get("exp")
+        .and_then(Value::as_i64)
+        .is_some_and(|e| e > now.timestamp());
+    let ours = c.get("iss").and_then(Value::as_str) == Some(state.config.app_url.as_str());
+    let is_access = v.header.get("typ").and_then(Value::as_str) == Some("at+jwt");
+    let Some(jti) = c
+        .get("jti")
+        .and_then(Value::as_str)
+        .filter(|_| fresh && ours && is_access)
+    else {
+        return Ok(None);
+    };
+    let Some(stored) = store::find(&state.db, Kind::AccessToken, jti).await? else {
+        return Ok(None);
+    };
+    if !stored.row.active || stored.expired(now) {
+        return Ok(None);
+    }
+    Ok(Some(AccessToken {
+        claims: v.claims,
+        stored,
+    }))
+}

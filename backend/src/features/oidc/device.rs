@@ -1,0 +1,289 @@
+//! Device authorization (RFC 8628): the device asks for a code pair, the user approves the user
+//! code on `/device` (signed in, with consent and reauthentication as the client needs), and
+//! the device polls the token endpoint.
+
+use super::client_auth;
+use super::error::OAuthError;
+use super::params::Params;
+use super::store::{self, Kind, NewRow, RequestData, Session, Use};
+use super::{client, consent};
+use crate::app::AppState;
+use crate::auth::BrowserUser;
+use crate::auth::cookies::{self, REAUTHENTICATION_TOKEN};
+use crate::db::entities::{oidc_clients, reauthentication_tokens};
+use crate::error::AppError;
+use crate::extract::{ClientIp, Json, Query, UserAgent};
+use crate::features::audit_log::service::{AuditEvent, Origin, record};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Duration;
+use pocket_shared::oidc::{DeviceCodeInfoDto, normalize_user_code};
+use pocket_shared::{ApiError, ErrorCode};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Device codes live 15 minutes.
+pub const LIFETIME: Duration = Duration::minutes(15);
+/// Seconds between polls.
+pub const INTERVAL: i64 = 5;
+/// User-code alphabet (no I, L, O: they read like digits).
+const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ0123456789";
+
+/// The device code's progress, kept in its row.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DeviceState {
+    /// `pending`, `approved` or `denied`.
+    pub status: String,
+    pub interval: i64,
+    /// Unix seconds of the last poll.
+    pub last_poll: i64,
+}
+
+impl DeviceState {
+    pub fn from(data: &RequestData) -> Self {
+        serde_json::from_value(data.extra.clone()).unwrap_or_default()
+    }
+}
+
+/// Start a device authorization.
+#[utoipa::path(post, path = "/api/oidc/device/authorize", tag = "OIDC",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "client_id (and credentials), scope"),
+    responses((status = 200, description = "device_code, user_code, verification_uri(_complete), expires_in, interval", body = serde_json::Value),
+              (status = 400, body = serde_json::Value), (status = 401, body = serde_json::Value)))]
+pub async fn authorize_device(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match start(&state, &headers, &body).await {
+        Ok(v) => (
+            [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+            axum::Json(v),
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn start(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<serde_json::Value, OAuthError> {
+    let params = Params::from_form(headers, body)?;
+    let caller = client_auth::authenticate(state, headers, &params).await?;
+    let now = state.clock.now();
+    let scopes: Vec<String> = params
+        .scopes()
+        .into_iter()
+        .filter(|s| super::claims::STANDARD_SCOPES.contains(&s.as_str()))
+        .collect();
+    let device_code = crate::crypto::random_token(32);
+    let user_code = format!("E{}", crate::crypto::random_from(ALPHABET, 7));
+    let family = uuid::Uuid::new_v4().to_string();
+    let data = RequestData {
+        client_id: caller.client.id.clone(),
+        scopes: scopes.clone(),
+        extra: serde_json::to_value(DeviceState {
+            status: "pending".into(),
+            interval: INTERVAL,
+            last_poll: 0,
+        })
+        .unwrap_or_default(),
+        ..Default::default()
+    };
+    let row = |kind, key| NewRow {
+        kind,
+        key,
+        request_id: &family,
+        data: &data,
+        expires_at: now + LIFETIME,
+        access_token_id: None,
+    };
+    store::insert(
+        &state.db,
+        &[
+            row(Kind::DeviceCode, store::secret_key(&device_code)),
+            row(Kind::UserCode, store::secret_key(&user_code)),
+        ],
+        now,
+    )
+    .await?;
+    let base = state.config.app_url.trim_end_matches('/');
+    Ok(serde_json::json!({
+        "device_code": device_code,
+        "user_code": user_code,
+        "verification_uri": format!("{base}/device"),
+        "verification_uri_complete": format!("{base}/device?user_code={user_code}"),
+        "expires_in": LIFETIME.num_seconds(),
+        "interval": INTERVAL,
+    }))
+}
+
+/// `?code=` of the device page's calls.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct CodeQuery {
+    /// The user code as typed (normalized by the server).
+    pub code: String,
+}
+
+fn invalid_code() -> AppError {
+    AppError::Coded {
+        status: StatusCode::BAD_REQUEST,
+        code: ErrorCode::DeviceCodeInvalid,
+        message: "This code is invalid, expired or was already used".into(),
+    }
+}
+
+/// The pending device request behind a typed user code: (user-code row, device-code row, client).
+async fn pending(
+    state: &AppState,
+    code: &str,
+) -> Result<(store::Stored, store::Stored, oidc_clients::Model), AppError> {
+    let now = state.clock.now();
+    let key = store::secret_key(&normalize_user_code(code));
+    let user_row = store::find(&state.db, Kind::UserCode, &key)
+        .await?
+        .filter(|s| s.row.active && !s.expired(now))
+        .ok_or_else(invalid_code)?;
+    let device_row = crate::db::entities::oauth2_sessions::Entity::find()
+        .filter(crate::db::entities::oauth2_sessions::Column::Kind.eq(Kind::DeviceCode.as_str()))
+        .filter(
+            crate::db::entities::oauth2_sessions::Column::RequestId
+                .eq(user_row.row.request_id.clone()),
+        )
+        .one(&state.db)
+        .await?
+        .map(store::Stored::from_row)
+        .filter(|s| DeviceState::from(&s.data).status == "pending")
+        .ok_or_else(invalid_code)?;
+    let c = client::find(&state.db, &device_row.data.client_id)
+        .await?
+        .ok_or_else(invalid_code)?;
+    Ok((user_row, device_row, c))
+}
+
+/// What the device asks for, for the approval page.
+#[utoipa::path(get, path = "/api/oidc/device/info", tag = "OIDC", params(CodeQuery),
+    responses((status = 200, body = DeviceCodeInfoDto), (status = 400, body = ApiError), (status = 401, body = ApiError)))]
+pub async fn get_device_info(
+    State(state): State<AppState>,
+    BrowserUser(s): BrowserUser,
+    Query(q): Query<CodeQuery>,
+) -> Result<Json<DeviceCodeInfoDto>, AppError> {
+    let (_, device, c) = pending(&state, &q.code).await?;
+    let consented = consent::covers(&state.db, s.user.id, &c.id, &device.data.scopes).await?;
+    Ok(Json(DeviceCodeInfoDto {
+        scope: device.data.scopes.join(" "),
+        authorization_required: !c.skip_consent && !consented,
+        reauthentication_required: c.requires_reauthentication,
+        client: client::meta(&c),
+    }))
+}
+
+/// Approve a device as the signed-in user.
+#[utoipa::path(post, path = "/api/oidc/device/verify", tag = "OIDC", params(CodeQuery),
+    responses((status = 204), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+pub async fn verify_device(
+    State(state): State<AppState>,
+    BrowserUser(s): BrowserUser,
+    ClientIp(ip): ClientIp,
+    UserAgent(user_agent): UserAgent,
+    headers: HeaderMap,
+    Query(q): Query<CodeQuery>,
+) -> Result<StatusCode, AppError> {
+    let now = state.clock.now();
+    let (user_row, device, c) = pending(&state, &q.code).await?;
+    if !client::user_allowed(&state.db, &c, s.user.id).await? {
+        return Err(AppError::Coded {
+            status: StatusCode::FORBIDDEN,
+            code: ErrorCode::OidcAccessDenied,
+            message: super::authorize::NOT_ALLOWED.into(),
+        });
+    }
+    let mut auth_time = s.claims.iat;
+    if c.requires_reauthentication {
+        let token = cookies::get(&headers, REAUTHENTICATION_TOKEN, state.config.is_https())
+            .unwrap_or_default();
+        let used = reauthentication_tokens::Entity::delete_many()
+            .filter(reauthentication_tokens::Column::Token.eq(crate::crypto::hash_token(&token)))
+            .filter(reauthentication_tokens::Column::UserId.eq(s.user.id))
+            .filter(reauthentication_tokens::Column::ExpiresAt.gt(now))
+            .exec(&state.db)
+            .await?
+            .rows_affected;
+        if used != 1 {
+            return Err(AppError::Coded {
+                status: StatusCode::UNAUTHORIZED,
+                code: ErrorCode::ReauthenticationRequired,
+                message: "Confirm with your passkey first".into(),
+            });
+        }
+        auth_time = now.timestamp();
+    }
+    // A user code is approved once: a second approval cannot re-bind the device to another user.
+    if !matches!(
+        store::use_once(&state.db, Kind::UserCode, &user_row.row.key).await?,
+        Use::First(_)
+    ) {
+        return Err(invalid_code());
+    }
+    let mut data = device.data.clone();
+    let mut st = DeviceState::from(&data);
+    st.status = "approved".into();
+    data.extra = serde_json::to_value(&st).unwrap_or_default();
+    data.session = Session {
+        subject: Some(s.user.id),
+        auth_time,
+        amr: s.claims.amr.clone(),
+        requested_at: device.row.created_at.timestamp(),
+    };
+    store::update_data(&state.db, device.row.id, &data).await?;
+    let new = if c.skip_consent {
+        false
+    } else {
+        consent::grant(&state.db, s.user.id, &c.id, &data.scopes, now).await?
+    };
+    let event = if new {
+        AuditEvent::NewDeviceCodeAuthorization
+    } else {
+        AuditEvent::DeviceCodeAuthorization
+    };
+    let audit = BTreeMap::from([("clientName", c.name.clone().unwrap_or_else(|| c.id.clone()))]);
+    record(
+        &state.db,
+        event,
+        s.user.id,
+        &Origin { ip, user_agent },
+        audit,
+        now,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Refuse a device: its polls end with `access_denied`.
+#[utoipa::path(post, path = "/api/oidc/device/deny", tag = "OIDC", params(CodeQuery),
+    responses((status = 204), (status = 400, body = ApiError), (status = 401, body = ApiError)))]
+pub async fn deny_device(
+    State(state): State<AppState>,
+    BrowserUser(_user): BrowserUser,
+    Query(q): Query<CodeQuery>,
+) -> Result<StatusCode, AppError> {
+    let (user_row, device, _) = pending(&state, &q.code).await?;
+    if !matches!(
+        store::use_once(&state.db, Kind::UserCode, &user_row.row.key).await?,
+        Use::First(_)
+    ) {
+        return Err(invalid_code());
+    }
+    let mut data = device.data.clone();
+    let mut st = DeviceState::from(&data);
+    st.status = "denied".into();
+    data.extra = serde_json::to_value(&st).unwrap_or_default();
+    store::update_data(&state.db, device.row.id, &data).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,261 @@
+//! `/api/oidc/interactions/{id}`: the SPA reads a pending authorization, completes its steps in
+//! order (authenticate → select_account → reauthenticate → consent) or cancels it. Each step
+//! re-evaluates what the bound user still needs, so switching accounts re-checks consent.
+
+use super::authorize::{self, InteractionParams, NOT_ALLOWED};
+use super::{client, consent};
+use crate::app::AppState;
+use crate::auth::cookies::{self, REAUTHENTICATION_TOKEN};
+use crate::auth::session::AMR_PASSKEY;
+use crate::auth::{BrowserUser, SessionUser};
+use crate::db::entities::{
+    interaction_sessions as interactions, oidc_clients, reauthentication_tokens, users,
+};
+use crate::error::AppError;
+use crate::extract::{Json, Path};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use pocket_shared::oidc::{
+    CompleteInteractionRequest, CompleteInteractionResponse, InteractionDto, InteractionStep,
+    InteractionUserDto,
+};
+use pocket_shared::{ApiError, ErrorCode};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+fn not_found() -> AppError {
+    AppError::Coded {
+        status: StatusCode::NOT_FOUND,
+        code: ErrorCode::InteractionNotFound,
+        message: authorize::EXPIRED.into(),
+    }
+}
+
+fn steps(i: &interactions::Model) -> Vec<InteractionStep> {
+    [
+        (i.authentication_required, InteractionStep::Authenticate),
+        (i.account_selection_required, InteractionStep::SelectAccount),
+        (i.reauthentication_required, InteractionStep::Reauthenticate),
+        (i.consent_required, InteractionStep::Consent),
+    ]
+    .into_iter()
+    .filter_map(|(on, s)| on.then_some(s))
+    .collect()
+}
+
+async fn load(
+    state: &AppState,
+    id: Uuid,
+) -> Result<(interactions::Model, InteractionParams, oidc_clients::Model), AppError> {
+    let now = state.clock.now();
+    let i = authorize::find_interaction(state, id, now)
+        .await?
+        .ok_or_else(not_found)?;
+    let p: InteractionParams =
+        serde_json::from_value(i.parameters.clone()).map_err(|_| not_found())?;
+    let c = client::find(&state.db, &i.client_id)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok((i, p, c))
+}
+
+async fn dto(
+    state: &AppState,
+    i: &interactions::Model,
+    p: &InteractionParams,
+    c: &oidc_clients::Model,
+) -> Result<InteractionDto, AppError> {
+    let user = match i.user_id {
+        Some(u) => users::Entity::find_by_id(u)
+            .one(&state.db)
+            .await?
+            .map(|u| InteractionUserDto {
+                id: u.id.to_string(),
+                username: u.username,
+                display_name: u.display_name,
+                email: u.email,
+            }),
+        None => None,
+    };
+    let required_steps = steps(i);
+    Ok(InteractionDto {
+        id: i.id.to_string(),
+        client: client::meta(c),
+        scopes: p.request.scopes.clone(),
+        current_step: required_steps.first().copied(),
+        required_steps,
+        user,
+    })
+}
+
+/// Read a pending authorization request.
+#[utoipa::path(get, path = "/api/oidc/interactions/{id}", tag = "OIDC",
+    params(("id" = String, Path, description = "Interaction id")),
+    responses((status = 200, body = InteractionDto), (status = 404, body = ApiError)))]
+pub async fn get_interaction(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<InteractionDto>, AppError> {
+    let (i, p, c) = load(&state, id).await?;
+    Ok(Json(dto(&state, &i, &p, &c).await?))
+}
+
+/// Binds the interaction to the signed-in user and recomputes what they still need. A passkey
+/// sign-in made during this interaction counts as fresh authentication.
+async fn bind_user(
+    state: &AppState,
+    i: &mut interactions::ActiveModel,
+    model: &interactions::Model,
+    p: &InteractionParams,
+    c: &oidc_clients::Model,
+    s: &SessionUser,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    if !client::user_allowed(&state.db, c, s.user.id).await? {
+        return Ok(false);
+    }
+    let needs = authorize::requirements(state, c, &p.request, s.user.id, s.claims.iat, now).await?;
+    let fresh = s.claims.amr.iter().any(|m| m == AMR_PASSKEY)
+        && s.claims.iat >= model.created_at.timestamp();
+    i.user_id = Set(Some(s.user.id));
+    i.consent_required = Set(needs.consent);
+    i.reauthentication_required = Set(needs.reauth && !fresh);
+    if fresh {
+        i.reauthenticated_at = Set(Some(
+            DateTime::from_timestamp(s.claims.iat, 0).unwrap_or(now),
+        ));
+    }
+    Ok(true)
+}
+
+/// Consumes the caller's reauthentication cookie; true when it was valid for `user`.
+async fn consume_reauthentication(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let Some(token) = cookies::get(headers, REAUTHENTICATION_TOKEN, state.config.is_https()) else {
+        return Ok(false);
+    };
+    let deleted = reauthentication_tokens::Entity::delete_many()
+        .filter(reauthentication_tokens::Column::Token.eq(crate::crypto::hash_token(&token)))
+        .filter(reauthentication_tokens::Column::UserId.eq(user))
+        .filter(reauthentication_tokens::Column::ExpiresAt.gt(now))
+        .exec(&state.db)
+        .await?
+        .rows_affected;
+    Ok(deleted == 1)
+}
+
+/// Complete the interaction's current step.
+#[utoipa::path(post, path = "/api/oidc/interactions/{id}/complete", tag = "OIDC",
+    params(("id" = String, Path, description = "Interaction id")),
+    request_body = CompleteInteractionRequest,
+    responses((status = 200, body = CompleteInteractionResponse), (status = 400, body = ApiError),
+              (status = 401, body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
+pub async fn complete_interaction(
+    State(state): State<AppState>,
+    BrowserUser(s): BrowserUser,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    Json(body): Json<CompleteInteractionRequest>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let (model, mut p, c) = load(&state, id).await?;
+    let current = steps(&model).first().copied();
+    if current != Some(body.step) {
+        return Err(AppError::Coded {
+            status: StatusCode::CONFLICT,
+            code: ErrorCode::InteractionStepMismatch,
+            message: format!(
+                "The current step is {}",
+                current.map(InteractionStep::as_str).unwrap_or("none")
+            )
+            .into(),
+        });
+    }
+    let bound_to_caller = model.user_id == Some(s.user.id);
+    let mut active: interactions::ActiveModel = model.clone().into();
+    match body.step {
+        InteractionStep::Authenticate | InteractionStep::SelectAccount => {
+            if !bind_user(&state, &mut active, &model, &p, &c, &s, now).await? {
+                interactions::Entity::delete_by_id(id)
+                    .exec(&state.db)
+                    .await?;
+                return Ok(redirect_response(error_url(NOT_ALLOWED)));
+            }
+            active.authentication_required = Set(false);
+            active.account_selection_required = Set(false);
+        }
+        InteractionStep::Reauthenticate => {
+            if !bound_to_caller {
+                return Err(AppError::Forbidden);
+            }
+            if !consume_reauthentication(&state, &headers, s.user.id, now).await? {
+                return Err(AppError::Coded {
+                    status: StatusCode::UNAUTHORIZED,
+                    code: ErrorCode::ReauthenticationRequired,
+                    message: "Confirm with your passkey first".into(),
+                });
+            }
+            active.reauthentication_required = Set(false);
+            active.reauthenticated_at = Set(Some(now));
+        }
+        InteractionStep::Consent => {
+            if !bound_to_caller {
+                return Err(AppError::Forbidden);
+            }
+            p.new_consent = consent::grant(&state.db, s.user.id, &c.id, &p.request.scopes, now)
+                .await?
+                || p.new_consent;
+            active.consent_required = Set(false);
+        }
+    }
+    active.parameters = Set(serde_json::to_value(&p).unwrap_or_default());
+    let updated = active.update(&state.db).await?;
+    if steps(&updated).is_empty() {
+        return Ok(redirect_response(format!("/authorize?interaction={id}")));
+    }
+    Ok(Json(CompleteInteractionResponse {
+        interaction: Some(dto(&state, &updated, &p, &c).await?),
+        redirect_url: None,
+    })
+    .into_response())
+}
+
+/// Refuse the request: the client receives `access_denied`.
+#[utoipa::path(post, path = "/api/oidc/interactions/{id}/cancel", tag = "OIDC",
+    params(("id" = String, Path, description = "Interaction id")),
+    responses((status = 200, body = CompleteInteractionResponse), (status = 404, body = ApiError)))]
+pub async fn cancel_interaction(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Response, AppError> {
+    let (model, mut p, _) = load(&state, id).await?;
+    p.denied = true;
+    let mut active: interactions::ActiveModel = model.into();
+    active.parameters = Set(serde_json::to_value(&p).unwrap_or_default());
+    active.update(&state.db).await?;
+    Ok(redirect_response(format!("/authorize?interaction={id}")))
+}
+
+fn error_url(message: &str) -> String {
+    let q: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("error", message)
+        .finish();
+    format!("/interaction/error?{q}")
+}
+
+fn redirect_response(url: String) -> Response {
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(CompleteInteractionResponse {
+            interaction: None,
+            redirect_url: Some(url),
+        }),
+    )
+        .into_response()
+}

@@ -1,0 +1,84 @@
+//! Pushed authorization requests (RFC 9126): the client posts the authorization parameters and
+//! gets a single-use `request_uri` valid for 90 seconds.
+
+use super::client_auth;
+use super::error::OAuthError;
+use super::params::Params;
+use super::request;
+use super::store::{self, Kind, NewRow, RequestData};
+use crate::app::AppState;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Duration;
+
+/// Lifetime of a pushed request.
+pub const LIFETIME: Duration = Duration::seconds(90);
+/// Parameters that authenticate the client, never stored with the request.
+const CREDENTIAL_PARAMS: &[&str] = &["client_secret", "client_assertion", "client_assertion_type"];
+
+async fn push(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<serde_json::Value, OAuthError> {
+    let mut params = Params::from_form(headers, body)?;
+    let caller = client_auth::authenticate(state, headers, &params).await?;
+    if params.get("request_uri").is_some() {
+        return Err(OAuthError::invalid_request(
+            "request_uri is not allowed in a pushed request",
+        ));
+    }
+    request::merge_request_object(&mut params).map_err(OAuthError::invalid_request_object)?;
+    for p in CREDENTIAL_PARAMS {
+        params.0.remove(*p);
+    }
+    params
+        .0
+        .insert("client_id".into(), caller.client.id.clone());
+    request::validate(state, &caller.client, &params, true).map_err(|f| f.into_oauth())?;
+    let now = state.clock.now();
+    let (uri, key) = request::new_request_uri();
+    let data = RequestData {
+        client_id: caller.client.id.clone(),
+        extra: serde_json::to_value(&params.0).unwrap_or_default(),
+        ..Default::default()
+    };
+    let family = uuid::Uuid::new_v4().to_string();
+    store::insert(
+        &state.db,
+        &[NewRow {
+            kind: Kind::Par,
+            key,
+            request_id: &family,
+            data: &data,
+            expires_at: now + LIFETIME,
+            access_token_id: None,
+        }],
+        now,
+    )
+    .await?;
+    Ok(serde_json::json!({ "request_uri": uri, "expires_in": LIFETIME.num_seconds() }))
+}
+
+/// Push an authorization request.
+#[utoipa::path(post, path = "/api/oidc/par", tag = "OIDC",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "The parameters of /authorize plus client credentials"),
+    responses((status = 201, description = "request_uri and expires_in", body = serde_json::Value),
+              (status = 400, body = serde_json::Value), (status = 401, body = serde_json::Value)))]
+pub async fn push_authorization_request(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match push(&state, &headers, &body).await {
+        Ok(v) => (
+            StatusCode::CREATED,
+            [(header::CACHE_CONTROL, "no-store")],
+            axum::Json(v),
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}

@@ -1,0 +1,190 @@
+//! Minting tokens: RFC 9068 access-token JWTs, ID tokens (with `at_hash`/`c_hash`, `auth_time`,
+//! `amr`, `nonce` and scope claims) and opaque refresh tokens, each recorded in the store so any
+//! instance can check or revoke it.
+
+use super::claims::{Profile, scope_claims};
+use super::client::{access_lifetime, refresh_lifetime};
+use super::error::OAuthError;
+use super::store::{self, Kind, NewRow, RequestData, Session};
+use crate::crypto::jws;
+use crate::db::entities::oidc_clients;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::ConnectionTrait;
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+/// ID tokens live one hour (as in Pocket ID; not configurable).
+pub const ID_TOKEN_LIFETIME: Duration = Duration::hours(1);
+/// Prefix of refresh tokens (recognisable by secret scanners).
+pub const REFRESH_PREFIX: &str = "pocket_id_rt_";
+/// Prefix of authorization codes.
+pub const CODE_PREFIX: &str = "pocket_id_ac_";
+/// `type` claim of ID tokens (Pocket ID's; logout checks it).
+pub const ID_TOKEN_TYPE: &str = "id-token";
+
+/// Scopes that disclose the user (they add the issuer to the access token audience).
+const IDENTITY_SCOPES: &[&str] = &["openid", "profile", "email", "groups"];
+
+/// The token endpoint's success body (RFC 6749 5.1).
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    pub scope: String,
+}
+
+/// What to mint.
+pub struct Grant<'a> {
+    pub client: &'a oidc_clients::Model,
+    pub scopes: &'a [String],
+    pub session: &'a Session,
+    /// The user (absent for client credentials).
+    pub profile: Option<&'a Profile>,
+    pub nonce: Option<&'a str>,
+    /// The code being exchanged (for `c_hash`).
+    pub code: Option<&'a str>,
+    /// The grant family.
+    pub family: &'a str,
+    pub refresh: bool,
+}
+
+fn sign(
+    keys: &crate::crypto::keystore::KeySet,
+    typ: Option<&str>,
+    claims: &Value,
+) -> Result<String, OAuthError> {
+    jws::encode(&keys.current, typ, claims).map_err(|e| {
+        tracing::error!(error = %e, "token signing failed");
+        OAuthError::server_error("The token could not be signed")
+    })
+}
+
+/// Mints and records the tokens of `grant`.
+pub async fn issue(
+    db: &impl ConnectionTrait,
+    keys: &crate::crypto::keystore::KeySet,
+    issuer: &str,
+    grant: Grant<'_>,
+    now: DateTime<Utc>,
+) -> Result<TokenResponse, OAuthError> {
+    let c = grant.client;
+    let iat = now.timestamp();
+    let scope = grant.scopes.join(" ");
+    let subject = match grant.session.subject {
+        Some(u) => u.to_string(),
+        None => format!("client-{}", c.id),
+    };
+    let mut aud = vec![json!(c.id)];
+    if grant.session.subject.is_some()
+        && grant
+            .scopes
+            .iter()
+            .any(|s| IDENTITY_SCOPES.contains(&s.as_str()))
+    {
+        // So the token is accepted at our own userinfo endpoint.
+        aud.push(json!(issuer));
+    }
+    let access_exp = now + access_lifetime(c);
+    let access_jti = uuid::Uuid::new_v4().to_string();
+    let access_token = sign(
+        keys,
+        Some("at+jwt"),
+        &json!({
+            "iss": issuer,
+            "sub": subject,
+            "aud": aud,
+            "client_id": c.id,
+            "scope": scope,
+            "jti": access_jti,
+            "iat": iat,
+            "exp": access_exp.timestamp(),
+        }),
+    )?;
+
+    let data = RequestData {
+        client_id: c.id.clone(),
+        scopes: grant.scopes.to_vec(),
+        session: grant.session.clone(),
+        ..Default::default()
+    };
+    let refresh_exp = now + refresh_lifetime(c);
+    let mut rows = vec![NewRow {
+        kind: Kind::AccessToken,
+        key: access_jti.clone(),
+        request_id: grant.family,
+        data: &data,
+        expires_at: access_exp,
+        access_token_id: None,
+    }];
+
+    let refresh_token = grant
+        .refresh
+        .then(|| format!("{REFRESH_PREFIX}{}", crate::crypto::random_token(32)));
+    if let Some(rt) = &refresh_token {
+        rows.push(NewRow {
+            kind: Kind::RefreshToken,
+            key: store::secret_key(rt),
+            request_id: grant.family,
+            data: &data,
+            expires_at: refresh_exp,
+            access_token_id: Some(&access_jti),
+        });
+    }
+
+    let mut id_token = None;
+    let id_jti = uuid::Uuid::new_v4().to_string();
+    if let (Some(profile), true) = (grant.profile, grant.scopes.iter().any(|s| s == "openid")) {
+        let alg = keys.current.alg;
+        let mut claims: Map<String, Value> = scope_claims(profile, grant.scopes, issuer);
+        let s = grant.session;
+        for (k, v) in [
+            ("iss", json!(issuer)),
+            ("sub", json!(subject)),
+            ("aud", json!([c.id])),
+            ("iat", json!(iat)),
+            ("exp", json!((now + ID_TOKEN_LIFETIME).timestamp())),
+            ("jti", json!(id_jti)),
+            ("rat", json!(s.requested_at)),
+            ("auth_time", json!(s.auth_time)),
+            ("amr", json!(s.amr)),
+            ("at_hash", json!(alg.half_hash(access_token.as_bytes()))),
+            ("type", json!(ID_TOKEN_TYPE)),
+        ] {
+            claims.insert(k.into(), v);
+        }
+        if let Some(n) = grant.nonce {
+            claims.insert("nonce".into(), json!(n));
+        }
+        if let Some(code) = grant.code {
+            claims.insert("c_hash".into(), json!(alg.half_hash(code.as_bytes())));
+        }
+        id_token = Some(sign(keys, None, &Value::Object(claims))?);
+        // Lets RP-initiated logout find this grant from an `id_token_hint`, even an expired one.
+        rows.push(NewRow {
+            kind: Kind::IdToken,
+            key: id_jti,
+            request_id: grant.family,
+            data: &data,
+            expires_at: if grant.refresh {
+                refresh_exp
+            } else {
+                now + ID_TOKEN_LIFETIME
+            },
+            access_token_id: None,
+        });
+    }
+    store::insert(db, &rows, now).await?;
+    Ok(TokenResponse {
+        access_token,
+        token_type: "bearer",
+        expires_in: access_lifetime(c).num_seconds(),
+        refresh_token,
+        id_token,
+        scope,
+    })
+}

@@ -1,0 +1,91 @@
+//! `/api/oidc/userinfo` (GET and POST, OIDC Core 5.3): the claims of the access token's scopes.
+
+use super::bearer;
+use super::claims::{load_profile, scope_claims};
+use super::error::OAuthError;
+use super::params::Params;
+use crate::app::AppState;
+use crate::db::entities::users;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use sea_orm::EntityTrait;
+use serde_json::{Value, json};
+
+async fn userinfo(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Option<&Bytes>,
+) -> Result<Value, OAuthError> {
+    let denied = |d: &'static str| OAuthError::invalid_token(d).with_bearer_challenge();
+    // RFC 6750 2.2: a POST may carry the token in the form instead.
+    let token = match bearer::from_header(headers) {
+        Some(t) => t,
+        None => match body {
+            Some(b) => Params::from_form(headers, b)
+                .ok()
+                .and_then(|p| p.get("access_token").map(str::to_owned))
+                .ok_or_else(|| OAuthError {
+                    www_authenticate: Some("Bearer realm=\"pocket-id\"".into()),
+                    ..OAuthError::invalid_token("An access token is required")
+                })?,
+            None => {
+                return Err(OAuthError {
+                    www_authenticate: Some("Bearer realm=\"pocket-id\"".into()),
+                    ..OAuthError::invalid_token("An access token is required")
+                });
+            }
+        },
+    };
+    let now = state.clock.now();
+    let at = bearer::verify(state, &token, now)
+        .await?
+        .ok_or_else(|| denied("The access token is invalid, expired or revoked"))?;
+    let scopes = &at.stored.data.scopes;
+    if !scopes.iter().any(|s| s == "openid") {
+        return Err(
+            OAuthError::insufficient_scope("The access token lacks the openid scope")
+                .with_bearer_challenge(),
+        );
+    }
+    let user = match at.stored.data.session.subject {
+        Some(id) => users::Entity::find_by_id(id).one(&state.db).await?,
+        None => None,
+    }
+    .filter(|u| !u.disabled)
+    .ok_or_else(|| denied("The user of this token no longer exists or is disabled"))?;
+    let sub = user.id.to_string();
+    let profile = load_profile(&state.db, user).await?;
+    let mut claims = scope_claims(&profile, scopes, &state.config.app_url);
+    claims.insert("sub".into(), json!(sub));
+    Ok(Value::Object(claims))
+}
+
+/// The signed-in user's claims for a bearer access token.
+#[utoipa::path(get, path = "/api/oidc/userinfo", tag = "OIDC",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Claims of the token's scopes", body = serde_json::Value),
+              (status = 401, description = "invalid_token (WWW-Authenticate: Bearer)", body = serde_json::Value)))]
+pub async fn get_userinfo(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match userinfo(&state, &headers, None).await {
+        Ok(v) => axum::Json(v).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// As GET; the token may also come as the form field `access_token`.
+#[utoipa::path(post, path = "/api/oidc/userinfo", tag = "OIDC",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "access_token (if not in the Authorization header)"),
+    responses((status = 200, description = "Claims of the token's scopes", body = serde_json::Value),
+              (status = 401, description = "invalid_token", body = serde_json::Value)))]
+pub async fn post_userinfo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match userinfo(&state, &headers, Some(&body)).await {
+        Ok(v) => axum::Json(v).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
