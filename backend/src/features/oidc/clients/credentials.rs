@@ -85,6 +85,23 @@ impl Credentials {
         serde_json::to_value(self).unwrap_or_else(|_| serde_json::json!({}))
     }
 
+    /// The credentials of a stored client.
+    pub fn of(client: &crate::db::entities::oidc_clients::Model) -> Self {
+        Self::from_column(client.credentials.as_ref())
+    }
+
+    /// Removes the secret with this id; false when the client has none by that id.
+    pub fn remove_secret(&mut self, id: &str) -> bool {
+        let before = self.secrets.len();
+        self.secrets.retain(|s| s.id != id);
+        self.secrets.len() != before
+    }
+
+    /// True when one more secret may be added ([`MAX_SECRETS`], expired ones included).
+    pub fn has_room_for_secret(&self) -> bool {
+        self.secrets.len() < MAX_SECRETS
+    }
+
     /// True when `secret` matches an active secret. Every active secret is compared (newest
     /// first) in constant time, so timing reveals neither which nor whether one matched early.
     pub fn verify_secret(&self, secret: &str, now: DateTime<Utc>) -> bool {
@@ -94,7 +111,7 @@ impl Credentials {
             .iter()
             .filter(|s| s.alg == "sha256" && s.is_active(now))
             .collect();
-        active.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        active.sort_by_key(|s| std::cmp::Reverse(s.created_at));
         active.iter().fold(false, |found, s| {
             found | constant_time_eq(s.hash.as_bytes(), digest.as_bytes())
         })
@@ -132,6 +149,26 @@ mod tests {
         assert!(!c.verify_secret("old-secret-0123456789", now() + Duration::days(2)));
         assert!(!c.verify_secret("wrong", now()));
         assert_eq!(c.secrets[0].prefix, "old-");
+    }
+
+    #[test]
+    fn secrets_are_removed_by_id_and_capped() {
+        let mut c = Credentials::default();
+        for i in 0..MAX_SECRETS {
+            assert!(c.has_room_for_secret());
+            c.secrets.push(StoredSecret::new(
+                &format!("secret-{i:02}-0123456789"),
+                now(),
+                None,
+            ));
+        }
+        assert!(!c.has_room_for_secret());
+        let id = c.secrets[3].id.clone();
+        assert!(c.remove_secret(&id));
+        assert!(!c.remove_secret(&id));
+        assert_eq!(c.secrets.len(), MAX_SECRETS - 1);
+        assert!(!c.verify_secret("secret-03-0123456789", now()));
+        assert!(c.verify_secret("secret-04-0123456789", now()));
     }
 
     #[test]

@@ -1,0 +1,199 @@
+//! Queries on `oidc_clients` and `oidc_clients_allowed_user_groups`.
+
+use crate::db::entities::{oidc_clients, oidc_clients_allowed_user_groups as allowed, user_groups};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, Set,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The client with this id.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<oidc_clients::Model>, DbErr> {
+    oidc_clients::Entity::find_by_id(id).one(db).await
+}
+
+/// The client with this id, its row locked until the transaction ends (PostgreSQL; SQLite
+/// serializes writers anyway), for read-modify-write of the credentials JSON.
+pub async fn find_for_update(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<oidc_clients::Model>, DbErr> {
+    oidc_clients::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await
+}
+
+/// Deletes the client (sessions, consents and group links cascade); the number of rows gone.
+pub async fn delete(db: &impl ConnectionTrait, id: &str) -> Result<u64, DbErr> {
+    Ok(oidc_clients::Entity::delete_by_id(id)
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Columns the client list sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    Name,
+    Description,
+    CreatedAt,
+    ClientType,
+    AllowedUserGroupsCount,
+}
+
+/// Clients whose name contains `search`, case-insensitively on both engines.
+fn matching(backend: DbBackend, search: Option<&str>) -> Select<oidc_clients::Entity> {
+    let query = oidc_clients::Entity::find();
+    let Some(search) = search else {
+        return query;
+    };
+    // LIKE wildcards in the search text are literal; LOWER on both sides because PostgreSQL's
+    // LIKE is case-sensitive (the cast picks lower(text) among PostgreSQL's overloads).
+    let escaped = search
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let placeholder = match backend {
+        DbBackend::Postgres => "$1",
+        _ => "?",
+    };
+    query.filter(Expr::cust_with_values(
+        format!(
+            r#"LOWER("oidc_clients"."name") LIKE LOWER(CAST({placeholder} AS TEXT)) ESCAPE '\'"#
+        ),
+        [format!("%{escaped}%")],
+    ))
+}
+
+/// How many clients match `search`.
+pub async fn count_matching(db: &impl ConnectionTrait, search: Option<&str>) -> Result<u64, DbErr> {
+    matching(db.get_database_backend(), search).count(db).await
+}
+
+/// One page of the clients matching `search`.
+pub async fn find_page(
+    db: &impl ConnectionTrait,
+    search: Option<&str>,
+    sort: SortColumn,
+    order: Order,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<oidc_clients::Model>, DbErr> {
+    let name_ci = || Expr::cust(r#"LOWER("oidc_clients"."name")"#);
+    let query = matching(db.get_database_backend(), search);
+    let query = match sort {
+        SortColumn::Name => query.order_by(name_ci(), order),
+        SortColumn::Description => query.order_by(oidc_clients::Column::Description, order),
+        SortColumn::CreatedAt => query.order_by(oidc_clients::Column::CreatedAt, order),
+        SortColumn::ClientType => query.order_by(oidc_clients::Column::ClientType, order),
+        SortColumn::AllowedUserGroupsCount => query.order_by(
+            Expr::cust(
+                r#"(SELECT COUNT(*) FROM "oidc_clients_allowed_user_groups" AS "g" WHERE "g"."oidc_client_id" = "oidc_clients"."id")"#,
+            ),
+            order,
+        ),
+    };
+    // Ties broken the same way on both engines, so pages never overlap.
+    query
+        .order_by(name_ci(), Order::Asc)
+        .order_by(oidc_clients::Column::Id, Order::Asc)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// How many user groups each of these clients allows (clients without any are absent).
+pub async fn count_allowed_groups(
+    db: &impl ConnectionTrait,
+    client_ids: Vec<String>,
+) -> Result<HashMap<String, u64>, DbErr> {
+    if client_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, i64)> = allowed::Entity::find()
+        .select_only()
+        .column(allowed::Column::OidcClientId)
+        .column_as(Expr::col(allowed::Column::UserGroupId).count(), "n")
+        .filter(allowed::Column::OidcClientId.is_in(client_ids))
+        .group_by(allowed::Column::OidcClientId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
+        .collect())
+}
+
+/// The ids of the user groups whose members may use the client.
+pub async fn find_allowed_group_ids(
+    db: &impl ConnectionTrait,
+    client_id: &str,
+) -> Result<Vec<Uuid>, DbErr> {
+    allowed::Entity::find()
+        .select_only()
+        .column(allowed::Column::UserGroupId)
+        .filter(allowed::Column::OidcClientId.eq(client_id))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The user groups whose members may use the client, by name.
+pub async fn find_allowed_groups(
+    db: &impl ConnectionTrait,
+    client_id: &str,
+) -> Result<Vec<user_groups::Model>, DbErr> {
+    let ids = find_allowed_group_ids(db, client_id).await?;
+    find_groups(db, ids).await
+}
+
+/// The user groups with these ids (unknown ids are skipped), by name.
+pub async fn find_groups(
+    db: &impl ConnectionTrait,
+    ids: Vec<Uuid>,
+) -> Result<Vec<user_groups::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    user_groups::Entity::find()
+        .filter(user_groups::Column::Id.is_in(ids))
+        .order_by_asc(user_groups::Column::Name)
+        .all(db)
+        .await
+}
+
+/// Removes every allowed group of the client.
+pub async fn clear_allowed_groups(db: &impl ConnectionTrait, client_id: &str) -> Result<(), DbErr> {
+    allowed::Entity::delete_many()
+        .filter(allowed::Column::OidcClientId.eq(client_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Makes `group_ids` the client's allowed groups (call inside a transaction).
+pub async fn replace_allowed_groups(
+    db: &impl ConnectionTrait,
+    client_id: &str,
+    group_ids: &[Uuid],
+) -> Result<(), DbErr> {
+    clear_allowed_groups(db, client_id).await?;
+    if group_ids.is_empty() {
+        return Ok(());
+    }
+    allowed::Entity::insert_many(group_ids.iter().map(|g| allowed::ActiveModel {
+        user_group_id: Set(*g),
+        oidc_client_id: Set(client_id.to_owned()),
+    }))
+    .exec(db)
+    .await?;
+    Ok(())
+}
