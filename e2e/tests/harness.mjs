@@ -162,3 +162,104 @@ export async function virtualAuthenticators(page) {
     },
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Relying-party tests (rp-*.test.mjs): the first administrator, the admin API and a callback
+// server standing in for the client application.
+
+/**
+ * Hides passkey autofill in `context`: Chromium's virtual authenticators answer a conditional
+ * request at once, as if the user had picked the passkey, so pages sign in only on a click.
+ */
+export async function hidePasskeyAutofill(context) {
+  await context.addInitScript(() => {
+    if (window.PublicKeyCredential) {
+      Object.defineProperty(PublicKeyCredential, 'isConditionalMediationAvailable', {
+        value: async () => false,
+      });
+    }
+  });
+}
+
+/**
+ * Creates the first administrator through the SPA's setup page and registers a passkey on the
+ * page's virtual authenticator (which must exist). Ends signed in on /settings/account.
+ */
+export async function setupAdmin(page, serverUrl, user) {
+  await page.goto(serverUrl + '/setup');
+  await page.getByTestId('setup-first-name').fill(user.firstName);
+  await page.getByTestId('setup-last-name').fill(user.lastName);
+  await page.getByTestId('setup-username').fill(user.username);
+  await page.getByTestId('setup-email').fill(user.email);
+  await page.getByTestId('setup-submit').click();
+  await page.getByTestId('add-passkey-button').click();
+  await page.waitForURL((u) => u.pathname === '/settings/account');
+}
+
+/**
+ * Calls the REST API from inside the page (same origin, the session cookie). Resolves with
+ * `{ status, body }`, `body` parsed as JSON when it is JSON.
+ */
+export async function apiCall(page, method, path, body) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const init = { method, headers: {} };
+      if (body !== undefined) {
+        init.headers['content-type'] = 'application/json';
+        init.body = JSON.stringify(body);
+      }
+      const r = await fetch(path, init);
+      const text = await r.text();
+      let parsed = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        /* not JSON */
+      }
+      return { status: r.status, body: parsed };
+    },
+    { method, path, body },
+  );
+}
+
+/** `POST /api/oidc/clients` with `body`; throws unless 201. Resolves with the client. */
+export async function createOidcClient(page, body) {
+  const r = await apiCall(page, 'POST', '/api/oidc/clients', body);
+  if (r.status !== 201) throw new Error(`create client: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** `POST /api/oidc/clients/{id}/secrets`; throws unless 201. Resolves with the secret. */
+export async function createOidcClientSecret(page, clientId) {
+  const r = await apiCall(page, 'POST', `/api/oidc/clients/${encodeURIComponent(clientId)}/secrets`);
+  if (r.status !== 201 || !r.body?.secret) {
+    throw new Error(`create secret: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  return r.body.secret;
+}
+
+/**
+ * A tiny HTTP server on 127.0.0.1 standing in for the relying party's redirect targets: every
+ * GET is answered with a small page and recorded (full URL) in `requests`.
+ */
+export async function startCallbackServer() {
+  const { createServer: createHttpServer } = await import('node:http');
+  const requests = [];
+  const srv = createHttpServer((req, res) => {
+    const url = new URL(req.url, `http://${req.headers.host}`);
+    requests.push(url);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><title>Relying party</title><h1>Relying party: ${url.pathname}</h1>`);
+  });
+  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${srv.address().port}`;
+  return {
+    base,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        srv.closeAllConnections?.();
+        srv.close(resolve);
+      }),
+  };
+}
