@@ -60,6 +60,9 @@ pub const TEST_INDEX_HTML: &str = "<!doctype html><html><head><script type=\"mod
 
 pub struct TestApp {
     pub router: Router,
+    /// The state behind the router (signing keys, clock, database).
+    #[allow(dead_code)]
+    pub state: AppState,
     pub db: DatabaseConnection,
     /// Moved by tests of expiry (the app reads time only from here).
     #[allow(dead_code)]
@@ -176,7 +179,8 @@ impl TestApp {
             .await
             .expect("app state");
         Some(Self {
-            router: pocket_id::router(state),
+            router: pocket_id::router(state.clone()),
+            state,
             db,
             clock,
             engine,

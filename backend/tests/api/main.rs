@@ -11,6 +11,7 @@ mod authenticator;
 mod cli;
 mod http;
 mod login_codes;
+mod oidc;
 mod oidc_clients;
 mod openapi;
 mod passkeys;

@@ -12,7 +12,7 @@ use crate::auth::MaybeUser;
 use crate::auth::cookies::{self, ACCESS_TOKEN};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Uri, header};
+use axum::http::{HeaderMap, Uri, header};
 use axum::response::Response;
 use serde_json::Value;
 
@@ -64,16 +64,20 @@ async fn end(
     let Some(cl) = client::find(&state.db, &aud).await? else {
         return Ok(confirm());
     };
+    let registered = client::logout_urls(&cl);
+    let target = match params.get("post_logout_redirect_uri") {
+        None => registered.first().cloned(),
+        // An unregistered URI makes the whole request invalid: nothing is ended.
+        Some(uri) => match redirect::find_match(&registered, uri) {
+            Some(_) => Some(uri.to_owned()),
+            None => return Ok(confirm()),
+        },
+    };
     if let Some(jti) = c.get("jti").and_then(Value::as_str)
         && let Some(row) = store::find(&state.db, Kind::IdToken, jti).await?
     {
         store::revoke_family(&state.db, &row.row.request_id).await?;
     }
-    let registered = client::logout_urls(&cl);
-    let target = match params.get("post_logout_redirect_uri") {
-        None => registered.first().cloned(),
-        Some(uri) => redirect::find_match(&registered, uri).map(|_| uri.to_owned()),
-    };
     let mut res = match target.and_then(|t| url::Url::parse(&t).ok()) {
         Some(mut url) => {
             if let Some(s) = params.get("state") {
@@ -124,6 +128,5 @@ pub async fn end_session_post(
     let Ok(params) = Params::from_form(&headers, &body) else {
         return request::redirect_to("/logout");
     };
-    let _ = HeaderValue::from_static("");
     done(end(&state, user.map(|u| u.user.id), params).await)
 }

@@ -1,0 +1,300 @@
+//! The OpenID Connect provider driven by a real relying party (the `openidconnect` crate) and by
+//! raw protocol requests for everything a well-behaved library never sends (the negative suite).
+
+mod discovery;
+mod flows;
+mod keys;
+mod negative;
+
+use crate::helpers::{Client, TestApp, TestResponse};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use base64::Engine;
+use chrono::Utc;
+use pocket_id::db::entities::{oidc_clients, oidc_clients_allowed_user_groups, user_groups};
+use pocket_id::features::oidc::clients::credentials::{
+    Credentials, FederatedIdentity, StoredSecret,
+};
+use sea_orm::{ActiveModelTrait, Set};
+use serde_json::{Value, json};
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+
+pub const ISSUER: &str = "http://localhost:1411";
+pub const CALLBACK: &str = "http://rp.example/callback";
+pub const LOGOUT: &str = "http://rp.example/signed-out";
+pub const SECRET: &str = "rp-secret-0123456789abcdefghijklmn";
+
+/// A client to register.
+#[derive(Clone)]
+pub struct Spec {
+    pub id: &'static str,
+    pub public: bool,
+    pub pkce: bool,
+    pub callbacks: Vec<String>,
+    pub skip_consent: bool,
+    pub reauth: bool,
+    pub par: bool,
+    pub federated: Vec<FederatedIdentity>,
+    pub secret_expires: Option<chrono::DateTime<Utc>>,
+}
+
+impl Spec {
+    pub fn confidential(id: &'static str) -> Self {
+        Self {
+            id,
+            public: false,
+            pkce: false,
+            callbacks: vec![CALLBACK.into()],
+            skip_consent: false,
+            reauth: false,
+            par: false,
+            federated: vec![],
+            secret_expires: None,
+        }
+    }
+
+    pub fn public(id: &'static str) -> Self {
+        Self {
+            public: true,
+            pkce: true,
+            ..Self::confidential(id)
+        }
+    }
+}
+
+/// Registers a client (as the admin API stores it) with the secret [`SECRET`] unless public.
+pub async fn create_client(app: &TestApp, spec: Spec) {
+    let now = app.clock_now();
+    let creds = Credentials {
+        federated_identities: spec.federated.clone(),
+        secrets: if spec.public {
+            vec![]
+        } else {
+            vec![StoredSecret::new(SECRET, now, spec.secret_expires)]
+        },
+    };
+    oidc_clients::ActiveModel {
+        id: Set(spec.id.to_owned()),
+        created_at: Set(now),
+        name: Set(Some(format!("App {}", spec.id))),
+        callback_urls: Set(Some(json!(spec.callbacks))),
+        image_type: Set(None),
+        created_by_id: Set(None),
+        is_public: Set(spec.public),
+        pkce_enabled: Set(spec.pkce),
+        logout_callback_urls: Set(Some(json!([LOGOUT]))),
+        credentials: Set(Some(creds.to_column())),
+        launch_url: Set(None),
+        requires_reauthentication: Set(spec.reauth),
+        dark_image_type: Set(None),
+        is_group_restricted: Set(false),
+        requires_pushed_authorization_requests: Set(spec.par),
+        skip_consent: Set(spec.skip_consent),
+        pkce_supported: Set(false),
+        description: Set(String::new()),
+        client_type: Set("standard".into()),
+        metadata_expires_at: Set(None),
+        metadata_grant_types: Set(None),
+        access_token_duration_minutes: Set(60),
+        refresh_token_duration_minutes: Set(43_200),
+    }
+    .insert(&app.db)
+    .await
+    .expect("insert client");
+}
+
+/// Restricts `client` to a new group (that the admin is not in).
+pub async fn restrict_to_new_group(app: &TestApp, client: &str) {
+    let g = uuid::Uuid::new_v4();
+    user_groups::ActiveModel {
+        id: Set(g),
+        created_at: Set(app.clock_now()),
+        friendly_name: Set("Staff".into()),
+        name: Set("staff".into()),
+        ldap_id: Set(None),
+        updated_at: Set(None),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    oidc_clients_allowed_user_groups::ActiveModel {
+        user_group_id: Set(g),
+        oidc_client_id: Set(client.to_owned()),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let mut c: oidc_clients::ActiveModel = pocket_id::features::oidc::client::find(&app.db, client)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    c.is_group_restricted = Set(true);
+    c.update(&app.db).await.unwrap();
+}
+
+impl TestApp {
+    pub fn clock_now(&self) -> chrono::DateTime<Utc> {
+        pocket_id::clock::Clock::now(self.clock.as_ref())
+    }
+}
+
+type Fut = Pin<Box<dyn Future<Output = Result<openidconnect::HttpResponse, Infallible>>>>;
+
+/// The relying party's back channel: requests go straight into the router.
+pub fn rp_http(app: &TestApp) -> impl Fn(openidconnect::HttpRequest) -> Fut + '_ {
+    move |req: openidconnect::HttpRequest| {
+        let router = app.router.clone();
+        Box::pin(async move {
+            use tower::ServiceExt;
+            let (parts, body) = req.into_parts();
+            let req = Request::from_parts(parts, Body::from(body));
+            let res = router.oneshot(req).await.expect("router");
+            let (parts, body) = res.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX).await.expect("body");
+            Ok(openidconnect::HttpResponse::from_parts(
+                parts,
+                bytes.to_vec(),
+            ))
+        }) as Fut
+    }
+}
+
+/// The path and query of an absolute URL of ours.
+pub fn local(url: &str) -> String {
+    url.strip_prefix(ISSUER).unwrap_or(url).to_owned()
+}
+
+/// Follows an authorization through the interaction steps as the SPA would (the browser is
+/// signed in), approving consent; returns the final redirect to the client.
+pub async fn authorize(c: &mut Client<'_>, url: &str) -> url::Url {
+    let mut r = c.get(&local(url)).await;
+    for _ in 0..8 {
+        assert_eq!(r.status, StatusCode::FOUND, "{}", r.text());
+        let location = r.header("location").to_owned();
+        if let Some(id) = location.strip_prefix("/interaction?interaction=") {
+            let i: Value = c.get(&format!("/api/oidc/interactions/{id}")).await.json();
+            let step = i["currentStep"].as_str().expect("a step").to_owned();
+            let done = c
+                .post(
+                    &format!("/api/oidc/interactions/{id}/complete"),
+                    &json!({ "step": step }),
+                )
+                .await;
+            assert_eq!(done.status, StatusCode::OK, "{}", done.text());
+            let v: Value = done.json();
+            if let Some(next) = v["redirectUrl"].as_str() {
+                r = c.get(next).await;
+            } else {
+                // Another step: loop through the interaction again.
+                r = TestResponse {
+                    status: StatusCode::FOUND,
+                    headers: {
+                        let mut h = axum::http::HeaderMap::new();
+                        h.insert(
+                            "location",
+                            format!("/interaction?interaction={id}").parse().unwrap(),
+                        );
+                        h
+                    },
+                    body: Default::default(),
+                };
+            }
+            continue;
+        }
+        return url::Url::parse(&location)
+            .unwrap_or_else(|_| panic!("not a client redirect: {location}"));
+    }
+    panic!("too many redirects")
+}
+
+/// A query parameter of `url`.
+pub fn param(url: &url::Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// POSTs a form to a protocol endpoint, with Basic client credentials when given.
+pub async fn post_form(
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+    basic: Option<(&str, &str)>,
+) -> TestResponse {
+    let body: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form.iter().copied())
+        .finish();
+    let mut req = Request::post(path).header("content-type", "application/x-www-form-urlencoded");
+    if let Some((id, secret)) = basic {
+        let b = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
+        req = req.header("authorization", format!("Basic {b}"));
+    }
+    app.request(req.body(Body::from(body)).unwrap()).await
+}
+
+/// GET with a bearer token.
+pub async fn get_bearer(app: &TestApp, path: &str, token: &str) -> TestResponse {
+    app.request(
+        Request::get(path)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+/// A PKCE pair (S256).
+pub fn pkce_pair() -> (String, String) {
+    let verifier = pocket_id::crypto::random_token(32);
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(<sha2::Sha256 as sha2::Digest>::digest(verifier.as_bytes()));
+    (verifier, challenge)
+}
+
+/// An authorization URL for `client` with the given extra parameters.
+pub fn authorize_url(client: &str, extra: &[(&str, &str)]) -> String {
+    let q: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("client_id", client)
+        .append_pair("response_type", "code")
+        .append_pair("redirect_uri", CALLBACK)
+        .append_pair("scope", "openid profile email")
+        .append_pair("state", "state-0123456789")
+        .extend_pairs(extra.iter().copied())
+        .finish();
+    format!("/authorize?{q}")
+}
+
+/// Signs in (passkey) and runs a code flow for a confidential client with PKCE; returns the
+/// code and the PKCE verifier.
+pub async fn code_for(c: &mut Client<'_>, client: &str) -> (String, String) {
+    let (verifier, challenge) = pkce_pair();
+    let url = authorize_url(
+        client,
+        &[
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+            ("nonce", "nonce-0123456789"),
+        ],
+    );
+    let cb = authorize(c, &url).await;
+    (param(&cb, "code").expect("code"), verifier)
+}
+
+/// Exchanges a code with raw parameters.
+pub async fn exchange(app: &TestApp, client: &str, code: &str, verifier: &str) -> TestResponse {
+    post_form(
+        app,
+        "/api/oidc/token",
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", CALLBACK),
+            ("code_verifier", verifier),
+        ],
+        Some((client, SECRET)),
+    )
+    .await
+}

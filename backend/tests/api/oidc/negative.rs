@@ -1,0 +1,725 @@
+//! The negative suite: every request a thief, a confused client or a downgrade attempt would
+//! send is refused with the RFC error.
+
+use super::*;
+use crate::db_test;
+use crate::passkeys::{admin_with_passkey, login};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+fn error(r: &TestResponse) -> String {
+    r.json::<Value>()["error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn signed_in(app: &TestApp) -> Client<'_> {
+    let (mut browser, mut auth) = admin_with_passkey(app).await;
+    assert_eq!(login(&mut browser, &mut auth).await.status, StatusCode::OK);
+    browser
+}
+
+db_test!(
+    replayed_code_is_refused_and_revokes_its_tokens,
+    |app: TestApp| async {
+        create_client(&app, Spec::confidential("rp")).await;
+        let mut browser = signed_in(&app).await;
+        let (code, verifier) = code_for(&mut browser, "rp").await;
+        let first = exchange(&app, "rp", &code, &verifier).await;
+        assert_eq!(first.status, StatusCode::OK, "{}", first.text());
+        let tokens: Value = first.json();
+        assert_eq!(tokens["token_type"], "bearer");
+        let again = exchange(&app, "rp", &code, &verifier).await;
+        assert_eq!(
+            (again.status, error(&again)),
+            (StatusCode::BAD_REQUEST, "invalid_grant".into())
+        );
+        assert_eq!(again.header("cache-control"), "no-store");
+        let at = tokens["access_token"].as_str().unwrap();
+        assert_eq!(
+            get_bearer(&app, "/api/oidc/userinfo", at).await.status,
+            StatusCode::UNAUTHORIZED,
+            "revoked by the replay"
+        );
+        let rt = tokens["refresh_token"].as_str().unwrap();
+        let r = post_form(
+            &app,
+            "/api/oidc/token",
+            &[("grant_type", "refresh_token"), ("refresh_token", rt)],
+            Some(("rp", SECRET)),
+        )
+        .await;
+        assert_eq!(error(&r), "invalid_grant");
+    }
+);
+
+db_test!(
+    code_is_bound_to_client_redirect_uri_and_verifier,
+    |app: TestApp| async {
+        create_client(&app, Spec::confidential("rp")).await;
+        create_client(&app, Spec::confidential("other")).await;
+        let mut browser = signed_in(&app).await;
+
+        let (code, verifier) = code_for(&mut browser, "rp").await;
+        assert_eq!(
+            error(&exchange(&app, "other", &code, &verifier).await),
+            "invalid_grant",
+            "code for another client"
+        );
+
+        let (code, verifier) = code_for(&mut browser, "rp").await;
+        let r = post_form(
+            &app,
+            "/api/oidc/token",
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", &code),
+                ("redirect_uri", "http://rp.example/other"),
+                ("code_verifier", &verifier),
+            ],
+            Some(("rp", SECRET)),
+        )
+        .await;
+        assert_eq!(error(&r), "invalid_grant", "wrong redirect_uri");
+
+        let (code, _) = code_for(&mut browser, "rp").await;
+        let r = post_form(
+            &app,
+            "/api/oidc/token",
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", &code),
+                ("redirect_uri", CALLBACK),
+            ],
+            Some(("rp", SECRET)),
+        )
+        .await;
+        assert_eq!(error(&r), "invalid_grant", "missing verifier");
+
+        let (code, _) = code_for(&mut browser, "rp").await;
+        let (wrong, _) = pkce_pair();
+        assert_eq!(
+            error(&exchange(&app, "rp", &code, &wrong).await),
+            "invalid_grant",
+            "wrong verifier"
+        );
+
+        // Downgrade: no challenge at /authorize, a verifier at the token endpoint.
+        let cb = authorize(&mut browser, &authorize_url("rp", &[])).await;
+        let code = param(&cb, "code").unwrap();
+        let (verifier, _) = pkce_pair();
+        assert_eq!(
+            error(&exchange(&app, "rp", &code, &verifier).await),
+            "invalid_grant",
+            "PKCE downgrade"
+        );
+
+        // Expired code (15 minutes).
+        let (code, verifier) = code_for(&mut browser, "rp").await;
+        app.clock.advance(chrono::Duration::minutes(16));
+        assert_eq!(
+            error(&exchange(&app, "rp", &code, &verifier).await),
+            "invalid_grant",
+            "expired code"
+        );
+    }
+);
+
+db_test!(
+    public_clients_must_use_pkce_s256_or_plain,
+    |app: TestApp| async {
+        create_client(&app, Spec::public("spa")).await;
+        let mut browser = signed_in(&app).await;
+        let cb = authorize(&mut browser, &authorize_url("spa", &[])).await;
+        assert_eq!(param(&cb, "error").as_deref(), Some("invalid_request"));
+        assert_eq!(param(&cb, "state").as_deref(), Some("state-0123456789"));
+        assert_eq!(param(&cb, "iss").as_deref(), Some(ISSUER));
+        let (verifier, challenge) = pkce_pair();
+        let cb = authorize(
+            &mut browser,
+            &authorize_url(
+                "spa",
+                &[
+                    ("code_challenge", &challenge),
+                    ("code_challenge_method", "S256"),
+                ],
+            ),
+        )
+        .await;
+        let code = param(&cb, "code").unwrap();
+        let r = post_form(
+            &app,
+            "/api/oidc/token",
+            &[
+                ("grant_type", "authorization_code"),
+                ("client_id", "spa"),
+                ("code", &code),
+                ("redirect_uri", CALLBACK),
+                ("code_verifier", &verifier),
+            ],
+            None,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        // A public client cannot mint client-credential tokens.
+        let r = post_form(
+            &app,
+            "/api/oidc/token",
+            &[("grant_type", "client_credentials"), ("client_id", "spa")],
+            None,
+        )
+        .await;
+        assert_eq!(error(&r), "unauthorized_client");
+    }
+);
+
+db_test!(client_authentication_failures, |app: TestApp| async {
+    create_client(&app, Spec::confidential("rp")).await;
+    create_client(
+        &app,
+        Spec {
+            secret_expires: Some(app.clock_now() + chrono::Duration::minutes(5)),
+            ..Spec::confidential("expiring")
+        },
+    )
+    .await;
+    let cc = [("grant_type", "client_credentials")];
+    let r = post_form(
+        &app,
+        "/api/oidc/token",
+        &cc,
+        Some(("rp", "wrong-secret-0123456789")),
+    )
+    .await;
+    assert_eq!(
+        (r.status, error(&r)),
+        (StatusCode::UNAUTHORIZED, "invalid_client".into())
+    );
+    assert!(r.header("www-authenticate").starts_with("Basic"));
+    let r = post_form(
+        &app,
+        "/api/oidc/token",
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "rp"),
+            ("client_secret", SECRET),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "client_secret_post: {}", r.text());
+    let r = post_form(
+        &app,
+        "/api/oidc/token",
+        &[("grant_type", "client_credentials"), ("client_id", "rp")],
+        None,
+    )
+    .await;
+    assert_eq!(
+        error(&r),
+        "invalid_client",
+        "a confidential client must authenticate"
+    );
+    assert_eq!(
+        post_form(&app, "/api/oidc/token", &cc, Some(("expiring", SECRET)))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    app.clock.advance(chrono::Duration::minutes(6));
+    let r = post_form(&app, "/api/oidc/token", &cc, Some(("expiring", SECRET))).await;
+    assert_eq!(error(&r), "invalid_client", "expired secret");
+    let r = post_form(
+        &app,
+        "/api/oidc/token",
+        &[("grant_type", "password")],
+        Some(("rp", SECRET)),
+    )
+    .await;
+    assert_eq!(error(&r), "unsupported_grant_type");
+    let r = post_form(
+        &app,
+        "/api/oidc/token",
+        &[
+            ("grant_type", "client_credentials"),
+            ("grant_type", "client_credentials"),
+        ],
+        Some(("rp", SECRET)),
+    )
+    .await;
+    assert_eq!(error(&r), "invalid_request", "repeated parameter");
+});
+
+db_test!(
+    reused_refresh_token_revokes_the_family,
+    |app: TestApp| async {
+        create_client(&app, Spec::confidential("rp")).await;
+        let mut browser = signed_in(&app).await;
+        let (code, verifier) = code_for(&mut browser, "rp").await;
+        let t1: Value = exchange(&app, "rp", &code, &verifier).await.json();
+        let refresh = |rt: String| {
+            let app = &app;
+            async move {
+                post_form(
+                    app,
+                    "/api/oidc/token",
+                    &[("grant_type", "refresh_token"), ("refresh_token", &rt)],
+                    Some(("rp", SECRET)),
+                )
+                .await
+            }
+        };
+        let t2: Value = refresh(t1["refresh_token"].as_str().unwrap().into())
+            .await
+            .json();
+        // The thief replays the first refresh token...
+        let stolen = refresh(t1["refresh_token"].as_str().unwrap().into()).await;
+        assert_eq!(error(&stolen), "invalid_grant");
+        // ...and the legitimate newest token dies with the family.
+        let r = refresh(t2["refresh_token"].as_str().unwrap().into()).await;
+        assert_eq!(error(&r), "invalid_grant", "family revoked");
+        assert_eq!(
+            get_bearer(
+                &app,
+                "/api/oidc/userinfo",
+                t2["access_token"].as_str().unwrap()
+            )
+            .await
+            .status,
+            StatusCode::UNAUTHORIZED
+        );
+        // Another client cannot redeem this client's refresh token either.
+        create_client(&app, Spec::confidential("other")).await;
+        let (code, verifier) = code_for(&mut browser, "rp").await;
+        let t: Value = exchange(&app, "rp", &code, &verifier).await.json();
+        let r = post_form(
+            &app,
+            "/api/oidc/token",
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", t["refresh_token"].as_str().unwrap()),
+            ],
+            Some(("other", SECRET)),
+        )
+        .await;
+        assert_eq!(error(&r), "invalid_grant");
+    }
+);
+
+db_test!(
+    introspection_shows_a_client_only_its_own_tokens,
+    |app: TestApp| async {
+        create_client(&app, Spec::confidential("rp")).await;
+        create_client(&app, Spec::confidential("other")).await;
+        let mut browser = signed_in(&app).await;
+        let (code, verifier) = code_for(&mut browser, "rp").await;
+        let t: Value = exchange(&app, "rp", &code, &verifier).await.json();
+        for token in [
+            t["access_token"].as_str().unwrap(),
+            t["refresh_token"].as_str().unwrap(),
+        ] {
+            let own: Value = post_form(
+                &app,
+                "/api/oidc/introspect",
+                &[("token", token)],
+                Some(("rp", SECRET)),
+            )
+            .await
+            .json();
+            assert_eq!(own["active"], true, "{own}");
+            let foreign: Value = post_form(
+                &app,
+                "/api/oidc/introspect",
+                &[("token", token)],
+                Some(("other", SECRET)),
+            )
+            .await
+            .json();
+            assert_eq!(foreign, json!({"active": false}));
+        }
+        // Bearer authentication with the client's own access token (Pocket ID).
+        let at = t["access_token"].as_str().unwrap();
+        let req = Request::post("/api/oidc/introspect")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("authorization", format!("Bearer {at}"))
+            .body(Body::from(format!("token={at}")))
+            .unwrap();
+        let v: Value = app.request(req).await.json();
+        assert_eq!(v["active"], true);
+        let r = post_form(&app, "/api/oidc/introspect", &[("token", at)], None).await;
+        assert_eq!(error(&r), "invalid_client", "anonymous callers are refused");
+    }
+);
+
+db_test!(
+    unsigned_and_hmac_tokens_are_refused_at_userinfo,
+    |app: TestApp| async {
+        create_client(&app, Spec::confidential("rp")).await;
+        let mut browser = signed_in(&app).await;
+        let (code, verifier) = code_for(&mut browser, "rp").await;
+        let t: Value = exchange(&app, "rp", &code, &verifier).await.json();
+        let real = t["access_token"].as_str().unwrap();
+        let parts: Vec<&str> = real.split('.').collect();
+        let header: Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).unwrap()).unwrap();
+        let kid = header["kid"].as_str().unwrap();
+        let none = format!(
+            "{}.{}.",
+            URL_SAFE_NO_PAD.encode(json!({"alg": "none", "typ": "at+jwt", "kid": kid}).to_string()),
+            parts[1]
+        );
+        let jwks = app.get("/.well-known/jwks.json").await.body;
+        // HS256 keyed with the public JWKS bytes: the classic algorithm-confusion forgery.
+        let hs_header = URL_SAFE_NO_PAD
+            .encode(json!({"alg": "HS256", "typ": "at+jwt", "kid": kid}).to_string());
+        let signing_input = format!("{hs_header}.{}", parts[1]);
+        let mac = aws_lc_rs::hmac::sign(
+            &aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &jwks),
+            signing_input.as_bytes(),
+        );
+        let hs = format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(mac.as_ref()));
+        for forged in [none, hs] {
+            let r = get_bearer(&app, "/api/oidc/userinfo", &forged).await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+            assert!(
+                r.header("www-authenticate").contains("invalid_token"),
+                "{}",
+                r.header("www-authenticate")
+            );
+        }
+        assert_eq!(
+            get_bearer(&app, "/api/oidc/userinfo", real).await.status,
+            StatusCode::OK
+        );
+        let r = app.get("/api/oidc/userinfo").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.header("www-authenticate").starts_with("Bearer"));
+    }
+);
+
+db_test!(
+    logout_needs_a_registered_post_logout_uri,
+    |app: TestApp| async {
+        create_client(&app, Spec::confidential("rp")).await;
+        let mut browser = signed_in(&app).await;
+        let (code, verifier) = code_for(&mut browser, "rp").await;
+        let t: Value = exchange(&app, "rp", &code, &verifier).await.json();
+        let id = t["id_token"].as_str().unwrap();
+        let q = |uri: &str| {
+            url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("id_token_hint", id)
+                .append_pair("post_logout_redirect_uri", uri)
+                .append_pair("state", "bye-0123")
+                .finish()
+        };
+        let r = browser
+            .get(&format!(
+                "/api/oidc/end-session?{}",
+                q("https://evil.example/")
+            ))
+            .await;
+        assert_eq!(
+            r.header("location"),
+            "/logout",
+            "unregistered URI: confirm page, no logout"
+        );
+        assert_eq!(
+            browser.get("/api/users/me").await.status,
+            StatusCode::OK,
+            "still signed in"
+        );
+        let r = browser
+            .get("/api/oidc/end-session?id_token_hint=not.a.token")
+            .await;
+        assert_eq!(r.header("location"), "/logout");
+
+        let r = browser
+            .get(&format!("/api/oidc/end-session?{}", q(LOGOUT)))
+            .await;
+        assert_eq!(r.header("location"), format!("{LOGOUT}?state=bye-0123"));
+        assert_eq!(
+            browser.get("/api/users/me").await.status,
+            StatusCode::UNAUTHORIZED,
+            "signed out"
+        );
+        let r = post_form(
+            &app,
+            "/api/oidc/token",
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", t["refresh_token"].as_str().unwrap()),
+            ],
+            Some(("rp", SECRET)),
+        )
+        .await;
+        assert_eq!(
+            error(&r),
+            "invalid_grant",
+            "the grant behind the ID token is revoked"
+        );
+    }
+);
+
+db_test!(prompt_none_and_group_restrictions, |app: TestApp| async {
+    create_client(&app, Spec::confidential("rp")).await;
+    let mut anonymous = app.client();
+    let r = anonymous
+        .get(&authorize_url("rp", &[("prompt", "none")]))
+        .await;
+    let cb = url::Url::parse(r.header("location")).unwrap();
+    assert_eq!(param(&cb, "error").as_deref(), Some("login_required"));
+    // Not signed in, no prompt: the interaction page.
+    let r = anonymous.get(&authorize_url("rp", &[])).await;
+    assert!(
+        r.header("location")
+            .starts_with("/interaction?interaction=")
+    );
+
+    let mut browser = signed_in(&app).await;
+    let r = browser
+        .get(&authorize_url("rp", &[("prompt", "none")]))
+        .await;
+    let cb = url::Url::parse(r.header("location")).unwrap();
+    assert_eq!(
+        param(&cb, "error").as_deref(),
+        Some("consent_required"),
+        "never approved"
+    );
+    code_for(&mut browser, "rp").await;
+    let r = browser
+        .get(&authorize_url("rp", &[("prompt", "none")]))
+        .await;
+    let cb = url::Url::parse(r.header("location")).unwrap();
+    assert!(
+        param(&cb, "code").is_some(),
+        "consent remembered: silent authorization works"
+    );
+
+    restrict_to_new_group(&app, "rp").await;
+    let r = browser.get(&authorize_url("rp", &[])).await;
+    assert!(
+        r.header("location")
+            .starts_with("/interaction/error?error=You+are+not+allowed"),
+        "{}",
+        r.header("location")
+    );
+});
+
+db_test!(
+    unregistered_redirect_uri_never_receives_anything,
+    |app: TestApp| async {
+        create_client(&app, Spec::confidential("rp")).await;
+        let mut browser = signed_in(&app).await;
+        let q: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("client_id", "rp")
+            .append_pair("response_type", "token")
+            .append_pair("redirect_uri", "https://evil.example/cb")
+            .finish();
+        let r = browser.get(&format!("/authorize?{q}")).await;
+        assert!(
+            r.header("location").starts_with("/interaction/error"),
+            "{}",
+            r.header("location")
+        );
+        let r = browser
+            .get("/authorize?client_id=nope&response_type=code")
+            .await;
+        assert!(r.header("location").starts_with("/interaction/error"));
+        // Valid redirect URI, bad response type: the error goes to the client.
+        let cb = authorize(
+            &mut browser,
+            &authorize_url("rp", &[("response_type", "token")]).replace("response_type=code&", ""),
+        )
+        .await;
+        assert_eq!(
+            param(&cb, "error").as_deref(),
+            Some("unsupported_response_type")
+        );
+    }
+);
+
+db_test!(
+    form_post_response_mode_passes_its_own_csp,
+    |app: TestApp| async {
+        create_client(
+            &app,
+            Spec {
+                skip_consent: true,
+                ..Spec::confidential("rp")
+            },
+        )
+        .await;
+        let mut browser = signed_in(&app).await;
+        let r = browser
+            .get(&authorize_url("rp", &[("response_mode", "form_post")]))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::OK,
+            "skip consent: straight to the response"
+        );
+        let html = r.text();
+        assert!(html.contains("action=\"http://rp.example/callback\""));
+        assert!(html.contains("name=\"code\""));
+        let csp = r.header("content-security-policy");
+        assert!(csp.contains("form-action http://rp.example"), "{csp}");
+        let hash = pocket_id::crypto::sha256_base64(b"document.forms[0].submit()");
+        assert!(csp.contains(&format!("'sha256-{hash}'")));
+        assert!(!csp.contains("unsafe-inline"));
+    }
+);
+
+db_test!(reauthentication_and_max_age, |app: TestApp| async {
+    create_client(
+        &app,
+        Spec {
+            reauth: true,
+            ..Spec::confidential("rp")
+        },
+    )
+    .await;
+    let (mut browser, mut auth) = admin_with_passkey(&app).await;
+    assert_eq!(login(&mut browser, &mut auth).await.status, StatusCode::OK);
+    app.clock.advance(chrono::Duration::minutes(5));
+    let r = browser.get(&authorize_url("rp", &[])).await;
+    let id = r
+        .header("location")
+        .strip_prefix("/interaction?interaction=")
+        .unwrap()
+        .to_owned();
+    let i: Value = browser
+        .get(&format!("/api/oidc/interactions/{id}"))
+        .await
+        .json();
+    assert_eq!(i["requiredSteps"], json!(["reauthenticate", "consent"]));
+    // Completing consent out of order is refused.
+    let r = browser
+        .post(
+            &format!("/api/oidc/interactions/{id}/complete"),
+            &json!({"step": "consent"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let r = browser
+        .post(
+            &format!("/api/oidc/interactions/{id}/complete"),
+            &json!({"step": "reauthenticate"}),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNAUTHORIZED,
+        "needs a fresh passkey assertion first"
+    );
+    let a = crate::passkeys::assertion(&mut browser, &mut auth).await;
+    assert_eq!(
+        browser
+            .post("/api/webauthn/reauthenticate", &a)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    let r = browser
+        .post(
+            &format!("/api/oidc/interactions/{id}/complete"),
+            &json!({"step": "reauthenticate"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json::<Value>()["interaction"]["currentStep"], "consent");
+});
+
+db_test!(denied_consent_sends_access_denied, |app: TestApp| async {
+    create_client(&app, Spec::confidential("rp")).await;
+    let mut browser = signed_in(&app).await;
+    let r = browser.get(&authorize_url("rp", &[])).await;
+    let id = r
+        .header("location")
+        .strip_prefix("/interaction?interaction=")
+        .unwrap()
+        .to_owned();
+    let v: Value = browser
+        .post(&format!("/api/oidc/interactions/{id}/cancel"), &json!({}))
+        .await
+        .json();
+    let r = browser.get(v["redirectUrl"].as_str().unwrap()).await;
+    let cb = url::Url::parse(r.header("location")).unwrap();
+    assert_eq!(param(&cb, "error").as_deref(), Some("access_denied"));
+    assert_eq!(
+        browser
+            .get(&format!("/api/oidc/interactions/{id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "single use"
+    );
+});
+
+db_test!(device_flow_errors, |app: TestApp| async {
+    create_client(&app, Spec::public("tv")).await;
+    let d: Value = post_form(
+        &app,
+        "/api/oidc/device/authorize",
+        &[("client_id", "tv"), ("scope", "openid profile")],
+        None,
+    )
+    .await
+    .json();
+    let dc = d["device_code"].as_str().unwrap().to_owned();
+    assert!(d["user_code"].as_str().unwrap().starts_with('E'));
+    let form = [
+        ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+        ("client_id", "tv"),
+        ("device_code", dc.as_str()),
+    ];
+    let poll = || post_form(&app, "/api/oidc/token", &form, None);
+    assert_eq!(error(&poll().await), "authorization_pending");
+    assert_eq!(error(&poll().await), "slow_down", "polled again at once");
+    app.clock.advance(chrono::Duration::seconds(11));
+    assert_eq!(error(&poll().await), "authorization_pending");
+    let mut browser = signed_in(&app).await;
+    let code = d["user_code"].as_str().unwrap();
+    let r = browser
+        .send(
+            axum::http::Method::POST,
+            &format!("/api/oidc/device/deny?code={code}"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    app.clock.advance(chrono::Duration::seconds(11));
+    assert_eq!(error(&poll().await), "access_denied");
+    let r = browser
+        .send(
+            axum::http::Method::POST,
+            &format!("/api/oidc/device/verify?code={code}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "a refused code cannot be approved later"
+    );
+    let d2: Value = post_form(
+        &app,
+        "/api/oidc/device/authorize",
+        &[("client_id", "tv"), ("scope", "openid")],
+        None,
+    )
+    .await
+    .json();
+    app.clock.advance(chrono::Duration::minutes(16));
+    let r = post_form(
+        &app,
+        "/api/oidc/token",
+        &[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("client_id", "tv"),
+            ("device_code", d2["device_code"].as_str().unwrap()),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(error(&r), "expired_token");
+});
