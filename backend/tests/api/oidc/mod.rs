@@ -2,6 +2,7 @@
 //! raw protocol requests for everything a well-behaved library never sends (the negative suite).
 
 mod discovery;
+mod federated;
 mod flows;
 mod keys;
 mod negative;
