@@ -17,12 +17,25 @@ pub async fn find(
     oidc_clients::Entity::find_by_id(id).one(db).await
 }
 
-/// The client with this id, its row locked until the transaction ends (PostgreSQL; SQLite
-/// serializes writers anyway), for read-modify-write of the credentials JSON.
+/// The client with this id, locked until the transaction ends, for read-modify-write of the
+/// credentials JSON. PostgreSQL locks the row (`FOR UPDATE`). SQLite has no row locks, and a
+/// transaction that reads first fails outright (`SQLITE_BUSY`, no waiting) when it later
+/// tries to write after another writer committed; a no-op write first takes the database
+/// write lock up front, waiting up to the busy timeout.
 pub async fn find_for_update(
     db: &impl ConnectionTrait,
     id: &str,
 ) -> Result<Option<oidc_clients::Model>, DbErr> {
+    if db.get_database_backend() == DbBackend::Sqlite {
+        oidc_clients::Entity::update_many()
+            .col_expr(
+                oidc_clients::Column::PkceSupported,
+                Expr::col(oidc_clients::Column::PkceSupported),
+            )
+            .filter(oidc_clients::Column::Id.eq(id))
+            .exec(db)
+            .await?;
+    }
     oidc_clients::Entity::find_by_id(id)
         .lock_exclusive()
         .one(db)
