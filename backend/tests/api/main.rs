@@ -9,6 +9,7 @@ mod helpers;
 mod app_config;
 mod authenticator;
 mod cli;
+mod cli_keys;
 mod http;
 mod login_codes;
 mod oidc;
