@@ -14,10 +14,13 @@ const IDP: &str = "https://idp.example";
 async fn serve_jwks(jwks: Value) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
-    let app = axum::Router::new().route("/jwks", axum::routing::get(move || {
-        let j = jwks.clone();
-        async move { axum::Json(j) }
-    }));
+    let app = axum::Router::new().route(
+        "/jwks",
+        axum::routing::get(move || {
+            let j = jwks.clone();
+            async move { axum::Json(j) }
+        }),
+    );
     tokio::spawn(async move { axum::serve(listener, app).await.ok() });
     format!("http://127.0.0.1:{port}/jwks")
 }
@@ -31,7 +34,11 @@ async fn token_with(app: &TestApp, assertion: &str) -> TestResponse {
     post_form(
         app,
         "/api/oidc/token",
-        &[("grant_type", "client_credentials"), ("client_assertion_type", JWT_BEARER), ("client_assertion", assertion)],
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_assertion_type", JWT_BEARER),
+            ("client_assertion", assertion),
+        ],
         None,
     )
     .await
@@ -46,33 +53,77 @@ db_test!(federated_client_assertions, |app: TestApp| async {
         replay_protection: true,
         ..Default::default()
     };
-    create_client(&app, Spec { federated: vec![identity], ..Spec::public("workload") }).await;
+    create_client(
+        &app,
+        Spec {
+            federated: vec![identity],
+            ..Spec::public("workload")
+        },
+    )
+    .await;
 
     // client_id omitted: the assertion's subject names the client.
     let a = assertion(&idp_key, &app, ISSUER, 300, "jti-1");
     let r = token_with(&app, &a).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let at = r.json::<Value>()["access_token"].as_str().unwrap().to_owned();
+    let at = r.json::<Value>()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let r = token_with(&app, &a).await;
-    assert_eq!((r.status, r.json::<Value>()["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_client")), "replayed jti");
+    assert_eq!(
+        (r.status, r.json::<Value>()["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("invalid_client")),
+        "replayed jti"
+    );
 
     // The token endpoint URL is an accepted audience too (RFC 7523 3).
-    let r = token_with(&app, &assertion(&idp_key, &app, &format!("{ISSUER}/api/oidc/token"), 300, "jti-2")).await;
+    let r = token_with(
+        &app,
+        &assertion(
+            &idp_key,
+            &app,
+            &format!("{ISSUER}/api/oidc/token"),
+            300,
+            "jti-2",
+        ),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
     for (why, bad) in [
-        ("wrong audience", assertion(&idp_key, &app, "https://someone.else", 300, "jti-3")),
+        (
+            "wrong audience",
+            assertion(&idp_key, &app, "https://someone.else", 300, "jti-3"),
+        ),
         ("expired", assertion(&idp_key, &app, ISSUER, -120, "jti-4")),
-        ("unknown signer", assertion(&SigningKey::generate(Alg::ES256, None).unwrap(), &app, ISSUER, 300, "jti-5")),
+        (
+            "unknown signer",
+            assertion(
+                &SigningKey::generate(Alg::ES256, None).unwrap(),
+                &app,
+                ISSUER,
+                300,
+                "jti-5",
+            ),
+        ),
     ] {
         let r = token_with(&app, &bad).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{why}: {}", r.text());
     }
     let hs = {
-        let parts: Vec<String> = assertion(&idp_key, &app, ISSUER, 300, "jti-6").split('.').map(str::to_owned).collect();
-        let h = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json!({"alg": "HS256", "kid": idp_key.kid}).to_string());
+        let parts: Vec<String> = assertion(&idp_key, &app, ISSUER, 300, "jti-6")
+            .split('.')
+            .map(str::to_owned)
+            .collect();
+        let h = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(json!({"alg": "HS256", "kid": idp_key.kid}).to_string());
         format!("{h}.{}.AAAA", parts[1])
     };
-    assert_eq!(token_with(&app, &hs).await.status, StatusCode::UNAUTHORIZED, "HMAC assertion");
+    assert_eq!(
+        token_with(&app, &hs).await.status,
+        StatusCode::UNAUTHORIZED,
+        "HMAC assertion"
+    );
 
     // Introspection with the assertion as a bearer token (Pocket ID) sees the client's token.
     let a = assertion(&idp_key, &app, ISSUER, 300, "jti-7");
