@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build needs and is missing (idempotent; tools already present are kept):
 # the wasm32 target, trunk and wasm-bindgen-cli at pinned versions, and the npm packages
-# (binaryen's wasm-opt). With --test it also installs Chromium and the e2e packages.
+# (binaryen's wasm-opt). With --test it also installs Chromium, the e2e npm packages and the
+# Python packages of the authlib relying party (a venv in ~/.cache/pocket-id-rs/venv).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
@@ -37,5 +38,25 @@ if [ "${1:-}" = "--test" ]; then
     log "installing Chromium (Debian) for the browser tests"
     as_root apt-get update -qq
     as_root apt-get install -y -qq chromium
+  fi
+  # The Python relying party of the browser tests (e2e/rp/authlib_rp.py): authlib + requests
+  # in a venv outside the checkout. Installed once; later runs touch no network unless
+  # e2e/requirements.txt changes (a copy of the installed one is kept in the venv).
+  PY_VENV="$HOME/.cache/pocket-id-rs/venv"
+  if ! "$PY_VENV/bin/python" -c 'import authlib, requests' 2>/dev/null \
+    || ! cmp -s e2e/requirements.txt "$PY_VENV/requirements.txt"; then
+    log "installing the Python packages of the browser tests into $PY_VENV"
+    if ! "$PY_VENV/bin/python" -c '' 2>/dev/null; then
+      rm -rf "$PY_VENV"
+      if ! python3 -m venv "$PY_VENV" 2>/dev/null; then
+        # Debian ships venv (ensurepip) apart from python3.
+        as_root apt-get update -qq
+        as_root apt-get install -y -qq python3 python3-venv
+        rm -rf "$PY_VENV"
+        python3 -m venv "$PY_VENV"
+      fi
+    fi
+    "$PY_VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r e2e/requirements.txt
+    cp e2e/requirements.txt "$PY_VENV/requirements.txt"
   fi
 fi

@@ -48,7 +48,9 @@ else
 fi
 
 step "server release build" cargo build --release --locked -p backend
+# POCKET_ID_PYTHON: the venv bootstrap.sh --test filled for the authlib relying party.
 step "browser tests (Playwright + Chromium)" env POCKET_ID_BIN="$CARGO_TARGET_DIR/release/pocket-id" \
+  POCKET_ID_PYTHON="$HOME/.cache/pocket-id-rs/venv/bin/python" \
   node --test --test-reporter=spec e2e/tests/
 
 log "all checks passed"
