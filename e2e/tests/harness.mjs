@@ -240,14 +240,21 @@ export async function createOidcClientSecret(page, clientId) {
 
 /**
  * A tiny HTTP server on 127.0.0.1 standing in for the relying party's redirect targets: every
- * GET is answered with a small page and recorded (full URL) in `requests`.
+ * request is answered with a small page and recorded in `requests` (full URLs); POSTs (form_post
+ * responses) also in `posts` as `{ url, body }`, the body as received.
  */
 export async function startCallbackServer() {
   const { createServer: createHttpServer } = await import('node:http');
   const requests = [];
-  const srv = createHttpServer((req, res) => {
+  const posts = [];
+  const srv = createHttpServer(async (req, res) => {
     const url = new URL(req.url, `http://${req.headers.host}`);
     requests.push(url);
+    if (req.method === 'POST') {
+      const chunks = [];
+      for await (const c of req) chunks.push(c);
+      posts.push({ url, body: Buffer.concat(chunks).toString('utf8') });
+    }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(`<!doctype html><title>Relying party</title><h1>Relying party: ${url.pathname}</h1>`);
   });
@@ -256,6 +263,7 @@ export async function startCallbackServer() {
   return {
     base,
     requests,
+    posts,
     close: () =>
       new Promise((resolve) => {
         srv.closeAllConnections?.();

@@ -326,6 +326,69 @@ describe('openid-client (npm)', () => {
     assert.equal((await client.fetchUserInfo(config, tokens.access_token, me.id)).email, ADMIN.email);
   });
 
+  test('a public client (token_endpoint_auth_method none) with PKCE', async () => {
+    const publicId = 'rp-openid-client-spa';
+    await createOidcClient(page, {
+      id: publicId,
+      name: 'Node Notes SPA',
+      callbackURLs: [callbackUrl],
+      isPublic: true,
+      pkceEnabled: true,
+    });
+    const publicConfig = new client.Configuration(config.serverMetadata(), publicId, undefined, client.None());
+    client.allowInsecureRequests(publicConfig);
+    client.enableNonRepudiationChecks(publicConfig);
+    const { parameters, checks } = await newChecks();
+    const url = client.buildAuthorizationUrl(publicConfig, parameters);
+    await page.goto(url.href);
+    await byTestId('consent-allow').click();
+    await page.waitForURL((u) => u.href.startsWith(callbackUrl));
+    const tokens = await client.authorizationCodeGrant(publicConfig, new URL(page.url()), checks);
+    const claims = tokens.claims();
+    assert.equal(claims.sub, me.id);
+    assert.deepEqual([claims.aud].flat(), [publicId]);
+    assert.ok(tokens.refresh_token);
+    assert.ok((await client.refreshTokenGrant(publicConfig, tokens.refresh_token)).access_token);
+    // A public client cannot act for itself.
+    assert.equal(await oauthError(() => client.clientCredentialsGrant(publicConfig)), 'unauthorized_client');
+  });
+
+  test('response_mode=form_post: the browser posts the response to the callback', async () => {
+    const { parameters, checks } = await newChecks({ response_mode: 'form_post' });
+    const before = rp.posts.length;
+    await page.goto(client.buildAuthorizationUrl(config, parameters).href);
+    await page.waitForURL((u) => u.href.startsWith(callbackUrl));
+    assert.equal(rp.posts.length, before + 1, 'one POST to the callback');
+    const { url, body } = rp.posts.at(-1);
+    const form = new URLSearchParams(body);
+    assert.equal(form.get('state'), checks.expectedState);
+    assert.equal(form.get('iss'), server.url);
+    // openid-client reads a form_post response from the request the callback received.
+    const request = new Request(url.href, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
+    const tokens = await client.authorizationCodeGrant(config, request, checks);
+    assertAdminClaims(tokens.claims(), { nonce: checks.expectedNonce });
+  });
+
+  test('max_age=0: the SPA asks for the passkey again; auth_time is the new authentication', async () => {
+    const { parameters, checks } = await newChecks({ max_age: '0' });
+    const started = Math.floor(Date.now() / 1000);
+    await page.goto(client.buildAuthorizationUrl(config, parameters).href);
+    await page.waitForURL((u) => u.pathname === '/interaction');
+    await byTestId('reauth-title').waitFor();
+    await byTestId('reauth-button').click();
+    await page.waitForURL((u) => u.href.startsWith(callbackUrl));
+    // maxAge makes openid-client require auth_time and check it against max_age.
+    const tokens = await client.authorizationCodeGrant(config, new URL(page.url()), { ...checks, maxAge: 0 });
+    const claims = tokens.claims();
+    assertAdminClaims(claims, { nonce: checks.expectedNonce });
+    assert.ok(claims.auth_time >= started, `auth_time ${claims.auth_time} >= ${started}`);
+    assert.ok(claims.auth_time > t.first.claims().auth_time);
+  });
+
   test('RP-initiated logout returns to the registered URL with the state', async () => {
     const { parameters, checks } = await newChecks();
     const landed = await authorizeInBrowser(client.buildAuthorizationUrl(config, parameters));
@@ -345,6 +408,17 @@ describe('openid-client (npm)', () => {
     await page.goto(server.url + '/login');
     assert.equal((await apiCall(page, 'GET', '/api/users/me')).status, 401);
     assert.equal(await oauthError(() => client.refreshTokenGrant(config, tokens.refresh_token)), 'invalid_grant');
+  });
+
+  test('prompt=none when signed out: login_required back to the client, with state and iss', async () => {
+    const { parameters, checks } = await newChecks({ prompt: 'none' });
+    const landed = await authorizeInBrowser(client.buildAuthorizationUrl(config, parameters));
+    assert.equal(landed.searchParams.get('error'), 'login_required');
+    await assert.rejects(client.authorizationCodeGrant(config, landed, checks), (e) => {
+      assert.ok(e instanceof client.AuthorizationResponseError, `${e}`);
+      assert.equal(e.error, 'login_required');
+      return true;
+    });
   });
 
   test('no browser errors along the way', () => {
