@@ -1,24 +1,28 @@
 // The OpenID Connect provider's pages in a real browser: the consent page an authorization
-// request leads to (allow and deny), signing in inline on /interaction, the authorization error
-// page, device-code approval on /device and the sign-out confirmation. The relying party is a public client with PKCE; its
-// callback is a bare local HTTP server that only answers "client".
+// request leads to (allow and deny); signing in inline, choosing the account and confirming with
+// a passkey on /interaction; the authorization error page, device-code approval on /device and
+// the sign-out confirmation. The relying party is a
+// public client with PKCE; its callback is the harness's local callback server.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import {
   startServer,
   launchBrowser,
   watchProblems,
   virtualAuthenticators,
+  hidePasskeyAutofill,
+  setupAdmin,
+  createOidcClient,
+  startCallbackServer,
   OUTPUT_DIR,
 } from './harness.mjs';
 
 const APP_NAME = 'E2E Provider';
 const CLIENT_ID = 'e2e-notes';
 const CLIENT_NAME = 'E2E Notes';
-let CALLBACK; // http://127.0.0.1:<port>/callback of the relying party below
+let CALLBACK; // <relying party>/callback
 let relyingParty;
 const UNKNOWN_INTERACTION = '00000000-0000-0000-0000-000000000000';
 let server;
@@ -54,24 +58,12 @@ async function callbackReached() {
 }
 
 before(async () => {
-  relyingParty = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end('<!doctype html><title>client</title><h1>client</h1>');
-  });
-  await new Promise((resolve) => relyingParty.listen(0, '127.0.0.1', resolve));
-  CALLBACK = `http://127.0.0.1:${relyingParty.address().port}/callback`;
+  relyingParty = await startCallbackServer();
+  CALLBACK = `${relyingParty.base}/callback`;
   server = await startServer({ UI_CONFIG_DISABLED: 'true', APP_NAME });
   browser = await launchBrowser();
   const context = await browser.newContext();
-  // As in account.test.mjs: the virtual authenticator would answer the autofill request at
-  // once, so autofill is hidden and the button is what signs in.
-  await context.addInitScript(() => {
-    if (window.PublicKeyCredential) {
-      Object.defineProperty(PublicKeyCredential, 'isConditionalMediationAvailable', {
-        value: async () => false,
-      });
-    }
-  });
+  await hidePasskeyAutofill(context);
   page = await context.newPage();
   page.setDefaultTimeout(10000);
   problems = watchProblems(page, [
@@ -82,39 +74,26 @@ before(async () => {
   await authenticators.add();
 
   // The first administrator with a passkey, then the client.
-  await page.goto(server.url + '/setup');
-  await byTestId('setup-first-name').fill('Grace');
-  await byTestId('setup-last-name').fill('Hopper');
-  await byTestId('setup-username').fill('grace');
-  await byTestId('setup-email').fill('grace@example.com');
-  await byTestId('setup-submit').click();
-  await byTestId('add-passkey-button').click();
-  await page.waitForURL((u) => u.pathname === '/settings/account');
-  const created = await page.evaluate(
-    async (body) => {
-      const r = await fetch('/api/oidc/clients', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      return { status: r.status, body: await r.text() };
-    },
-    {
-      id: CLIENT_ID,
-      name: CLIENT_NAME,
-      description: 'Notes shared by the E2E team',
-      callbackURLs: [CALLBACK],
-      isPublic: true,
-      pkceEnabled: true,
-    },
-  );
-  assert.equal(created.status, 201, created.body);
+  await setupAdmin(page, server.url, {
+    firstName: 'Grace',
+    lastName: 'Hopper',
+    username: 'grace',
+    email: 'grace@example.com',
+  });
+  await createOidcClient(page, {
+    id: CLIENT_ID,
+    name: CLIENT_NAME,
+    description: 'Notes shared by the E2E team',
+    callbackURLs: [CALLBACK],
+    isPublic: true,
+    pkceEnabled: true,
+  });
 });
 
 after(async () => {
   await browser?.close();
   await server?.stop();
-  relyingParty?.close();
+  await relyingParty?.close();
 });
 
 describe('OIDC pages', () => {
