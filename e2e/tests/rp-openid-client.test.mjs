@@ -2,9 +2,10 @@
 // against the provider, with the browser doing the user's part through the SPA. Discovery,
 // the authorization-code flow with PKCE S256 + state + nonce (ID token signatures verified
 // against the JWKS), userinfo, refresh-token rotation, introspection, revocation, pushed
-// authorization requests, client credentials, the device flow and RP-initiated logout. The
+// authorization requests, client credentials, the device flow, a public client, form_post,
+// max_age (passkey confirmation), RP-initiated logout and prompt=none once signed out. The
 // client's redirect targets are a small local HTTP server. Steps share one server, one browser
-// page and one client, in order, as an application would go through them.
+// page and one confidential client, in order, as an application would go through them.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
