@@ -78,12 +78,15 @@ impl KeySet {
     }
 }
 
+/// Rows last read (key, sealed value) and their decrypted keys.
+type Cache = (Vec<(String, String)>, Vec<Entry>);
+
 /// Holds the current key set and reloads it from the database.
 pub struct KeyStore {
     sealer: Sealer,
     set: RwLock<Arc<KeySet>>,
     /// The rows last read and their decrypted keys, to skip decrypting when nothing changed.
-    cache: tokio::sync::Mutex<(Vec<(String, String)>, Vec<Entry>)>,
+    cache: tokio::sync::Mutex<Cache>,
 }
 
 fn decode(sealer: &Sealer, row: &kv::Model) -> Result<Entry, KeyStoreError> {
@@ -137,7 +140,7 @@ fn build(entries: &[Entry], now: DateTime<Utc>) -> Result<KeySet, KeyStoreError>
         .filter(|e| e.stored.retired_at.is_some())
         .filter(|e| e.stored.publish_until.is_some_and(|u| u > now.timestamp()))
         .collect();
-    retired.sort_by(|a, b| b.stored.retired_at.cmp(&a.stored.retired_at));
+    retired.sort_by_key(|e| std::cmp::Reverse(e.stored.retired_at));
     published.extend(retired.into_iter().map(|e| e.key.clone()));
     let jwks = serde_json::json!({
         "keys": published.iter().map(|k| k.public_jwk()).collect::<Vec<_>>()

@@ -182,7 +182,7 @@ pub async fn by_assertion(
         .ok_or_else(|| refuse("issuer not federated"))?;
     let claims = verify_assertion(state, identity, &client.id, assertion, now)
         .await
-        .map_err(|w| refuse(w))?;
+        .map_err(&refuse)?;
     if identity.replay_protection {
         let jti = claims
             .get("jti")

@@ -78,7 +78,11 @@ async fn end(
     {
         store::revoke_family(&state.db, &row.row.request_id).await?;
     }
-    let mut res = match target.and_then(|t| url::Url::parse(&t).ok()) {
+    // Never a script or data URL, even where a `*` pattern would match one.
+    let target = target
+        .and_then(|t| url::Url::parse(&t).ok())
+        .filter(|u| !matches!(u.scheme(), "javascript" | "data" | "vbscript" | "file"));
+    let mut res = match target {
         Some(mut url) => {
             if let Some(s) = params.get("state") {
                 url.query_pairs_mut().append_pair("state", s);

@@ -96,6 +96,7 @@ async fn grant_user(
     Ok(user)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn mint(
     state: &AppState,
     c: &oidc_clients::Model,
