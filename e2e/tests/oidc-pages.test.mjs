@@ -68,6 +68,7 @@ before(async () => {
   page.setDefaultTimeout(10000);
   problems = watchProblems(page, [
     { path: `/api/oidc/interactions/${UNKNOWN_INTERACTION}`, status: 404 },
+    { path: '/api/oidc/interactions/not-an-id', status: 400 },
     { path: '/api/oidc/device/info', status: 400 },
   ]);
   const authenticators = await virtualAuthenticators(page);
@@ -193,6 +194,9 @@ describe('OIDC pages', () => {
     await page.goto(`${server.url}/interaction?interaction=${UNKNOWN_INTERACTION}`);
     await byTestId('problem-message').waitFor();
     assert.match(await byTestId('problem-message').textContent(), /expired or was already used/);
+    await page.goto(`${server.url}/interaction?interaction=not-an-id`);
+    await byTestId('problem-message').waitFor();
+    assert.match(await byTestId('problem-message').textContent(), /does not name a sign-in request/);
   });
 
   test('/device: a wrong code is refused; the linked code is approved and the device gets tokens', async () => {

@@ -24,6 +24,10 @@ use pocket_shared::ErrorCode;
 use pocket_shared::oidc::{InteractionDto, InteractionStep};
 use steps::{AccountStep, ReauthenticateStep, SignInStep};
 
+/// Shown when `?interaction=` is missing or is not an interaction id at all.
+const NOT_AN_INTERACTION: &str =
+    "This address does not name a sign-in request. Go back to the application and start again.";
+
 /// Loads the interaction named by `?interaction=` and shows its current step.
 #[component]
 pub fn InteractionPage() -> impl IntoView {
@@ -55,13 +59,17 @@ pub fn InteractionPage() -> impl IntoView {
                         }
                             .into_any()
                     }
+                    // A mangled link: the id is not even well-formed (400 on the path).
+                    Some(Err(error)) if error.code() == Some(ErrorCode::ValidationFailed) => {
+                        view! {
+                            <Problem title="Sign-in request not found" message=NOT_AN_INTERACTION />
+                        }
+                            .into_any()
+                    }
                     Some(Err(error)) => view! { <ErrorView error on_retry=retry /> }.into_any(),
                     None => {
                         view! {
-                            <Problem
-                                title="Sign-in request not found"
-                                message="This address does not name a sign-in request. Go back to the application and start again."
-                            />
+                            <Problem title="Sign-in request not found" message=NOT_AN_INTERACTION />
                         }
                             .into_any()
                     }
