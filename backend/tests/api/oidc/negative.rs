@@ -723,3 +723,39 @@ db_test!(device_flow_errors, |app: TestApp| async {
     .await;
     assert_eq!(error(&r), "expired_token");
 });
+
+db_test!(
+    max_age_asks_for_a_fresh_sign_in_once_exceeded,
+    |app: TestApp| async {
+        create_client(&app, Spec::confidential("rp")).await;
+        let mut browser = signed_in(&app).await;
+        code_for(&mut browser, "rp").await; // consent remembered
+        app.clock.advance(chrono::Duration::minutes(10));
+        let r = browser
+            .get(&authorize_url("rp", &[("max_age", "3600")]))
+            .await;
+        let cb = url::Url::parse(r.header("location")).expect("straight back to the client");
+        assert!(
+            param(&cb, "code").is_some(),
+            "signed in 10 minutes ago: within max_age"
+        );
+        let r = browser
+            .get(&authorize_url("rp", &[("max_age", "300")]))
+            .await;
+        let id = r
+            .header("location")
+            .strip_prefix("/interaction?interaction=")
+            .expect("interaction")
+            .to_owned();
+        let i: Value = browser
+            .get(&format!("/api/oidc/interactions/{id}"))
+            .await
+            .json();
+        assert_eq!(i["requiredSteps"], json!(["reauthenticate"]));
+        let r = browser
+            .get(&authorize_url("rp", &[("max_age", "-1")]))
+            .await;
+        let cb = url::Url::parse(r.header("location")).unwrap();
+        assert_eq!(param(&cb, "error").as_deref(), Some("invalid_request"));
+    }
+);
