@@ -89,9 +89,9 @@ pub struct KeyStore {
     cache: tokio::sync::Mutex<Cache>,
 }
 
-fn decode(sealer: &Sealer, row: &kv::Model) -> Result<Entry, KeyStoreError> {
-    let bad = |why: String| KeyStoreError::Stored(row.key.clone(), why);
-    let plain = sealer.open(&row.value).map_err(|e| bad(e.to_string()))?;
+fn decode(sealer: &Sealer, key: &str, value: &str) -> Result<Entry, KeyStoreError> {
+    let bad = |why: String| KeyStoreError::Stored(key.to_owned(), why);
+    let plain = sealer.open(value).map_err(|e| bad(e.to_string()))?;
     let stored: StoredKey = serde_json::from_slice(&plain).map_err(|e| bad(e.to_string()))?;
     let alg: Alg = stored.alg.parse().map_err(bad)?;
     let der = STANDARD
@@ -124,6 +124,22 @@ async fn rows(db: &impl ConnectionTrait) -> Result<Vec<kv::Model>, DbErr> {
         .filter(kv::Column::Key.starts_with(PREFIX))
         .all(db)
         .await
+}
+
+/// The stored rows as (key, sealed value), sorted, so two reads compare equal when unchanged.
+async fn sorted_rows(db: &impl ConnectionTrait) -> Result<Vec<(String, String)>, DbErr> {
+    let mut found: Vec<(String, String)> = rows(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.key, r.value))
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+/// Decrypts every row.
+fn decode_all(sealer: &Sealer, found: &[(String, String)]) -> Result<Vec<Entry>, KeyStoreError> {
+    found.iter().map(|(k, v)| decode(sealer, k, v)).collect()
 }
 
 fn build(entries: &[Entry], now: DateTime<Utc>) -> Result<KeySet, KeyStoreError> {
@@ -161,7 +177,8 @@ impl KeyStore {
         now: DateTime<Utc>,
     ) -> Result<Self, KeyStoreError> {
         let sealer = Sealer::new(master_key, PURPOSE);
-        if rows(db).await?.is_empty() {
+        let mut found = sorted_rows(db).await?;
+        if found.is_empty() {
             let key = SigningKey::generate(Alg::RS256, None)?;
             let value = seal(&sealer, &stored_for(&key, now)?);
             kv::Entity::insert(kv::ActiveModel {
@@ -172,19 +189,15 @@ impl KeyStore {
             .exec(db)
             .await?;
             tracing::info!("generated the first signing key (RS256, RSA-2048)");
+            // Read back: another instance's insert may have won.
+            found = sorted_rows(db).await?;
         }
-        let found = rows(db).await?;
-        let entries = found
-            .iter()
-            .map(|r| decode(&sealer, r))
-            .collect::<Result<Vec<_>, _>>()?;
+        let entries = decode_all(&sealer, &found)?;
         let set = build(&entries, now)?;
-        let mut keys: Vec<(String, String)> = found.into_iter().map(|r| (r.key, r.value)).collect();
-        keys.sort();
         Ok(Self {
             sealer,
             set: RwLock::new(Arc::new(set)),
-            cache: tokio::sync::Mutex::new((keys, entries)),
+            cache: tokio::sync::Mutex::new((found, entries)),
         })
     }
 
@@ -202,35 +215,18 @@ impl KeyStore {
         db: &impl ConnectionTrait,
         now: DateTime<Utc>,
     ) -> Result<bool, KeyStoreError> {
-        self.reload(db, now, false).await
+        self.reload(db, now).await
     }
 
     async fn reload(
         &self,
         db: &impl ConnectionTrait,
         now: DateTime<Utc>,
-        force: bool,
     ) -> Result<bool, KeyStoreError> {
-        let mut found: Vec<(String, String)> = rows(db)
-            .await?
-            .into_iter()
-            .map(|r| (r.key, r.value))
-            .collect();
-        found.sort();
+        let found = sorted_rows(db).await?;
         let mut cache = self.cache.lock().await;
-        if force || cache.0 != found {
-            let entries = found
-                .iter()
-                .map(|(key, value)| {
-                    decode(
-                        &self.sealer,
-                        &kv::Model {
-                            key: key.clone(),
-                            value: value.clone(),
-                        },
-                    )
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+        if cache.0 != found {
+            let entries = decode_all(&self.sealer, &found)?;
             *cache = (found, entries);
         }
         // Rebuilt even when no row changed: a retired key's publication window may have closed.
@@ -242,7 +238,7 @@ impl KeyStore {
                 .map(|k| k.kid.clone())
                 .collect::<Vec<_>>()
         };
-        let changed = force || kids(&set) != kids(&old);
+        let changed = kids(&set) != kids(&old);
         if changed && let Ok(mut s) = self.set.write() {
             *s = Arc::new(set);
         }
@@ -277,7 +273,7 @@ pub async fn rotate(
     let window = Duration::minutes(longest_access.unwrap_or(60)).max(ID_TOKEN_LIFETIME) + GRACE;
     let txn = db.begin().await?;
     for row in rows(&txn).await? {
-        let mut entry = decode(&sealer, &row)?;
+        let mut entry = decode(&sealer, &row.key, &row.value)?;
         if entry.stored.retired_at.is_none() {
             entry.stored.retired_at = Some(now.timestamp());
             entry.stored.publish_until = Some((now + window).timestamp());
