@@ -5,19 +5,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use axum::body::Body;
 use axum::http::Request;
 use base64::Engine;
-use pocket_id::app::AppState;
 use pocket_id::clock::SystemClock;
-use pocket_id::config::Config;
 use pocket_id::db::entities::oidc_clients;
 use pocket_id::features::oidc::clients::credentials::{Credentials, StoredSecret};
-use pocket_id::spa::{MemoryAssets, Spa};
 use sea_orm::{ActiveModelTrait, Set};
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tower::ServiceExt;
 
 const SECRET: &str = "bench-secret-0123456789abcdefghij";
@@ -43,29 +41,9 @@ async fn call(
 
 #[tokio::main]
 async fn main() {
-    let iterations: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(500);
-    let dir = tempfile::tempdir().unwrap();
-    let db_url = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| dir.path().join("pocket-id.db").display().to_string());
-    let env: HashMap<String, String> = [
-        ("ENCRYPTION_KEY", "bench-encryption-key-0123456789"),
-        ("APP_URL", "http://localhost:1411"),
-        ("DISABLE_RATE_LIMITING", "true"),
-        ("DB_CONNECTION_STRING", db_url.as_str()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
-    let config = Arc::new(Config::from_source(&env).unwrap());
-    let db = pocket_id::db::open(&config.database).await.unwrap();
-    let spa = Spa::new(Box::new(MemoryAssets(HashMap::new())));
-    let state = AppState::open(db.clone(), config, Arc::new(SystemClock), Arc::new(spa))
-        .await
-        .unwrap();
-    let router = pocket_id::router(state);
+    let iterations = common::iterations();
+    let bench = common::app().await;
+    let (router, db) = (bench.router.clone(), bench.db.clone());
 
     // The first admin (setup signs them in) and a client that skips consent.
     let setup = serde_json::json!({"username": "bench", "email": "bench@example.com", "firstName": "B", "lastName": "B"});
@@ -159,18 +137,5 @@ async fn main() {
         samples.push(t.elapsed());
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     }
-    samples.sort();
-    let pct = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)];
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!(
-        "code exchange over {iterations} codes ({}): p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms",
-        if std::env::var("BENCH_DATABASE_URL").is_ok() {
-            "PostgreSQL"
-        } else {
-            "SQLite"
-        },
-        ms(pct(0.5)),
-        ms(pct(0.9)),
-        ms(pct(0.99))
-    );
+    common::report("code exchange", samples);
 }
