@@ -24,15 +24,18 @@ pub struct SessionUser {
 
 /// The session token from the cookie, else from `Authorization: Bearer` (Pocket ID accepts both).
 fn session_token(parts: &Parts, https: bool) -> Option<String> {
-    cookies::get(&parts.headers, cookies::ACCESS_TOKEN, https).or_else(|| {
-        parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, t)| t.trim().to_owned())
-    })
+    cookies::get(&parts.headers, cookies::ACCESS_TOKEN, https)
+        .or_else(|| bearer_token(&parts.headers))
+}
+
+/// The token of an `Authorization: Bearer <token>` header (RFC 6750 2.1).
+pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim().to_owned())
 }
 
 /// The error for a disabled account (403 `user_disabled`).

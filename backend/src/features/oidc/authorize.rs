@@ -16,7 +16,7 @@ use crate::extract::{ClientIp, UserAgent};
 use crate::features::audit_log::service::{AuditEvent, Origin, record};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, Uri};
+use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -110,11 +110,9 @@ pub async fn authorize_post(
     MaybeUser(session): MaybeUser,
     ClientIp(ip): ClientIp,
     UserAgent(ua): UserAgent,
-    method: Method,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let _ = method;
     let params = Params::from_form(&headers, &body);
     run(&state, session, params, origin(ip, ua)).await
 }
@@ -170,7 +168,7 @@ async fn run(
     let Some(client_id) = params.get("client_id") else {
         return request::error_page("The parameter client_id is missing");
     };
-    let c = match client::find(&state.db, client_id).await {
+    let c = match super::clients::repo::find(&state.db, client_id).await {
         Ok(Some(c)) => c,
         Ok(None) => return request::error_page("The client is unknown"),
         Err(e) => return request::error_page(&OAuthError::from(e).description),
@@ -343,7 +341,7 @@ async fn resume(
     if deleted != 1 {
         return Err(expired());
     }
-    let c = client::find(&state.db, &i.client_id)
+    let c = super::clients::repo::find(&state.db, &i.client_id)
         .await?
         .ok_or_else(expired)?;
     if !client::user_allowed(&state.db, &c, s.user.id).await? {

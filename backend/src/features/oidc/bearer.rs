@@ -4,7 +4,6 @@
 
 use super::store::{self, Kind, Stored};
 use crate::app::AppState;
-use axum::http::{HeaderMap, header};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -12,15 +11,6 @@ use serde_json::Value;
 pub struct AccessToken {
     pub claims: Value,
     pub stored: Stored,
-}
-
-/// The bearer token of the `Authorization` header (RFC 6750 2.1).
-pub fn from_header(headers: &HeaderMap) -> Option<String> {
-    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = v.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_owned())
 }
 
 /// Verifies `token` as one of our live access tokens.

@@ -114,7 +114,7 @@ pub async fn authenticate(
     let id = params
         .get("client_id")
         .ok_or_else(|| OAuthError::invalid_client("Client authentication is required"))?;
-    let client = super::client::find(&state.db, id)
+    let client = super::clients::repo::find(&state.db, id)
         .await?
         .ok_or_else(|| bad_client(false))?;
     if !client.is_public {
@@ -134,7 +134,7 @@ async fn by_secret(
     method: Method,
 ) -> Result<Authenticated, OAuthError> {
     let is_basic = method == Method::Basic;
-    let client = super::client::find(&state.db, id)
+    let client = super::clients::repo::find(&state.db, id)
         .await?
         .ok_or_else(|| bad_client(is_basic))?;
     let creds = Credentials::from_column(client.credentials.as_ref());
@@ -171,7 +171,7 @@ pub async fn by_assertion(
             .ok_or_else(|| refuse("no sub"))?
             .to_owned(),
     };
-    let client = super::client::find(&state.db, &id)
+    let client = super::clients::repo::find(&state.db, &id)
         .await?
         .ok_or_else(|| refuse("unknown client"))?;
     let creds = Credentials::from_column(client.credentials.as_ref());

@@ -9,15 +9,14 @@ use super::store::{self, Kind, NewRow, RequestData, Session, Use};
 use super::{client, consent};
 use crate::app::AppState;
 use crate::auth::BrowserUser;
-use crate::auth::cookies::{self, REAUTHENTICATION_TOKEN};
-use crate::db::entities::{oidc_clients, reauthentication_tokens};
+use crate::db::entities::oidc_clients;
 use crate::error::AppError;
 use crate::extract::{ClientIp, Json, Query, UserAgent};
 use crate::features::audit_log::service::{AuditEvent, Origin, record};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use chrono::Duration;
 use pocket_shared::oidc::{DeviceCodeInfoDto, normalize_user_code};
 use pocket_shared::{ApiError, ErrorCode};
@@ -58,14 +57,7 @@ pub async fn authorize_device(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match start(&state, &headers, &body).await {
-        Ok(v) => (
-            [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
-            axum::Json(v),
-        )
-            .into_response(),
-        Err(e) => e.into_response(),
-    }
+    super::error::respond(StatusCode::OK, start(&state, &headers, &body).await)
 }
 
 async fn start(
@@ -160,7 +152,7 @@ async fn pending(
         .map(store::Stored::from_row)
         .filter(|s| DeviceState::from(&s.data).status == "pending")
         .ok_or_else(invalid_code)?;
-    let c = client::find(&state.db, &device_row.data.client_id)
+    let c = super::clients::repo::find(&state.db, &device_row.data.client_id)
         .await?
         .ok_or_else(invalid_code)?;
     Ok((user_row, device_row, c))
@@ -180,7 +172,7 @@ pub async fn get_device_info(
         scope: device.data.scopes.join(" "),
         authorization_required: !c.skip_consent && !consented,
         reauthentication_required: c.requires_reauthentication,
-        client: client::meta(&c),
+        client: super::clients::service::meta_dto(&c),
     }))
 }
 
@@ -206,42 +198,24 @@ pub async fn verify_device(
     }
     let mut auth_time = s.claims.iat;
     if c.requires_reauthentication {
-        let token = cookies::get(&headers, REAUTHENTICATION_TOKEN, state.config.is_https())
-            .unwrap_or_default();
-        let used = reauthentication_tokens::Entity::delete_many()
-            .filter(reauthentication_tokens::Column::Token.eq(crate::crypto::hash_token(&token)))
-            .filter(reauthentication_tokens::Column::UserId.eq(s.user.id))
-            .filter(reauthentication_tokens::Column::ExpiresAt.gt(now))
-            .exec(&state.db)
-            .await?
-            .rows_affected;
-        if used != 1 {
-            return Err(AppError::Coded {
-                status: StatusCode::UNAUTHORIZED,
-                code: ErrorCode::ReauthenticationRequired,
-                message: "Confirm with your passkey first".into(),
-            });
+        if !super::interactions::consume_reauthentication(&state, &headers, s.user.id, now).await? {
+            return Err(super::interactions::reauthentication_required());
         }
         auth_time = now.timestamp();
     }
-    // A user code is approved once: a second approval cannot re-bind the device to another user.
-    if !matches!(
-        store::use_once(&state.db, Kind::UserCode, &user_row.row.key).await?,
-        Use::First(_)
-    ) {
-        return Err(invalid_code());
-    }
-    let mut data = device.data.clone();
-    let mut st = DeviceState::from(&data);
-    st.status = "approved".into();
-    data.extra = serde_json::to_value(&st).unwrap_or_default();
-    data.session = Session {
-        subject: Some(s.user.id),
-        auth_time,
-        amr: s.claims.amr.clone(),
-        requested_at: device.row.created_at.timestamp(),
-    };
-    store::update_data(&state.db, device.row.id, &data).await?;
+    let data = settle(
+        &state,
+        &user_row,
+        &device,
+        "approved",
+        Some(Session {
+            subject: Some(s.user.id),
+            auth_time,
+            amr: s.claims.amr.clone(),
+            requested_at: device.row.created_at.timestamp(),
+        }),
+    )
+    .await?;
     let new = if c.skip_consent {
         false
     } else {
@@ -274,6 +248,19 @@ pub async fn deny_device(
     Query(q): Query<CodeQuery>,
 ) -> Result<StatusCode, AppError> {
     let (user_row, device, _) = pending(&state, &q.code).await?;
+    settle(&state, &user_row, &device, "denied", None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Decides a pending device request once: uses up its user code (a second decision cannot
+/// re-bind the device to another user) and records `status` with the approving `session`.
+async fn settle(
+    state: &AppState,
+    user_row: &store::Stored,
+    device: &store::Stored,
+    status: &str,
+    session: Option<Session>,
+) -> Result<RequestData, AppError> {
     if !matches!(
         store::use_once(&state.db, Kind::UserCode, &user_row.row.key).await?,
         Use::First(_)
@@ -282,8 +269,11 @@ pub async fn deny_device(
     }
     let mut data = device.data.clone();
     let mut st = DeviceState::from(&data);
-    st.status = "denied".into();
+    st.status = status.to_owned();
     data.extra = serde_json::to_value(&st).unwrap_or_default();
+    if let Some(session) = session {
+        data.session = session;
+    }
     store::update_data(&state.db, device.row.id, &data).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(data)
 }

@@ -6,7 +6,7 @@
 use super::params::Params;
 use super::store::{self, Kind};
 use super::tokens::ID_TOKEN_TYPE;
-use super::{client, consent, redirect, request};
+use super::{consent, redirect, request};
 use crate::app::AppState;
 use crate::auth::MaybeUser;
 use crate::auth::cookies::{self, ACCESS_TOKEN};
@@ -61,10 +61,10 @@ async fn end(
     if consent::find(&state.db, sub, &aud).await?.is_none() {
         return Ok(confirm());
     }
-    let Some(cl) = client::find(&state.db, &aud).await? else {
+    let Some(cl) = super::clients::repo::find(&state.db, &aud).await? else {
         return Ok(confirm());
     };
-    let registered = client::logout_urls(&cl);
+    let registered = super::clients::service::logout_callback_urls(&cl);
     let target = match params.get("post_logout_redirect_uri") {
         None => registered.first().cloned(),
         // An unregistered URI makes the whole request invalid: nothing is ended.

@@ -75,6 +75,21 @@ impl OAuthError {
     }
 }
 
+/// A protocol endpoint's answer: `result` as JSON with `status`, never cached (RFC 6749 5.1:
+/// `Cache-Control: no-store`, `Pragma: no-cache`), or its RFC 6749 error.
+pub fn respond<T: serde::Serialize>(status: StatusCode, result: Result<T, OAuthError>) -> Response {
+    match result {
+        Ok(body) => {
+            let mut res = (status, axum::Json(body)).into_response();
+            let h = res.headers_mut();
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+            res
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
 impl From<sea_orm::DbErr> for OAuthError {
     fn from(e: sea_orm::DbErr) -> Self {
         tracing::error!(error = %e, "database error on a protocol endpoint");

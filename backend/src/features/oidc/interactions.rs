@@ -8,9 +8,7 @@ use crate::app::AppState;
 use crate::auth::cookies::{self, REAUTHENTICATION_TOKEN};
 use crate::auth::session::AMR_PASSKEY;
 use crate::auth::{BrowserUser, SessionUser};
-use crate::db::entities::{
-    interaction_sessions as interactions, oidc_clients, reauthentication_tokens, users,
-};
+use crate::db::entities::{interaction_sessions as interactions, oidc_clients, users};
 use crate::error::AppError;
 use crate::extract::{Json, Path};
 use axum::extract::State;
@@ -22,7 +20,7 @@ use pocket_shared::oidc::{
     InteractionUserDto,
 };
 use pocket_shared::{ApiError, ErrorCode};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use uuid::Uuid;
 
 fn not_found() -> AppError {
@@ -55,7 +53,7 @@ async fn load(
         .ok_or_else(not_found)?;
     let p: InteractionParams =
         serde_json::from_value(i.parameters.clone()).map_err(|_| not_found())?;
-    let c = client::find(&state.db, &i.client_id)
+    let c = super::clients::repo::find(&state.db, &i.client_id)
         .await?
         .ok_or_else(not_found)?;
     Ok((i, p, c))
@@ -82,7 +80,7 @@ async fn dto(
     let required_steps = steps(i);
     Ok(InteractionDto {
         id: i.id.to_string(),
-        client: client::meta(c),
+        client: super::clients::service::meta_dto(c),
         scopes: p.request.scopes.clone(),
         current_step: required_steps.first().copied(),
         required_steps,
@@ -130,24 +128,32 @@ async fn bind_user(
     Ok(true)
 }
 
-/// Consumes the caller's reauthentication cookie; true when it was valid for `user`.
-async fn consume_reauthentication(
+/// Uses up the caller's reauthentication cookie; true when it was valid for `user`.
+pub async fn consume_reauthentication(
     state: &AppState,
     headers: &HeaderMap,
     user: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let Some(token) = cookies::get(headers, REAUTHENTICATION_TOKEN, state.config.is_https()) else {
-        return Ok(false);
-    };
-    let deleted = reauthentication_tokens::Entity::delete_many()
-        .filter(reauthentication_tokens::Column::Token.eq(crate::crypto::hash_token(&token)))
-        .filter(reauthentication_tokens::Column::UserId.eq(user))
-        .filter(reauthentication_tokens::Column::ExpiresAt.gt(now))
-        .exec(&state.db)
-        .await?
-        .rows_affected;
-    Ok(deleted == 1)
+    let token = cookies::get(headers, REAUTHENTICATION_TOKEN, state.config.is_https());
+    Ok(
+        crate::features::passkeys::service::consume_reauthentication_token(
+            &state.db,
+            token.as_deref(),
+            user,
+            now,
+        )
+        .await?,
+    )
+}
+
+/// A fresh passkey assertion (`POST /api/webauthn/reauthenticate`) must come first.
+pub fn reauthentication_required() -> AppError {
+    AppError::Coded {
+        status: StatusCode::UNAUTHORIZED,
+        code: ErrorCode::ReauthenticationRequired,
+        message: "Confirm with your passkey first".into(),
+    }
 }
 
 /// Complete the interaction's current step.
@@ -185,7 +191,7 @@ pub async fn complete_interaction(
                 interactions::Entity::delete_by_id(id)
                     .exec(&state.db)
                     .await?;
-                return Ok(redirect_response(error_url(NOT_ALLOWED)));
+                return Ok(redirect_response(super::request::error_url(NOT_ALLOWED)));
             }
             active.authentication_required = Set(false);
             active.account_selection_required = Set(false);
@@ -195,11 +201,7 @@ pub async fn complete_interaction(
                 return Err(AppError::Forbidden);
             }
             if !consume_reauthentication(&state, &headers, s.user.id, now).await? {
-                return Err(AppError::Coded {
-                    status: StatusCode::UNAUTHORIZED,
-                    code: ErrorCode::ReauthenticationRequired,
-                    message: "Confirm with your passkey first".into(),
-                });
+                return Err(reauthentication_required());
             }
             active.reauthentication_required = Set(false);
             active.reauthenticated_at = Set(Some(now));
@@ -240,13 +242,6 @@ pub async fn cancel_interaction(
     active.parameters = Set(serde_json::to_value(&p).unwrap_or_default());
     active.update(&state.db).await?;
     Ok(redirect_response(format!("/authorize?interaction={id}")))
-}
-
-fn error_url(message: &str) -> String {
-    let q: String = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("error", message)
-        .finish();
-    format!("/interaction/error?{q}")
 }
 
 fn redirect_response(url: String) -> Response {

@@ -10,7 +10,7 @@ use super::tokens::REFRESH_PREFIX;
 use crate::app::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -21,10 +21,10 @@ async fn caller(
     headers: &HeaderMap,
     params: &Params,
 ) -> Result<Authenticated, OAuthError> {
-    if let Some(token) = bearer::from_header(headers) {
+    if let Some(token) = crate::auth::bearer_token(headers) {
         let now = state.clock.now();
         if let Some(at) = bearer::verify(state, &token, now).await? {
-            let c = super::client::find(&state.db, &at.stored.data.client_id)
+            let c = super::clients::repo::find(&state.db, &at.stored.data.client_id)
                 .await?
                 .ok_or_else(|| OAuthError::invalid_client("Unknown client"))?;
             return Ok(Authenticated {
@@ -100,10 +100,7 @@ pub async fn introspect_token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match introspection(&state, &headers, &body).await {
-        Ok(v) => ([(header::CACHE_CONTROL, "no-store")], axum::Json(v)).into_response(),
-        Err(e) => e.into_response(),
-    }
+    super::error::respond(StatusCode::OK, introspection(&state, &headers, &body).await)
 }
 
 async fn revocation(state: &AppState, headers: &HeaderMap, body: &Bytes) -> Result<(), OAuthError> {

@@ -9,8 +9,8 @@ use super::store::{self, Kind, NewRow, RequestData};
 use crate::app::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use chrono::Duration;
 
 /// Lifetime of a pushed request.
@@ -72,13 +72,5 @@ pub async fn push_authorization_request(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match push(&state, &headers, &body).await {
-        Ok(v) => (
-            StatusCode::CREATED,
-            [(header::CACHE_CONTROL, "no-store")],
-            axum::Json(v),
-        )
-            .into_response(),
-        Err(e) => e.into_response(),
-    }
+    super::error::respond(StatusCode::CREATED, push(&state, &headers, &body).await)
 }

@@ -4,7 +4,7 @@
 
 use super::error::OAuthError;
 use super::params::Params;
-use super::{client, pkce, redirect};
+use super::{pkce, redirect};
 use crate::app::AppState;
 use crate::db::entities::oidc_clients;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -116,7 +116,7 @@ pub fn validate(
     via_par: bool,
 ) -> Result<AuthRequest, Failure> {
     // 1. The redirect URI, before anything may be sent to it.
-    let registered = client::callback_urls(c);
+    let registered = super::clients::service::callback_urls(c);
     let (redirect_uri, sent) = match params.get("redirect_uri") {
         Some(uri) => {
             if redirect::find_match(&registered, uri).is_none() {
@@ -262,12 +262,17 @@ pub fn validate(
     })
 }
 
-/// Our error page (the SPA's `/interaction/error`).
-pub fn error_page(message: &str) -> Response {
+/// The address of our error page (the SPA's `/interaction/error`) showing `message`.
+pub fn error_url(message: &str) -> String {
     let q: String = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("error", message)
         .finish();
-    redirect_to(&format!("/interaction/error?{q}"))
+    format!("/interaction/error?{q}")
+}
+
+/// A redirect to our error page.
+pub fn error_page(message: &str) -> Response {
+    redirect_to(&error_url(message))
 }
 
 /// A 302 to `location`.

@@ -210,30 +210,6 @@ pub async fn delete(db: &impl ConnectionTrait, kind: Kind, key: &str) -> Result<
         .rows_affected)
 }
 
-/// Revokes every grant family of `user` at `client` (consent revoked, user removed from an
-/// allowed group, ...).
-pub async fn revoke_user_client(
-    db: &impl ConnectionTrait,
-    user: Uuid,
-    client_id: &str,
-) -> Result<u64, DbErr> {
-    let families: Vec<String> = rows::Entity::find()
-        .filter(rows::Column::ClientId.eq(client_id))
-        .filter(rows::Column::Kind.eq(Kind::RefreshToken.as_str()))
-        .filter(rows::Column::Active.eq(true))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|r| Stored::from_row(r.clone()).data.session.subject == Some(user))
-        .map(|r| r.request_id)
-        .collect();
-    let mut n = 0;
-    for f in families {
-        n += revoke_family(db, &f).await?;
-    }
-    Ok(n)
-}
-
 /// Replaces a row's data (device-code approval).
 pub async fn update_data(
     db: &impl ConnectionTrait,

@@ -12,8 +12,8 @@ use crate::app::AppState;
 use crate::db::entities::{oidc_clients, users};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use sea_orm::EntityTrait;
 use uuid::Uuid;
@@ -35,16 +35,10 @@ pub async fn create_tokens(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match exchange(&state, &headers, &body).await {
-        Ok(t) => {
-            let mut res = axum::Json(t).into_response();
-            let h = res.headers_mut();
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-            res
-        }
-        Err(e) => e.into_response(),
-    }
+    super::error::respond(
+        axum::http::StatusCode::OK,
+        exchange(&state, &headers, &body).await,
+    )
 }
 
 async fn exchange(

@@ -20,7 +20,7 @@ async fn userinfo(
 ) -> Result<Value, OAuthError> {
     let denied = |d: &'static str| OAuthError::invalid_token(d).with_bearer_challenge();
     // RFC 6750 2.2: a POST may carry the token in the form instead.
-    let token = match bearer::from_header(headers) {
+    let token = match crate::auth::bearer_token(headers) {
         Some(t) => t,
         None => match body {
             Some(b) => Params::from_form(headers, b)

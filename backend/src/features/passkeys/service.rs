@@ -348,6 +348,27 @@ pub async fn issue_reauthentication_token(
     Ok(token)
 }
 
+/// Uses up `user`'s reauthentication token (from the cookie); true when it was valid. Only the
+/// request whose delete removes the row succeeds, so a token proves presence once.
+pub async fn consume_reauthentication_token(
+    db: &impl ConnectionTrait,
+    token: Option<&str>,
+    user: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    let Some(token) = token else {
+        return Ok(false);
+    };
+    let deleted = reauthentication_tokens::Entity::delete_many()
+        .filter(reauthentication_tokens::Column::Token.eq(crate::crypto::hash_token(token)))
+        .filter(reauthentication_tokens::Column::UserId.eq(user))
+        .filter(reauthentication_tokens::Column::ExpiresAt.gt(now))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(deleted == 1)
+}
+
 /// The user's passkeys, oldest first.
 pub async fn list(db: &impl ConnectionTrait, user: Uuid) -> Result<Vec<creds::Model>, AppError> {
     Ok(creds::Entity::find()

@@ -127,11 +127,12 @@ pub async fn restrict_to_new_group(app: &TestApp, client: &str) {
     .insert(&app.db)
     .await
     .unwrap();
-    let mut c: oidc_clients::ActiveModel = pocket_id::features::oidc::client::find(&app.db, client)
-        .await
-        .unwrap()
-        .unwrap()
-        .into();
+    let mut c: oidc_clients::ActiveModel =
+        pocket_id::features::oidc::clients::repo::find(&app.db, client)
+            .await
+            .unwrap()
+            .unwrap()
+            .into();
     c.is_group_restricted = Set(true);
     c.update(&app.db).await.unwrap();
 }

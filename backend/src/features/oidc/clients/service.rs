@@ -42,7 +42,8 @@ fn not_found() -> AppError {
 pub fn meta_dto(c: &Model) -> OidcClientMetaDto {
     OidcClientMetaDto {
         id: c.id.clone(),
-        name: c.name.clone().unwrap_or_default(),
+        // A client without a name is shown by its id rather than as a blank.
+        name: c.name.clone().unwrap_or_else(|| c.id.clone()),
         description: c.description.clone(),
         has_logo: c.image_type.is_some(),
         has_dark_logo: c.dark_image_type.is_some(),
