@@ -96,17 +96,9 @@ db_test!(
             get_bearer(&app, "/api/oidc/userinfo", at).await.status,
             StatusCode::OK
         );
-        let refreshed: Value = post_form(
-            &app,
-            "/api/oidc/token",
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", old["refresh_token"].as_str().unwrap()),
-            ],
-            Some(("rp", SECRET)),
-        )
-        .await
-        .json();
+        let refreshed: Value = refresh(&app, "rp", old["refresh_token"].as_str().unwrap())
+            .await
+            .json();
         let header = pocket_id::crypto::jws::peek(refreshed["id_token"].as_str().unwrap())
             .unwrap()
             .header;

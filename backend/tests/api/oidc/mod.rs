@@ -300,3 +300,17 @@ pub async fn exchange(app: &TestApp, client: &str, code: &str, verifier: &str) -
     )
     .await
 }
+
+/// Redeems a refresh token with raw parameters.
+pub async fn refresh(app: &TestApp, client: &str, refresh_token: &str) -> TestResponse {
+    post_form(
+        app,
+        "/api/oidc/token",
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+        ],
+        Some((client, SECRET)),
+    )
+    .await
+}

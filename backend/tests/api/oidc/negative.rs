@@ -42,13 +42,7 @@ db_test!(
             "revoked by the replay"
         );
         let rt = tokens["refresh_token"].as_str().unwrap();
-        let r = post_form(
-            &app,
-            "/api/oidc/token",
-            &[("grant_type", "refresh_token"), ("refresh_token", rt)],
-            Some(("rp", SECRET)),
-        )
-        .await;
+        let r = refresh(&app, "rp", rt).await;
         assert_eq!(error(&r), "invalid_grant");
     }
 );
@@ -257,26 +251,14 @@ db_test!(
         let mut browser = signed_in(&app).await;
         let (code, verifier) = code_for(&mut browser, "rp").await;
         let t1: Value = exchange(&app, "rp", &code, &verifier).await.json();
-        let refresh = |rt: String| {
-            let app = &app;
-            async move {
-                post_form(
-                    app,
-                    "/api/oidc/token",
-                    &[("grant_type", "refresh_token"), ("refresh_token", &rt)],
-                    Some(("rp", SECRET)),
-                )
-                .await
-            }
-        };
-        let t2: Value = refresh(t1["refresh_token"].as_str().unwrap().into())
+        let t2: Value = refresh(&app, "rp", t1["refresh_token"].as_str().unwrap())
             .await
             .json();
         // The thief replays the first refresh token...
-        let stolen = refresh(t1["refresh_token"].as_str().unwrap().into()).await;
+        let stolen = refresh(&app, "rp", t1["refresh_token"].as_str().unwrap()).await;
         assert_eq!(error(&stolen), "invalid_grant");
         // ...and the legitimate newest token dies with the family.
-        let r = refresh(t2["refresh_token"].as_str().unwrap().into()).await;
+        let r = refresh(&app, "rp", t2["refresh_token"].as_str().unwrap()).await;
         assert_eq!(error(&r), "invalid_grant", "family revoked");
         assert_eq!(
             get_bearer(
@@ -292,16 +274,7 @@ db_test!(
         create_client(&app, Spec::confidential("other")).await;
         let (code, verifier) = code_for(&mut browser, "rp").await;
         let t: Value = exchange(&app, "rp", &code, &verifier).await.json();
-        let r = post_form(
-            &app,
-            "/api/oidc/token",
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", t["refresh_token"].as_str().unwrap()),
-            ],
-            Some(("other", SECRET)),
-        )
-        .await;
+        let r = refresh(&app, "other", t["refresh_token"].as_str().unwrap()).await;
         assert_eq!(error(&r), "invalid_grant");
     }
 );
@@ -442,16 +415,7 @@ db_test!(
             StatusCode::UNAUTHORIZED,
             "signed out"
         );
-        let r = post_form(
-            &app,
-            "/api/oidc/token",
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", t["refresh_token"].as_str().unwrap()),
-            ],
-            Some(("rp", SECRET)),
-        )
-        .await;
+        let r = refresh(&app, "rp", t["refresh_token"].as_str().unwrap()).await;
         assert_eq!(
             error(&r),
             "invalid_grant",
