@@ -1,5 +1,6 @@
 //! An OIDC client as the consent and device pages show it: its logo (light and dark variants,
-//! initials when it has none) and the requested scopes in plain words.
+//! initials when it has none), the requested scopes in plain words, and the Deny / approve
+//! buttons.
 
 use crate::api::oidc::client_logo_url;
 use leptos::prelude::*;
@@ -176,5 +177,49 @@ mod tests {
                 text: None
             }
         );
+    }
+}
+
+/// Deny and approve buttons of a request (consent, device): both disabled while anything runs,
+/// the running one saying so.
+#[component]
+pub fn DecisionButtons(
+    /// `data-testid` of the Deny button.
+    deny_testid: &'static str,
+    /// `data-testid` of the approve button.
+    approve_testid: &'static str,
+    /// "Allow", "Authorize".
+    approve_label: &'static str,
+    /// "Allowing…", "Authorizing…".
+    approving_label: &'static str,
+    /// Some decision is being sent.
+    #[prop(into)]
+    busy: Signal<bool>,
+    #[prop(into)] denying: Signal<bool>,
+    #[prop(into)] approving: Signal<bool>,
+    on_deny: Callback<()>,
+    on_approve: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <div class="consent__actions">
+            <button
+                type="button"
+                class="button"
+                data-testid=deny_testid
+                disabled=move || busy.get()
+                on:click=move |_| on_deny.run(())
+            >
+                {move || if denying.get() { "Denying…" } else { "Deny" }}
+            </button>
+            <button
+                type="button"
+                class="button button--primary"
+                data-testid=approve_testid
+                disabled=move || busy.get()
+                on:click=move |_| on_approve.run(())
+            >
+                {move || if approving.get() { approving_label } else { approve_label }}
+            </button>
+        </div>
     }
 }

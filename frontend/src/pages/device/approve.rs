@@ -1,7 +1,7 @@
 //! What the device asks for, with Authorize / Deny, and the end of the request.
 
 use super::{Device, DeviceOp, Done};
-use crate::components::client::{ClientLogo, ScopeList};
+use crate::components::client::{ClientLogo, DecisionButtons, ScopeList};
 use leptos::prelude::*;
 
 /// The review card for the looked-up code.
@@ -53,26 +53,17 @@ pub fn ApproveCard(device: Device) -> impl IntoView {
                         </p>
                     }
                 })}
-            <div class="consent__actions">
-                <button
-                    type="button"
-                    class="button"
-                    data-testid="device-deny"
-                    disabled=move || device.busy()
-                    on:click=move |_| device.deny()
-                >
-                    {move || if denying() { "Denying…" } else { "Deny" }}
-                </button>
-                <button
-                    type="button"
-                    class="button button--primary"
-                    data-testid="device-authorize"
-                    disabled=move || device.busy()
-                    on:click=move |_| device.authorize()
-                >
-                    {move || if authorizing() { "Authorizing…" } else { "Authorize" }}
-                </button>
-            </div>
+            <DecisionButtons
+                deny_testid="device-deny"
+                approve_testid="device-authorize"
+                approve_label="Authorize"
+                approving_label="Authorizing…"
+                busy=Signal::derive(move || device.busy())
+                denying=Signal::derive(denying)
+                approving=Signal::derive(authorizing)
+                on_deny=Callback::new(move |()| device.deny())
+                on_approve=Callback::new(move |()| device.authorize())
+            />
             <p class="interaction__other">
                 <button
                     type="button"

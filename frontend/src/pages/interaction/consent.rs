@@ -2,7 +2,7 @@
 //! Allow / Deny.
 
 use super::flow::{Flow, Op};
-use crate::components::client::{ClientLogo, ScopeList};
+use crate::components::client::{ClientLogo, DecisionButtons, ScopeList};
 use leptos::prelude::*;
 use pocket_shared::oidc::InteractionStep;
 
@@ -59,26 +59,17 @@ pub fn ConsentStep(flow: Flow) -> impl IntoView {
                 })}
             {subtitle.map(|text| view! { <h2 class="consent__subtitle">{text}</h2> })}
             <ScopeList scopes />
-            <div class="consent__actions">
-                <button
-                    type="button"
-                    class="button"
-                    data-testid="consent-deny"
-                    disabled=move || flow.busy()
-                    on:click=move |_| flow.dispatch(Op::Deny)
-                >
-                    {move || if denying() { "Denying…" } else { "Deny" }}
-                </button>
-                <button
-                    type="button"
-                    class="button button--primary"
-                    data-testid="consent-allow"
-                    disabled=move || flow.busy()
-                    on:click=move |_| flow.dispatch(Op::Complete(InteractionStep::Consent))
-                >
-                    {move || if allowing() { "Allowing…" } else { "Allow" }}
-                </button>
-            </div>
+            <DecisionButtons
+                deny_testid="consent-deny"
+                approve_testid="consent-allow"
+                approve_label="Allow"
+                approving_label="Allowing…"
+                busy=Signal::derive(move || flow.busy())
+                denying=Signal::derive(denying)
+                approving=Signal::derive(allowing)
+                on_deny=Callback::new(move |()| flow.dispatch(Op::Deny))
+                on_approve=Callback::new(move |()| flow.dispatch(Op::Complete(InteractionStep::Consent)))
+            />
         </section>
     }
 }
