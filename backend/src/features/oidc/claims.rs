@@ -47,11 +47,25 @@ pub struct Profile {
     pub group_claims: Vec<custom_claims::Model>,
 }
 
-/// Loads `user`'s groups and custom claims.
-pub async fn load_profile(db: &impl ConnectionTrait, user: users::Model) -> Result<Profile, DbErr> {
-    let groups = repo::find_groups(db, user.id).await?;
-    let user_claims = repo::find_claims(db, user.id).await?;
-    let group_claims = if groups.is_empty() {
+/// Loads what `scopes` disclose about `user`: groups for `profile` (group claims) and
+/// `groups`, custom claims for `profile`; nothing more is queried.
+pub async fn load_profile(
+    db: &impl ConnectionTrait,
+    user: users::Model,
+    scopes: &[String],
+) -> Result<Profile, DbErr> {
+    let has = |s: &str| scopes.iter().any(|x| x == s);
+    let groups = if has("profile") || has("groups") {
+        repo::find_groups(db, user.id).await?
+    } else {
+        Vec::new()
+    };
+    let user_claims = if has("profile") {
+        repo::find_claims(db, user.id).await?
+    } else {
+        Vec::new()
+    };
+    let group_claims = if groups.is_empty() || !has("profile") {
         Vec::new()
     } else {
         custom_claims::Entity::find()

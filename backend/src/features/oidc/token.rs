@@ -102,7 +102,7 @@ async fn mint(
     now: DateTime<Utc>,
 ) -> Result<TokenResponse, OAuthError> {
     let user = grant_user(state, c, session.subject).await?;
-    let profile = claims::load_profile(&state.db, user).await?;
+    let profile = claims::load_profile(&state.db, user, scopes).await?;
     let keys = state.keys.get();
     tokens::issue(
         &state.db,

@@ -56,7 +56,7 @@ async fn userinfo(
     .filter(|u| !u.disabled)
     .ok_or_else(|| denied("The user of this token no longer exists or is disabled"))?;
     let sub = user.id.to_string();
-    let profile = load_profile(&state.db, user).await?;
+    let profile = load_profile(&state.db, user, scopes).await?;
     let mut claims = scope_claims(&profile, scopes, &state.config.app_url);
     claims.insert("sub".into(), json!(sub));
     Ok(Value::Object(claims))
