@@ -10,6 +10,11 @@ use base64::engine::general_purpose::STANDARD;
 #[error("cannot decrypt the stored value (wrong ENCRYPTION_KEY or altered data)")]
 pub struct DecryptError;
 
+/// The cipher could not be set up (the crypto library refused the key).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot set up encryption at rest")]
+pub struct SetupError;
+
 /// A purpose-bound encryption key.
 pub struct Sealer {
     key: RandomizedNonceKey,
@@ -19,15 +24,13 @@ pub struct Sealer {
 impl Sealer {
     /// The key for `purpose`, derived from the master key; `purpose` is also the AAD, so a
     /// value sealed for one purpose never opens for another.
-    pub fn new(master: &str, purpose: &'static str) -> Self {
+    pub fn new(master: &str, purpose: &'static str) -> Result<Self, SetupError> {
         let bytes = super::derive_key(master, purpose);
-        // A 32-byte key is exactly what AES-256-GCM takes, so `new` cannot fail.
-        #[allow(clippy::expect_used)]
-        let key = RandomizedNonceKey::new(&AES_256_GCM, &bytes).expect("32-byte AES key");
-        Self {
+        let key = RandomizedNonceKey::new(&AES_256_GCM, &bytes).map_err(|_| SetupError)?;
+        Ok(Self {
             key,
             aad: purpose.as_bytes(),
-        }
+        })
     }
 
     /// Encrypts `plain`.
@@ -70,17 +73,19 @@ mod tests {
 
     #[test]
     fn seal_open_and_refusals() {
-        let s = Sealer::new("master-key-0123456789", "test-purpose");
+        let s = Sealer::new("master-key-0123456789", "test-purpose").unwrap();
         let sealed = s.seal(b"secret");
         assert_ne!(sealed, s.seal(b"secret"), "random nonce");
         assert_eq!(s.open(&sealed).unwrap(), b"secret");
         assert!(
             Sealer::new("another-master-key-01", "test-purpose")
+                .unwrap()
                 .open(&sealed)
                 .is_err()
         );
         assert!(
             Sealer::new("master-key-0123456789", "other-purpose")
+                .unwrap()
                 .open(&sealed)
                 .is_err()
         );

@@ -34,6 +34,8 @@ pub enum KeyStoreError {
     Db(#[from] DbErr),
     #[error(transparent)]
     Key(#[from] KeyError),
+    #[error(transparent)]
+    Seal(#[from] super::aead::SetupError),
     #[error("signing key {0}: {1}")]
     Stored(String, String),
     #[error("no signing key is stored")]
@@ -176,7 +178,7 @@ impl KeyStore {
         master_key: &str,
         now: DateTime<Utc>,
     ) -> Result<Self, KeyStoreError> {
-        let sealer = Sealer::new(master_key, PURPOSE);
+        let sealer = Sealer::new(master_key, PURPOSE)?;
         let mut found = sorted_rows(db).await?;
         if found.is_empty() {
             let key = SigningKey::generate(Alg::RS256, None)?;
@@ -256,7 +258,7 @@ pub async fn rotate(
     rsa_bits: Option<u32>,
     now: DateTime<Utc>,
 ) -> Result<String, KeyStoreError> {
-    let sealer = Sealer::new(master_key, PURPOSE);
+    let sealer = Sealer::new(master_key, PURPOSE)?;
     let key = SigningKey::generate(alg, rsa_bits)?;
     let longest_access: Option<i64> = oidc_clients::Entity::find()
         .select_only()
