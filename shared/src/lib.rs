@@ -2,6 +2,7 @@
 //! error vocabulary. Compiles to wasm32; never depends on server crates.
 
 pub mod app_config;
+pub mod audit_log;
 pub mod error;
 pub mod oidc;
 pub mod oidc_client;
