@@ -130,6 +130,13 @@ pub struct OidcClientUpdateRequest {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 525_600))]
     pub refresh_token_duration_minutes: Option<i64>,
+    /// An http(s) URL of an image the server downloads as the light logo (at most 2 MiB;
+    /// jpg, png, svg, ico, gif, webp, avif or heic). Absent keeps the current logo.
+    #[serde(default, rename = "logoUrl", skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
+    /// As `logoUrl`, for the dark logo.
+    #[serde(default, rename = "darkLogoUrl", skip_serializing_if = "Option::is_none")]
+    pub dark_logo_url: Option<String>,
 }
 
 /// `POST /api/oidc/clients`: the editable fields plus an optional custom id.
@@ -245,6 +252,8 @@ impl OidcClientUpdateRequest {
             *url = url.trim().to_owned();
         }
         self.launch_url = opt(self.launch_url);
+        self.logo_url = opt(self.logo_url);
+        self.dark_logo_url = opt(self.dark_logo_url);
         for fi in &mut self.credentials.federated_identities {
             fi.issuer = fi.issuer.trim().to_owned();
             fi.subject = opt(fi.subject.take());
@@ -258,3 +267,12 @@ impl OidcClientUpdateRequest {
 
 /// Field rules shared by the API and the SPA. Each returns the failure's code and message.
 pub mod rules;
+
+pub mod preview;
+pub mod user_clients;
+
+pub use preview::OidcClientPreviewDto;
+pub use user_clients::{
+    AccessibleOidcClientDto, AccessibleOidcClientListResponse, AuthorizedOidcClientDto,
+    AuthorizedOidcClientListResponse,
+};

@@ -349,6 +349,11 @@ pub fn client_errors(req: &OidcClientUpdateRequest) -> Vec<FieldError> {
     if let Some(url) = &req.launch_url {
         push(&mut errors, "launchURL", http_url(url));
     }
+    for (field, url) in [("logoUrl", &req.logo_url), ("darkLogoUrl", &req.dark_logo_url)] {
+        if let Some(url) = url {
+            push(&mut errors, field, http_url(url));
+        }
+    }
     for (i, fi) in req.credentials.federated_identities.iter().enumerate() {
         let field = |f: &str| format!("credentials.federatedIdentities[{i}].{f}");
         if fi.issuer.trim().is_empty() {
@@ -541,6 +546,7 @@ mod tests {
             callback_urls: vec!["https://ok.example/cb".into(), "javascript:alert(1)".into()],
             logout_callback_urls: vec!["nope".into()],
             launch_url: Some("javascript:alert(1)".into()),
+            dark_logo_url: Some("file:///etc/passwd".into()),
             access_token_duration_minutes: Some(525_601),
             refresh_token_duration_minutes: Some(-5),
             credentials: super::super::OidcClientCredentialsDto {
@@ -569,6 +575,7 @@ mod tests {
                 "callbackURLs[1]",
                 "logoutCallbackURLs[0]",
                 "launchURL",
+                "darkLogoUrl",
                 "credentials.federatedIdentities[0].issuer",
                 "credentials.federatedIdentities[0].jwks",
                 "accessTokenDurationMinutes",
