@@ -3,6 +3,7 @@
 
 pub mod app_config;
 mod error;
+pub mod list;
 pub mod oidc;
 pub mod one_time_access;
 pub mod signup;

@@ -9,3 +9,5 @@ pub mod form;
 pub mod layout;
 pub mod loading;
 pub mod passkey_sign_in;
+pub mod settings_nav;
+pub mod table;

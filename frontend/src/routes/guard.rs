@@ -11,6 +11,31 @@ pub enum Access {
     GuestOnly,
     /// Needs a session: visitors are sent to `/login?redirect=<path>`.
     Protected,
+    /// Needs an administrator's session (`/settings/admin/*` and the global audit log):
+    /// visitors go to the sign-in page, other users to `/settings`.
+    Admin,
+}
+
+/// Who is looking at a page, as far as the guard cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    /// Not signed in.
+    Visitor,
+    /// Signed in without administrator rights.
+    User,
+    /// Signed in as an administrator.
+    Admin,
+}
+
+impl Viewer {
+    /// The viewer for a session: `None` when signed out, else the user's admin flag.
+    pub fn from_session(is_admin: Option<bool>) -> Self {
+        match is_admin {
+            None => Self::Visitor,
+            Some(false) => Self::User,
+            Some(true) => Self::Admin,
+        }
+    }
 }
 
 /// Classifies a path (without query string).
@@ -28,6 +53,11 @@ pub fn access_for(path: &str) -> Access {
     const GUEST_ONLY: &[&str] = &["/", "/login", "/lc", "/signup", "/signup/setup", "/setup"];
     if PUBLIC.contains(&path) || path.starts_with("/lc/") {
         Access::Public
+    } else if path == "/settings/admin"
+        || path.starts_with("/settings/admin/")
+        || path == "/settings/audit-log/global"
+    {
+        Access::Admin
     } else if GUEST_ONLY.contains(&path) || path.starts_with("/login/") || path.starts_with("/st/")
     {
         Access::GuestOnly
@@ -42,13 +72,17 @@ pub fn guard_redirect(
     path: &str,
     search: &str,
     redirect: Option<&str>,
-    signed_in: bool,
+    viewer: Viewer,
 ) -> Option<String> {
-    match (access_for(path), signed_in) {
-        (Access::Protected, false) => Some(login_url(&format!("{path}{search}"))),
+    match (access_for(path), viewer) {
+        (Access::Protected | Access::Admin, Viewer::Visitor) => {
+            Some(login_url(&format!("{path}{search}")))
+        }
+        // Pocket ID sends non-administrators from the admin pages to `/settings`.
+        (Access::Admin, Viewer::User) => Some("/settings".to_owned()),
         // A signed-in user who opens a sign-in page (e.g. a stale tab) continues where the
         // sign-in would have taken them.
-        (Access::GuestOnly, true) => Some(after_sign_in(redirect)),
+        (Access::GuestOnly, Viewer::User | Viewer::Admin) => Some(after_sign_in(redirect)),
         _ => None,
     }
 }
@@ -189,37 +223,79 @@ mod tests {
     #[test]
     fn visitors_on_protected_pages_go_to_login_with_the_full_path() {
         assert_eq!(
-            guard_redirect("/settings/account", "", None, false).as_deref(),
+            guard_redirect("/settings/account", "", None, Viewer::Visitor).as_deref(),
             Some("/login?redirect=%2Fsettings%2Faccount")
         );
         assert_eq!(
-            guard_redirect("/authorize", "?client_id=a&x=1", None, false).as_deref(),
+            guard_redirect("/authorize", "?client_id=a&x=1", None, Viewer::Visitor).as_deref(),
             Some("/login?redirect=%2Fauthorize%3Fclient_id%3Da%26x%3D1")
         );
-        assert_eq!(guard_redirect("/settings/account", "", None, true), None);
+        assert_eq!(
+            guard_redirect("/settings/account", "", None, Viewer::User),
+            None
+        );
     }
 
     #[test]
     fn signed_in_users_leave_guest_pages_for_the_redirect_or_settings() {
         assert_eq!(
-            guard_redirect("/login", "", None, true).as_deref(),
+            guard_redirect("/login", "", None, Viewer::User).as_deref(),
             Some("/settings")
         );
         assert_eq!(
-            guard_redirect("/login", "?redirect=%2Fx", Some("/x"), true).as_deref(),
+            guard_redirect("/login", "?redirect=%2Fx", Some("/x"), Viewer::Admin).as_deref(),
             Some("/x")
         );
         assert_eq!(
-            guard_redirect("/login", "", Some("https://evil.example"), true).as_deref(),
+            guard_redirect("/login", "", Some("https://evil.example"), Viewer::User).as_deref(),
             Some("/settings")
         );
-        assert_eq!(guard_redirect("/login", "", None, false), None);
-        assert_eq!(guard_redirect("/lc/abc", "", None, true), None);
+        assert_eq!(guard_redirect("/login", "", None, Viewer::Visitor), None);
+        assert_eq!(guard_redirect("/lc/abc", "", None, Viewer::User), None);
+    }
+
+    #[test]
+    fn admin_pages_need_an_administrator() {
+        for p in [
+            "/settings/admin",
+            "/settings/admin/",
+            "/settings/admin/users",
+            "/settings/admin/users/0b5c",
+            "/settings/audit-log/global",
+        ] {
+            assert_eq!(access_for(p), Access::Admin, "{p}");
+        }
+        for p in [
+            "/settings/administrator",
+            "/settings/audit-log",
+            "/settings/adminx/users",
+        ] {
+            assert_eq!(access_for(p), Access::Protected, "{p}");
+        }
+        assert_eq!(
+            guard_redirect("/settings/admin/users", "?x=1", None, Viewer::Visitor).as_deref(),
+            Some("/login?redirect=%2Fsettings%2Fadmin%2Fusers%3Fx%3D1")
+        );
+        assert_eq!(
+            guard_redirect("/settings/admin/users", "", None, Viewer::User).as_deref(),
+            Some("/settings")
+        );
+        assert_eq!(
+            guard_redirect("/settings/audit-log/global", "", None, Viewer::User).as_deref(),
+            Some("/settings")
+        );
+        assert_eq!(
+            guard_redirect("/settings/admin/users", "", None, Viewer::Admin),
+            None
+        );
+        assert_eq!(Viewer::from_session(None), Viewer::Visitor);
+        assert_eq!(Viewer::from_session(Some(false)), Viewer::User);
+        assert_eq!(Viewer::from_session(Some(true)), Viewer::Admin);
     }
 
     #[test]
     fn oidc_pages_are_never_redirected() {
-        for signed_in in [false, true] {
+        for viewer in [Viewer::Visitor, Viewer::User, Viewer::Admin] {
             for (path, search) in [
                 ("/interaction", "?interaction=abc"),
                 ("/interaction/error", "?error=denied"),
@@ -227,9 +303,9 @@ mod tests {
                 ("/logout", ""),
             ] {
                 assert_eq!(
-                    guard_redirect(path, search, Some("/settings"), signed_in),
+                    guard_redirect(path, search, Some("/settings"), viewer),
                     None,
-                    "{path} signed_in={signed_in}"
+                    "{path} {viewer:?}"
                 );
             }
         }

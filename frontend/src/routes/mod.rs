@@ -4,7 +4,7 @@
 pub mod guard;
 mod redirects;
 
-use crate::components::{error_view::ErrorView, loading::Loading};
+use crate::components::{error_view::ErrorView, loading::Loading, settings_nav::SettingsLayout};
 use crate::pages::{
     device::DevicePage,
     interaction::{InteractionPage, error::InteractionErrorPage},
@@ -15,11 +15,11 @@ use crate::pages::{
     signup::{add_passkey::AddPasskeyPage, setup::SetupPage},
 };
 use crate::state::{SessionState, use_session};
-use guard::{Access, access_for, guard_redirect, served_by_backend};
+use guard::{Access, Viewer, access_for, guard_redirect, served_by_backend};
 use leptos::prelude::*;
 use leptos_router::{
     NavigateOptions,
-    components::{Route, Routes},
+    components::{ParentRoute, Route, Routes},
     hooks::{use_location, use_navigate},
     path,
 };
@@ -40,8 +40,13 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/setup") view=SetupAlias />
                 <Route path=path!("/signup/setup") view=SetupPage />
                 <Route path=path!("/signup/add-passkey") view=AddPasskeyPage />
-                <Route path=path!("/settings") view=SettingsRedirect />
-                <Route path=path!("/settings/account") view=AccountPage />
+                // Every `/settings/*` page inside the settings layout (sidebar navigation).
+                <ParentRoute path=path!("/settings") view=SettingsLayout>
+                    <Route path=path!("") view=SettingsRedirect />
+                    <Route path=path!("account") view=AccountPage />
+                    <Route path=path!("admin/oidc-clients") view=crate::pages::admin::oidc_clients::OidcClientsPage />
+                    <Route path=path!("admin/oidc-clients/:id") view=crate::pages::admin::oidc_clients::OidcClientPage />
+                </ParentRoute>
                 <Route path=path!("/interaction") view=InteractionPage />
                 <Route path=path!("/interaction/error") view=InteractionErrorPage />
                 <Route path=path!("/device") view=DevicePage />
@@ -81,15 +86,15 @@ fn RouteGuard(children: ChildrenFn) -> impl IntoView {
             format!("?{search}")
         };
         let redirect = location.query.with(|q| q.get("redirect"));
-        let signed_in = match session.state() {
+        let viewer = match session.state() {
             // Public pages do not depend on the session, so they never wait for it.
             _ if access_for(&path) == Access::Public => return Verdict::Render,
             SessionState::Loading => return Verdict::Wait,
             SessionState::Failed(_) => return Verdict::Failed,
-            SessionState::SignedIn(_) => true,
-            SessionState::SignedOut => false,
+            SessionState::SignedIn(user) => Viewer::from_session(Some(user.is_admin)),
+            SessionState::SignedOut => Viewer::from_session(None),
         };
-        match guard_redirect(&path, &search, redirect.as_deref(), signed_in) {
+        match guard_redirect(&path, &search, redirect.as_deref(), viewer) {
             Some(to) => Verdict::Redirect(to),
             None => Verdict::Render,
         }
