@@ -48,6 +48,10 @@ pub enum ErrorCode {
     TooManyClientSecrets,
     PublicClientSecretNotAllowed,
     OidcMissingConsent,
+    OneTimeAccessDisabled,
+    EmailNotConfigured,
+    LdapUserUpdate,
+    LdapUserGroupUpdate,
     /// A code this build does not know yet (newer server); treat by HTTP status.
     #[serde(other)]
     Unknown,
@@ -96,6 +100,10 @@ impl ErrorCode {
             Self::TooManyClientSecrets => "too_many_client_secrets",
             Self::PublicClientSecretNotAllowed => "public_client_secret_not_allowed",
             Self::OidcMissingConsent => "oidc_missing_consent",
+            Self::OneTimeAccessDisabled => "one_time_access_disabled",
+            Self::EmailNotConfigured => "email_not_configured",
+            Self::LdapUserUpdate => "ldap_user_update",
+            Self::LdapUserGroupUpdate => "ldap_user_group_update",
             Self::Unknown => "unknown",
         }
     }

@@ -3,10 +3,12 @@
 
 pub mod app_config;
 pub mod audit_log;
+pub mod custom_claim;
 pub mod error;
 pub mod oidc;
 pub mod oidc_client;
 pub mod user;
+pub mod user_group;
 pub mod webauthn;
 
 pub use app_config::{AppConfigVariable, ConfigValueType, PublicAppConfig};

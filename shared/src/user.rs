@@ -2,13 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A custom claim (key and value) of a user or group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct CustomClaimDto {
-    pub key: String,
-    pub value: String,
-}
+pub use crate::custom_claim::CustomClaimDto;
+use crate::oidc_client::Pagination;
 
 /// A group a user belongs to, as listed on the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +55,124 @@ pub struct UserUpdateRequest {
     pub locale: Option<String>,
 }
 
+/// `PUT /api/users/{id}`: every field an administrator edits (a full replace; absent means
+/// default, except `emailVerified`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AdminUserUpdateRequest {
+    /// 1 to 50 characters; unique (case-insensitive).
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 50)
+    )]
+    pub username: String,
+    /// Unique; required unless app config `requireUserEmail` is false. Empty means none.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Absent: app config `emailsVerified` for a new user or a changed email, else unchanged.
+    #[serde(default)]
+    pub email_verified: Option<bool>,
+    /// 1 to 50 characters.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true, max_length = 50))]
+    pub first_name: String,
+    /// At most 50 characters.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
+    pub last_name: String,
+    /// At most 100 characters; "first last" when empty.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
+    pub display_name: String,
+    #[serde(default)]
+    pub is_admin: bool,
+    /// Free text (the UI offers its locales); empty means none.
+    #[serde(default)]
+    pub locale: Option<String>,
+    /// A disabled user can neither sign in nor use existing sessions or API keys.
+    #[serde(default)]
+    pub disabled: bool,
+}
+
+/// `POST /api/users`: the editable fields plus an optional id and initial groups.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct UserCreateRequest {
+    /// A UUID; generated when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(flatten)]
+    pub user: AdminUserUpdateRequest,
+    /// Group ids (UUIDs). Absent or empty: app config `signupDefaultUserGroupIDs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_group_ids: Option<Vec<String>>,
+}
+
+/// `GET /api/users`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserListResponse {
+    pub data: Vec<UserDto>,
+    pub pagination: Pagination,
+}
+
+/// `PUT /api/users/{id}/user-groups`: the complete new set of groups.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserUpdateUserGroupsRequest {
+    /// User group ids (UUIDs).
+    #[serde(rename = "userGroupIds")]
+    pub user_group_ids: Vec<String>,
+}
+
+impl AdminUserUpdateRequest {
+    /// Trims the strings, turns an empty email or locale into `None` and fills in the default
+    /// display name: what the API stores, and what the rules judge.
+    pub fn normalized(mut self) -> Self {
+        let opt = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        self.username = self.username.trim().to_owned();
+        self.first_name = self.first_name.trim().to_owned();
+        self.last_name = self.last_name.trim().to_owned();
+        self.display_name = self.display_name.trim().to_owned();
+        self.email = opt(self.email);
+        self.locale = opt(self.locale);
+        if self.display_name.is_empty() {
+            self.display_name = format!("{} {}", self.first_name, self.last_name)
+                .trim()
+                .to_owned();
+        }
+        self
+    }
+
+    /// The profile part, for [`rules::profile_errors`].
+    pub fn profile(&self) -> rules::ProfileFields<'_> {
+        rules::ProfileFields {
+            username: &self.username,
+            email: self.email.as_deref(),
+            first_name: &self.first_name,
+            last_name: &self.last_name,
+            display_name: Some(&self.display_name),
+        }
+    }
+}
+
+impl UserCreateRequest {
+    /// [`AdminUserUpdateRequest::normalized`] plus a trimmed id (empty means none).
+    pub fn normalized(self) -> Self {
+        Self {
+            id: self
+                .id
+                .map(|i| i.trim().to_owned())
+                .filter(|i| !i.is_empty()),
+            user: self.user.normalized(),
+            user_group_ids: self.user_group_ids,
+        }
+    }
+}
+
 /// `POST /api/signup/setup`: the first administrator.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -71,6 +184,9 @@ pub struct SignUpRequest {
     pub first_name: String,
     #[serde(default)]
     pub last_name: String,
+    /// A signup token (`POST /api/signup` only; ignored by the first-admin setup).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
 }
 
 /// Field rules shared by the API and the SPA's forms. Each returns the message for the field.
@@ -173,6 +289,40 @@ pub mod rules {
         errors
     }
 
+    /// A UUID in its hyphenated form (`8-4-4-4-12` hex digits).
+    pub fn uuid(v: &str) -> Result<(), &'static str> {
+        let groups: Vec<&str> = v.split('-').collect();
+        let ok = groups.len() == 5
+            && groups
+                .iter()
+                .zip([8, 4, 4, 4, 12])
+                .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()));
+        if ok {
+            Ok(())
+        } else {
+            Err("must be a valid UUID")
+        }
+    }
+
+    /// Every failing rule of an admin's (normalized) user body: the profile rules plus the id.
+    pub fn admin_user_errors(
+        req: &super::UserCreateRequest,
+        require_email: bool,
+    ) -> Vec<crate::FieldError> {
+        let mut errors = Vec::new();
+        if let Some(id) = &req.id
+            && let Err(message) = uuid(id)
+        {
+            errors.push(crate::FieldError {
+                field: "id".into(),
+                code: "invalid_format".into(),
+                message: message.into(),
+            });
+        }
+        errors.extend(profile_errors(&req.user.profile(), require_email));
+        errors
+    }
+
     /// Passkey name: 1–50 characters.
     pub fn passkey_name(v: &str) -> Result<(), &'static str> {
         if (1..=50).contains(&v.trim().chars().count()) {
@@ -239,6 +389,44 @@ pub mod rules {
                 display_name: Some("Ada"),
             };
             assert!(profile_errors(&ok, true).is_empty());
+        }
+
+        #[test]
+        fn uuids_and_admin_bodies() {
+            assert_eq!(uuid("0b5c3f3e-2a4f-4d7e-9a51-3c1f7e6b8d20"), Ok(()));
+            for bad in [
+                "",
+                "nope",
+                "0b5c3f3e2a4f4d7e9a513c1f7e6b8d20",
+                "0b5c3f3e-2a4f-4d7e-9a51-3c1f7e6b8d2g",
+            ] {
+                assert!(uuid(bad).is_err(), "{bad}");
+            }
+            let req = super::super::UserCreateRequest {
+                id: Some(" x ".into()),
+                user: super::super::AdminUserUpdateRequest {
+                    username: " ada ".into(),
+                    email: Some("  ".into()),
+                    first_name: "Ada".into(),
+                    last_name: "Lovelace".into(),
+                    ..Default::default()
+                },
+                user_group_ids: None,
+            }
+            .normalized();
+            assert_eq!(req.user.username, "ada");
+            assert_eq!(req.user.email, None);
+            assert_eq!(req.user.display_name, "Ada Lovelace");
+            let fields: Vec<String> = admin_user_errors(&req, true)
+                .into_iter()
+                .map(|f| f.field)
+                .collect();
+            assert_eq!(fields, ["id", "email"]);
+            assert!(
+                admin_user_errors(&req, false)
+                    .iter()
+                    .all(|f| f.field != "email")
+            );
         }
 
         #[test]
