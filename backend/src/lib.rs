@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod features;
 pub mod jobs;
+pub mod list;
 pub mod ratelimit;
 pub mod server;
 pub mod spa;

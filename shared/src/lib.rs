@@ -7,10 +7,12 @@ pub mod custom_claim;
 pub mod error;
 pub mod oidc;
 pub mod oidc_client;
+pub mod pagination;
 pub mod user;
 pub mod user_group;
 pub mod webauthn;
 
+pub use pagination::Pagination;
 pub use app_config::{AppConfigVariable, ConfigValueType, PublicAppConfig};
 pub use error::{ApiError, ErrorCode, FieldError};
 pub use user::{SignUpRequest, UserDto, UserUpdateRequest};

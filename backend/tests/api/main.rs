@@ -8,6 +8,7 @@ mod helpers;
 
 mod app_config;
 mod authenticator;
+mod authorization;
 mod cli;
 mod cli_keys;
 mod http;

@@ -2,6 +2,7 @@
 //! field rules the API applies and the SPA's client form can apply before sending.
 
 use crate::user::UserGroupSummaryDto;
+pub use crate::pagination::Pagination;
 use serde::{Deserialize, Serialize};
 
 /// An external issuer whose signed JWTs authenticate the client (RFC 7523 client assertions).
@@ -205,19 +206,6 @@ pub struct OidcClientListItemDto {
     #[serde(flatten)]
     pub client: OidcClientDto,
     pub allowed_user_groups_count: u64,
-}
-
-/// Where a page sits in a paginated list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct Pagination {
-    /// At least 1 (an empty list has one empty page).
-    pub total_pages: u64,
-    pub total_items: u64,
-    /// 1-based.
-    pub current_page: u64,
-    pub items_per_page: u64,
 }
 
 /// `GET /api/oidc/clients`.
