@@ -59,4 +59,13 @@ if [ "${1:-}" = "--test" ]; then
     "$PY_VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r e2e/requirements.txt
     cp e2e/requirements.txt "$PY_VENV/requirements.txt"
   fi
+  # schemathesis for scripts/schemathesis.sh, in a venv of its own (its pins differ).
+  ST_VENV="$HOME/.cache/pocket-id-rs/st-venv"
+  if ! "$ST_VENV/bin/schemathesis" --version >/dev/null 2>&1 \
+    || ! cmp -s e2e/schemathesis/requirements.txt "$ST_VENV/requirements.txt"; then
+    log "installing schemathesis into $ST_VENV"
+    "$ST_VENV/bin/python" -c '' 2>/dev/null || { rm -rf "$ST_VENV"; python3 -m venv "$ST_VENV"; }
+    "$ST_VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r e2e/schemathesis/requirements.txt
+    cp e2e/schemathesis/requirements.txt "$ST_VENV/requirements.txt"
+  fi
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Command 2 of the README: every check and test. Format, lints (host and wasm32), unit and API
-# tests on SQLite and PostgreSQL, the OpenAPI drift check, the SPA release build and the
-# browser tests against the release binary.
+# tests on SQLite and PostgreSQL, the OpenAPI drift check, the SPA release build, schemathesis
+# against the documented API and the browser tests against the release binary.
 #   POCKET_ID_REQUIRE_POSTGRES=1  fail instead of skipping when PostgreSQL is unreachable (CI)
 #   TEST_DATABASE_URL             PostgreSQL admin URL (default postgres://postgres@127.0.0.1:5432/postgres)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -48,6 +48,7 @@ else
 fi
 
 step "server release build" cargo build --release --locked -p backend
+step "schemathesis (API fuzzing with an admin API key)" env POCKET_ID_BIN="$CARGO_TARGET_DIR/release/pocket-id" "$ROOT/scripts/schemathesis.sh"
 # POCKET_ID_PYTHON: the venv bootstrap.sh --test filled for the authlib relying party.
 step "browser tests (Playwright + Chromium)" env POCKET_ID_BIN="$CARGO_TARGET_DIR/release/pocket-id" \
   POCKET_ID_PYTHON="$HOME/.cache/pocket-id-rs/venv/bin/python" \
