@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod features;
+pub mod images;
 pub mod jobs;
 pub mod list;
 pub mod ratelimit;
