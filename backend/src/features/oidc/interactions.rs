@@ -45,8 +45,10 @@ fn steps(i: &interactions::Model) -> Vec<InteractionStep> {
 
 async fn load(
     state: &AppState,
-    id: Uuid,
+    id: &str,
 ) -> Result<(interactions::Model, InteractionParams, oidc_clients::Model), AppError> {
+    // A malformed id names no interaction: the same 404 as an unknown or expired one.
+    let id = Uuid::parse_str(id).map_err(|_| not_found())?;
     let now = state.clock.now();
     let i = authorize::find_interaction(state, id, now)
         .await?
@@ -94,9 +96,9 @@ async fn dto(
     responses((status = 200, body = InteractionDto), (status = 404, body = ApiError)))]
 pub async fn get_interaction(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<String>,
 ) -> Result<Json<InteractionDto>, AppError> {
-    let (i, p, c) = load(&state, id).await?;
+    let (i, p, c) = load(&state, &id).await?;
     Ok(Json(dto(&state, &i, &p, &c).await?))
 }
 
@@ -165,12 +167,12 @@ pub fn reauthentication_required() -> AppError {
 pub async fn complete_interaction(
     State(state): State<AppState>,
     BrowserUser(s): BrowserUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<String>,
     headers: HeaderMap,
     Json(body): Json<CompleteInteractionRequest>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let (model, mut p, c) = load(&state, id).await?;
+    let (model, mut p, c) = load(&state, &id).await?;
     let current = steps(&model).first().copied();
     if current != Some(body.step) {
         return Err(AppError::Coded {
@@ -188,7 +190,7 @@ pub async fn complete_interaction(
     match body.step {
         InteractionStep::Authenticate | InteractionStep::SelectAccount => {
             if !bind_user(&state, &mut active, &model, &p, &c, &s, now).await? {
-                interactions::Entity::delete_by_id(id)
+                interactions::Entity::delete_by_id(model.id)
                     .exec(&state.db)
                     .await?;
                 return Ok(redirect_response(super::request::error_url(NOT_ALLOWED)));
@@ -219,7 +221,7 @@ pub async fn complete_interaction(
     active.parameters = Set(serde_json::to_value(&p).unwrap_or_default());
     let updated = active.update(&state.db).await?;
     if steps(&updated).is_empty() {
-        return Ok(redirect_response(format!("/authorize?interaction={id}")));
+        return Ok(redirect_response(format!("/authorize?interaction={}", model.id)));
     }
     Ok(Json(CompleteInteractionResponse {
         interaction: Some(dto(&state, &updated, &p, &c).await?),
@@ -234,9 +236,10 @@ pub async fn complete_interaction(
     responses((status = 200, body = CompleteInteractionResponse), (status = 404, body = ApiError)))]
 pub async fn cancel_interaction(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let (model, mut p, _) = load(&state, id).await?;
+    let (model, mut p, _) = load(&state, &id).await?;
+    let id = model.id;
     p.denied = true;
     let mut active: interactions::ActiveModel = model.into();
     active.parameters = Set(serde_json::to_value(&p).unwrap_or_default());
