@@ -1,12 +1,20 @@
 //! The only module that talks HTTP: typed JSON calls to the backend's `/api`, with every failure
 //! turned into a [`ClientError`] (never swallowed into an `Option`).
 
+pub mod admin_users;
+pub mod api_keys;
 pub mod app_config;
+pub mod app_config_admin;
+pub mod app_images;
+pub mod custom_claims;
 mod error;
 pub mod list;
 pub mod oidc;
+pub mod oidc_clients;
 pub mod one_time_access;
 pub mod signup;
+pub mod signup_tokens;
+pub mod user_groups;
 pub mod users;
 pub mod webauthn;
 

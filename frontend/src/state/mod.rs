@@ -4,5 +4,7 @@
 mod app_config;
 mod session;
 
-pub use app_config::{AppConfig, use_app_config};
+pub use app_config::{
+    ACCENT_PRESETS, AppConfig, apply_accent_color, css_color_rgb, use_app_config,
+};
 pub use session::{Session, SessionState, use_session};

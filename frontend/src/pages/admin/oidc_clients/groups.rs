@@ -1,0 +1,232 @@
+//! Allowed user groups: whether only members of chosen groups may sign in to the client, and
+//! which groups (a searchable multi-select over `/api/user-groups`).
+
+use super::form::unchanged_request;
+use crate::api::{self, ClientError};
+use crate::components::{
+    error_view::ErrorView,
+    form::{Alert, Tone},
+    loading::Loading,
+};
+use crate::state::use_session;
+use leptos::prelude::*;
+use pocket_shared::oidc_client::OidcClientWithGroupsDto;
+use std::collections::BTreeSet;
+
+/// Saves the restriction and the groups in the order the server needs: lifting the restriction
+/// forgets the groups, so the flag goes first when turning it on.
+async fn save(
+    client: &OidcClientWithGroupsDto,
+    restricted: bool,
+    group_ids: Vec<String>,
+) -> Result<OidcClientWithGroupsDto, ClientError> {
+    let id = &client.client.id;
+    let mut current = client.clone();
+    if client.client.is_group_restricted != restricted {
+        let mut request = unchanged_request(&client.client);
+        request.is_group_restricted = restricted;
+        current = api::oidc_clients::update(id, &request).await?;
+    }
+    if restricted {
+        current = api::oidc_clients::set_allowed_groups(id, group_ids).await?;
+    }
+    Ok(current)
+}
+
+/// The allowed groups card.
+#[component]
+pub fn GroupsCard(client: RwSignal<OidcClientWithGroupsDto>) -> impl IntoView {
+    let session = use_session();
+    let restricted = RwSignal::new(client.with_untracked(|c| c.client.is_group_restricted));
+    let selected = RwSignal::new(client.with_untracked(|c| {
+        c.allowed_user_groups
+            .iter()
+            .map(|g| g.id.clone())
+            .collect::<BTreeSet<_>>()
+    }));
+    let search = RwSignal::new(String::new());
+    let groups = LocalResource::new(move || {
+        let search = search.get();
+        async move { api::oidc_clients::user_groups(&search).await }
+    });
+    let error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(false);
+    let action = Action::new_local(move |(restricted, ids): &(bool, Vec<String>)| {
+        let (restricted, ids) = (*restricted, ids.clone());
+        let current = client.get_untracked();
+        async move { save(&current, restricted, ids).await }
+    });
+    Effect::new(move || match action.value().get() {
+        Some(Ok(updated)) => {
+            selected.set(
+                updated
+                    .allowed_user_groups
+                    .iter()
+                    .map(|g| g.id.clone())
+                    .collect(),
+            );
+            restricted.set(updated.client.is_group_restricted);
+            client.set(updated);
+            saved.set(true);
+        }
+        Some(Err(e)) => {
+            session.check_error(&e);
+            error.set(Some(e.user_message()));
+        }
+        None => {}
+    });
+    let retry = Callback::new(move |()| groups.refetch());
+    let pending = action.pending();
+    let summary = move || {
+        client.with(|c| {
+            if !c.client.is_group_restricted {
+                "Everyone may sign in to this client.".to_owned()
+            } else if c.allowed_user_groups.is_empty() {
+                "Restricted, but no group is allowed yet: nobody may sign in.".to_owned()
+            } else {
+                let names: Vec<&str> = c
+                    .allowed_user_groups
+                    .iter()
+                    .map(|g| g.friendly_name.as_str())
+                    .collect();
+                format!("Only members of {} may sign in.", names.join(", "))
+            }
+        })
+    };
+    view! {
+        <section class="card" aria-labelledby="client-groups-title" data-testid="client-groups">
+            <h2 id="client-groups-title" class="card__title">
+                "Allowed user groups"
+            </h2>
+            <p class="hint" data-testid="client-groups-summary">
+                {summary}
+            </p>
+            <div class="check-field">
+                <input
+                    class="check-field__input"
+                    type="checkbox"
+                    id="client-group-restricted"
+                    data-testid="client-group-restricted"
+                    bind:checked=restricted
+                />
+                <label class="check-field__label" for="client-group-restricted">
+                    <span class="check-field__title">"Restrict to user groups"</span>
+                    <span class="check-field__text">
+                        "Only members of the groups selected below may sign in."
+                    </span>
+                </label>
+            </div>
+            <Show when=move || restricted.get()>
+                <div class="field">
+                    <label class="field__label" for="client-group-search">
+                        "Find groups"
+                    </label>
+                    <input
+                        class="field__input"
+                        id="client-group-search"
+                        data-testid="client-group-search"
+                        type="search"
+                        prop:value=move || search.get()
+                        on:input=move |ev| search.set(event_target_value(&ev))
+                    />
+                </div>
+                <Transition fallback=|| view! { <Loading /> }>
+                    {move || Suspend::new(async move {
+                        match groups.await {
+                            Ok(list) if list.data.is_empty() => {
+                                view! {
+                                    <p class="hint" data-testid="client-groups-none">
+                                        "No user groups found. Create groups under User Groups first."
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) => {
+                                view! {
+                                    <ul class="choice-list" data-testid="client-group-options">
+                                        {list
+                                            .data
+                                            .into_iter()
+                                            .map(|row| {
+                                                let group = row.group;
+                                                let gid = group.id.clone();
+                                                let gid_toggle = group.id.clone();
+                                                let input_id = format!("client-group-{}", group.id);
+                                                view! {
+                                                    <li class="check-field">
+                                                        <input
+                                                            class="check-field__input"
+                                                            type="checkbox"
+                                                            id=input_id.clone()
+                                                            data-testid="client-group-option"
+                                                            data-group-name=group.name.clone()
+                                                            prop:checked=move || selected.with(|s| s.contains(&gid))
+                                                            on:change=move |ev| {
+                                                                let on = event_target_checked(&ev);
+                                                                let id = gid_toggle.clone();
+                                                                selected.update(|s| {
+                                                                    if on {
+                                                                        s.insert(id);
+                                                                    } else {
+                                                                        s.remove(&id);
+                                                                    }
+                                                                });
+                                                            }
+                                                        />
+                                                        <label class="check-field__label" for=input_id>
+                                                            <span class="check-field__title">{group.friendly_name}</span>
+                                                            <span class="check-field__text">
+                                                                {format!("{} · {} members", group.name, row.user_count)}
+                                                            </span>
+                                                        </label>
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                            Err(error) => {
+                                session.check_error(&error);
+                                view! { <ErrorView error on_retry=retry /> }.into_any()
+                            }
+                        }
+                    })}
+                </Transition>
+            </Show>
+            {move || {
+                error
+                    .get()
+                    .map(|message| {
+                        view! {
+                            <Alert tone=Tone::Error testid="client-groups-error">
+                                {message}
+                            </Alert>
+                        }
+                    })
+            }}
+            <Show when=move || saved.get()>
+                <Alert tone=Tone::Success testid="client-groups-saved">
+                    "Allowed groups saved."
+                </Alert>
+            </Show>
+            <div class="actions">
+                <button
+                    type="button"
+                    class="button button--primary"
+                    data-testid="client-groups-save"
+                    disabled=move || pending.get()
+                    on:click=move |_| {
+                        error.set(None);
+                        saved.set(false);
+                        let ids = selected.get_untracked().into_iter().collect();
+                        action.dispatch((restricted.get_untracked(), ids));
+                    }
+                >
+                    {move || if pending.get() { "Saving…" } else { "Save groups" }}
+                </button>
+            </div>
+        </section>
+    }
+}
