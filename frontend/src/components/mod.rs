@@ -2,7 +2,9 @@
 //! indicator, the error view, the passkey sign-in card and the OIDC client's logo and scopes.
 
 pub mod avatar;
+pub mod checklist;
 pub mod client;
+pub mod custom_claims;
 pub mod dialog;
 pub mod error_view;
 pub mod form;
@@ -10,4 +12,5 @@ pub mod layout;
 pub mod loading;
 pub mod passkey_sign_in;
 pub mod settings_nav;
+pub mod signup_tokens;
 pub mod table;

@@ -44,6 +44,11 @@ pub fn AppRoutes() -> impl IntoView {
                 <ParentRoute path=path!("/settings") view=SettingsLayout>
                     <Route path=path!("") view=SettingsRedirect />
                     <Route path=path!("account") view=AccountPage />
+                    <Route path=path!("admin/users") view=crate::pages::admin::users::UsersPage />
+                    <Route path=path!("admin/users/:id") view=crate::pages::admin::users::UserPage />
+                    <Route path=path!("admin/user-groups") view=crate::pages::admin::user_groups::UserGroupsPage />
+                    <Route path=path!("admin/user-groups/:id") view=crate::pages::admin::user_groups::UserGroupPage />
+                    <Route path=path!("admin/api-keys") view=crate::pages::admin::api_keys::ApiKeysPage />
                     <Route path=path!("admin/oidc-clients") view=crate::pages::admin::oidc_clients::OidcClientsPage />
                     <Route path=path!("admin/oidc-clients/:id") view=crate::pages::admin::oidc_clients::OidcClientPage />
                 </ParentRoute>

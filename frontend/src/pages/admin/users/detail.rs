@@ -1,0 +1,431 @@
+//! `/settings/admin/users/:id`: one user's details form, profile picture, groups, custom
+//! claims, passkeys, login code and deletion.
+
+use super::form::{EDIT_IDS, UserFields, UserForm};
+use super::login_code::LoginCodeCard;
+use super::passkeys::UserPasskeysCard;
+use super::require_email;
+use crate::api::{self, ClientError};
+use crate::components::{
+    checklist::{CheckItem, CheckList},
+    custom_claims::CustomClaimsCard,
+    error_view::ErrorView,
+    form::{Alert, Tone},
+    layout::display_name,
+    loading::Loading,
+};
+use crate::pages::admin::oidc_clients::widgets::{ConfirmDialog, FileButton};
+use crate::state::use_session;
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{
+    NavigateOptions,
+    hooks::{use_navigate, use_params_map},
+};
+use pocket_shared::UserDto;
+use pocket_shared::user::AdminUserUpdateRequest;
+use std::collections::BTreeSet;
+
+/// The user page: loads the user, then shows the cards.
+#[component]
+pub fn UserPage() -> impl IntoView {
+    let session = use_session();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let user = LocalResource::new(move || {
+        let id = id.get();
+        async move { api::admin_users::get(&id).await }
+    });
+    let retry = Callback::new(move |()| user.refetch());
+    view! {
+        <div class="stack" data-testid="user-page">
+            <p>
+                <a href="/settings/admin/users" data-testid="users-back">
+                    "← All users"
+                </a>
+            </p>
+            <Suspense fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    match user.await {
+                        Ok(user) => view! { <UserCards user /> }.into_any(),
+                        Err(error) => {
+                            session.check_error(&error);
+                            view! { <ErrorView error on_retry=retry /> }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+/// Every card of a loaded user.
+#[component]
+fn UserCards(user: UserDto) -> impl IntoView {
+    let current = RwSignal::new(user.clone());
+    let title = move || current.with(display_name);
+    let user_id = user.id.clone();
+    view! {
+        <div class="page-header">
+            <h1 data-testid="user-title">{title}</h1>
+            <span class="badge" data-testid="user-title-username">
+                {move || current.with(|u| u.username.clone())}
+            </span>
+        </div>
+        <DetailsCard current />
+        <PictureCard user_id=user_id.clone() />
+        <GroupsCard user_id=user_id.clone() groups=user.user_groups.iter().map(|g| g.id.clone()).collect() />
+        <CustomClaimsCard
+            owner=api::custom_claims::ClaimOwner::User
+            owner_id=user_id.clone()
+            claims=user.custom_claims.clone()
+            testid="user-claims"
+            hint="Claims of this user; they override a group's claim with the same key."
+        />
+        <UserPasskeysCard user_id=user_id.clone() />
+        <LoginCodeCard user_id=user_id.clone() />
+        <DeleteCard user=user />
+    }
+}
+
+/// The details form: names, username, email, locale and the flags.
+#[component]
+fn DetailsCard(current: RwSignal<UserDto>) -> impl IntoView {
+    let session = use_session();
+    let form = UserForm::of(&current.get_untracked());
+    let require_email = require_email();
+    let form_error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(false);
+    let save = Action::new_local(move |request: &AdminUserUpdateRequest| {
+        let request = request.clone();
+        let id = current.with_untracked(|u| u.id.clone());
+        async move { api::admin_users::update(&id, &request).await }
+    });
+    Effect::new(move || match save.value().get() {
+        Some(Ok(updated)) => {
+            form.load(&updated);
+            saved.set(true);
+            // Editing oneself (e.g. the admin flag) changes what the shell shows.
+            if session.user().is_some_and(|me| me.id == updated.id) {
+                session.set_signed_in(updated.clone());
+            }
+            current.set(updated);
+        }
+        Some(Err(e)) => {
+            session.check_error(&e);
+            if !form.show_api_error(&e) {
+                form_error.set(Some(e.user_message()));
+            }
+        }
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        form_error.set(None);
+        let user = form.request();
+        let check = pocket_shared::user::UserCreateRequest {
+            id: None,
+            user: user.clone(),
+            user_group_ids: None,
+        };
+        if form.check(&check, require_email) {
+            save.dispatch(user);
+        }
+    };
+    let pending = save.pending();
+    let ldap = current.with_untracked(|u| u.ldap_id.is_some());
+    view! {
+        <section class="card" aria-labelledby="user-details-title" data-testid="user-details">
+            <h2 id="user-details-title" class="card__title">
+                "Details"
+            </h2>
+            {ldap
+                .then(|| {
+                    view! {
+                        <p class="hint" data-testid="user-ldap">
+                            "This user is synchronised from LDAP: while LDAP is enabled only the locale can change."
+                        </p>
+                    }
+                })}
+            <form class="form form--grid" novalidate on:submit=submit>
+                <UserFields form ids=EDIT_IDS require_email />
+                {move || {
+                    form_error
+                        .get()
+                        .map(|m| {
+                            view! {
+                                <Alert tone=Tone::Error testid="user-edit-error">
+                                    {m}
+                                </Alert>
+                            }
+                        })
+                }}
+                <Show when=move || saved.get()>
+                    <Alert tone=Tone::Success testid="user-edit-saved">
+                        "The user was saved."
+                    </Alert>
+                </Show>
+                <div class="actions form__full">
+                    <button
+                        type="submit"
+                        class="button button--primary"
+                        data-testid="user-edit-save"
+                        disabled=move || pending.get()
+                    >
+                        {move || if pending.get() { "Saving…" } else { "Save" }}
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// The profile picture: upload or reset to the generated one.
+#[component]
+fn PictureCard(user_id: String) -> impl IntoView {
+    let session = use_session();
+    let version = RwSignal::new(0_u32);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let picture_id = user_id.clone();
+    let src = move || api::users::profile_picture_url(&picture_id, version.get());
+    let me = user_id.clone();
+    let done = move |result: Result<(), ClientError>| {
+        busy.try_set(false);
+        match result {
+            Ok(()) => {
+                version.try_update(|v| *v += 1);
+                if session.user().is_some_and(|u| u.id == me) {
+                    session.picture_changed();
+                }
+            }
+            Err(e) => {
+                session.check_error(&e);
+                error.try_set(Some(e.user_message()));
+            }
+        }
+    };
+    let upload_id = StoredValue::new(user_id.clone());
+    let upload = {
+        let done = done.clone();
+        move |file: web_sys::File| {
+            error.set(None);
+            busy.set(true);
+            let id = upload_id.get_value();
+            let done = done.clone();
+            spawn_local(async move { done(api::admin_users::upload_picture(&id, &file).await) });
+        }
+    };
+    let reset = move |_| {
+        error.set(None);
+        busy.set(true);
+        let id = upload_id.get_value();
+        let done = done.clone();
+        spawn_local(async move { done(api::admin_users::reset_picture(&id).await) });
+    };
+    view! {
+        <section class="card" aria-labelledby="user-picture-title" data-testid="user-picture">
+            <h2 id="user-picture-title" class="card__title">
+                "Profile picture"
+            </h2>
+            <div class="picture">
+                <img
+                    class="avatar"
+                    src=src
+                    alt=""
+                    width="80"
+                    height="80"
+                    data-testid="user-picture-image"
+                />
+                <div class="picture__controls">
+                    <p class="hint">
+                        "JPEG, PNG, GIF or WebP. Without a picture, the initials are shown."
+                    </p>
+                    <div class="actions">
+                        <FileButton
+                            label="Upload picture"
+                            accept="image/jpeg,image/png,image/gif,image/webp"
+                            testid="user-picture-input".to_owned()
+                            disabled=busy
+                            on_file=upload
+                        />
+                        <button
+                            type="button"
+                            class="button button--small"
+                            data-testid="user-picture-reset"
+                            disabled=move || busy.get()
+                            on:click=reset
+                        >
+                            "Reset picture"
+                        </button>
+                    </div>
+                </div>
+            </div>
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <Alert tone=Tone::Error testid="user-picture-error">
+                                {m}
+                            </Alert>
+                        }
+                    })
+            }}
+        </section>
+    }
+}
+
+/// The groups the user belongs to (a checkbox per group).
+#[component]
+fn GroupsCard(user_id: String, groups: BTreeSet<String>) -> impl IntoView {
+    let session = use_session();
+    let selected = RwSignal::new(groups);
+    let all = LocalResource::new(api::user_groups::all);
+    let error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(false);
+    let save = Action::new_local(move |ids: &Vec<String>| {
+        let (id, ids) = (user_id.clone(), ids.clone());
+        async move { api::admin_users::set_groups(&id, ids).await }
+    });
+    Effect::new(move || match save.value().get() {
+        Some(Ok(())) => saved.set(true),
+        Some(Err(e)) => {
+            session.check_error(&e);
+            error.set(Some(e.user_message()));
+        }
+        None => {}
+    });
+    let retry = Callback::new(move |()| all.refetch());
+    let pending = save.pending();
+    view! {
+        <section class="card" aria-labelledby="user-groups-title" data-testid="user-groups">
+            <h2 id="user-groups-title" class="card__title">
+                "Groups"
+            </h2>
+            <Suspense fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    match all.await {
+                        Ok(list) => {
+                            let items = list
+                                .into_iter()
+                                .map(|g| CheckItem {
+                                    id: g.group.id,
+                                    title: g.group.friendly_name,
+                                    detail: g.group.name,
+                                })
+                                .collect();
+                            view! {
+                                <CheckList
+                                    items
+                                    selected
+                                    testid="user-groups-list"
+                                    label="Groups"
+                                    empty_text="No groups yet. Create one under User Groups."
+                                />
+                            }
+                                .into_any()
+                        }
+                        Err(error) => {
+                            session.check_error(&error);
+                            view! { <ErrorView error on_retry=retry /> }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <Alert tone=Tone::Error testid="user-groups-error">
+                                {m}
+                            </Alert>
+                        }
+                    })
+            }}
+            <Show when=move || saved.get()>
+                <Alert tone=Tone::Success testid="user-groups-saved">
+                    "Group memberships saved."
+                </Alert>
+            </Show>
+            <div class="actions">
+                <button
+                    type="button"
+                    class="button button--primary button--small"
+                    data-testid="user-groups-save"
+                    disabled=move || pending.get()
+                    on:click=move |_| {
+                        saved.set(false);
+                        error.set(None);
+                        save.dispatch(selected.get_untracked().into_iter().collect());
+                    }
+                >
+                    {move || if pending.get() { "Saving…" } else { "Save groups" }}
+                </button>
+            </div>
+        </section>
+    }
+}
+
+/// "Delete user" with a confirmation; back to the list afterwards.
+#[component]
+fn DeleteCard(user: UserDto) -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let confirming = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let id = user.id.clone();
+    let remove = Action::new_local(move |_: &()| {
+        let id = id.clone();
+        async move { api::admin_users::delete(&id).await }
+    });
+    Effect::new(move || match remove.value().get() {
+        Some(Ok(())) => {
+            confirming.set(false);
+            navigate("/settings/admin/users", NavigateOptions::default());
+        }
+        Some(Err(e)) => {
+            session.check_error(&e);
+            error.set(Some(e.user_message()));
+        }
+        None => {}
+    });
+    let name = user.username.clone();
+    let pending = remove.pending();
+    view! {
+        <section class="card card--danger" aria-labelledby="user-delete-title" data-testid="user-delete">
+            <h2 id="user-delete-title" class="card__title">
+                "Delete user"
+            </h2>
+            <p class="hint">
+                "Deleting removes the user with their passkeys, API keys, consents, claims and audit log."
+            </p>
+            <button
+                type="button"
+                class="button button--danger"
+                data-testid="user-delete-button"
+                on:click=move |_| {
+                    error.set(None);
+                    confirming.set(true);
+                }
+            >
+                "Delete user"
+            </button>
+            <Show when=move || confirming.get()>
+                <ConfirmDialog
+                    title="Delete user"
+                    message=format!("Delete “{name}”? This cannot be undone.")
+                    confirm_label="Delete"
+                    testid="user-delete-dialog"
+                    pending=pending
+                    error=error
+                    on_confirm=Callback::new(move |()| {
+                        remove.dispatch(());
+                    })
+                    on_cancel=Callback::new(move |()| confirming.set(false))
+                />
+            </Show>
+        </section>
+    }
+}
