@@ -1,6 +1,7 @@
 //! The wire contract between the Pocket ID backend and its SPA: request/response DTOs and the
 //! error vocabulary. Compiles to wasm32; never depends on server crates.
 
+pub mod api_key;
 pub mod app_config;
 pub mod audit_log;
 pub mod custom_claim;
@@ -8,6 +9,7 @@ pub mod error;
 pub mod oidc;
 pub mod oidc_client;
 pub mod pagination;
+pub mod signup;
 pub mod user;
 pub mod user_group;
 pub mod webauthn;

@@ -44,6 +44,7 @@ pub fn build_request(username: &str, email: &str, first: &str, last: &str) -> Si
         email: (!email.is_empty()).then(|| email.to_owned()),
         first_name: first.trim().to_owned(),
         last_name: last.trim().to_owned(),
+        token: None,
     }
 }
 
