@@ -37,6 +37,9 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Caches of derived documents and fetched key sets.
     pub oidc_cache: Arc<crate::features::oidc::cache::OidcCache>,
+    /// SSRF-guarded HTTP to caller-supplied URLs (logo URLs). Loopback stays refused unless a
+    /// test swaps in `Outbound::allowing_loopback()`.
+    pub outbound: crate::outbound::Outbound,
 }
 
 impl AppState {
@@ -89,6 +92,7 @@ impl AppState {
             keys,
             http,
             oidc_cache: Default::default(),
+            outbound: Default::default(),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod features;
 pub mod images;
 pub mod jobs;
 pub mod list;
+pub mod outbound;
 pub mod ratelimit;
 pub mod server;
 pub mod spa;

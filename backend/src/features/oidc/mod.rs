@@ -24,6 +24,7 @@ pub mod request;
 pub mod store;
 pub mod token;
 pub mod tokens;
+pub mod user_clients;
 pub mod userinfo;
 
 use crate::app::AppState;
@@ -70,4 +71,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(interactions::complete_interaction))
         .routes(routes!(interactions::cancel_interaction))
         .merge(clients::router())
+        .merge(user_clients::router())
 }

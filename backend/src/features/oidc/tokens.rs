@@ -64,14 +64,25 @@ fn sign(
     })
 }
 
-/// Mints and records the tokens of `grant`.
-pub async fn issue(
-    db: &impl ConnectionTrait,
+/// The signed tokens of a grant and their claim sets, before they are recorded.
+pub struct Minted {
+    pub access_token: String,
+    pub access_claims: Value,
+    pub access_jti: String,
+    pub access_exp: DateTime<Utc>,
+    /// Only with `openid` for a user.
+    pub id_token: Option<(String, Value)>,
+    pub id_jti: String,
+}
+
+/// Builds and signs the tokens of `grant` (nothing is stored: [`issue`] records them; the
+/// admin claims preview shows them).
+pub fn mint(
     keys: &crate::crypto::keystore::KeySet,
     issuer: &str,
-    grant: Grant<'_>,
+    grant: &Grant<'_>,
     now: DateTime<Utc>,
-) -> Result<TokenResponse, OAuthError> {
+) -> Result<Minted, OAuthError> {
     let c = grant.client;
     let iat = now.timestamp();
     let scope = grant.scopes.join(" ");
@@ -91,50 +102,17 @@ pub async fn issue(
     }
     let access_exp = now + access_lifetime(c);
     let access_jti = uuid::Uuid::new_v4().to_string();
-    let access_token = sign(
-        keys,
-        Some("at+jwt"),
-        &json!({
-            "iss": issuer,
-            "sub": subject,
-            "aud": aud,
-            "client_id": c.id,
-            "scope": scope,
-            "jti": access_jti,
-            "iat": iat,
-            "exp": access_exp.timestamp(),
-        }),
-    )?;
-
-    let data = RequestData {
-        client_id: c.id.clone(),
-        scopes: grant.scopes.to_vec(),
-        session: grant.session.clone(),
-        ..Default::default()
-    };
-    let refresh_exp = now + refresh_lifetime(c);
-    let mut rows = vec![NewRow {
-        kind: Kind::AccessToken,
-        key: access_jti.clone(),
-        request_id: grant.family,
-        data: &data,
-        expires_at: access_exp,
-        access_token_id: None,
-    }];
-
-    let refresh_token = grant
-        .refresh
-        .then(|| format!("{REFRESH_PREFIX}{}", crate::crypto::random_token(32)));
-    if let Some(rt) = &refresh_token {
-        rows.push(NewRow {
-            kind: Kind::RefreshToken,
-            key: store::secret_key(rt),
-            request_id: grant.family,
-            data: &data,
-            expires_at: refresh_exp,
-            access_token_id: Some(&access_jti),
-        });
-    }
+    let access_claims = json!({
+        "iss": issuer,
+        "sub": subject,
+        "aud": aud,
+        "client_id": c.id,
+        "scope": scope,
+        "jti": access_jti,
+        "iat": iat,
+        "exp": access_exp.timestamp(),
+    });
+    let access_token = sign(keys, Some("at+jwt"), &access_claims)?;
 
     let mut id_token = None;
     let id_jti = uuid::Uuid::new_v4().to_string();
@@ -163,11 +141,64 @@ pub async fn issue(
         if let Some(code) = grant.code {
             claims.insert("c_hash".into(), json!(alg.half_hash(code.as_bytes())));
         }
-        id_token = Some(sign(keys, None, &Value::Object(claims))?);
+        let claims = Value::Object(claims);
+        id_token = Some((sign(keys, None, &claims)?, claims));
+    }
+    Ok(Minted {
+        access_token,
+        access_claims,
+        access_jti,
+        access_exp,
+        id_token,
+        id_jti,
+    })
+}
+
+/// Mints and records the tokens of `grant`.
+pub async fn issue(
+    db: &impl ConnectionTrait,
+    keys: &crate::crypto::keystore::KeySet,
+    issuer: &str,
+    grant: Grant<'_>,
+    now: DateTime<Utc>,
+) -> Result<TokenResponse, OAuthError> {
+    let c = grant.client;
+    let minted = mint(keys, issuer, &grant, now)?;
+    let data = RequestData {
+        client_id: c.id.clone(),
+        scopes: grant.scopes.to_vec(),
+        session: grant.session.clone(),
+        ..Default::default()
+    };
+    let refresh_exp = now + refresh_lifetime(c);
+    let mut rows = vec![NewRow {
+        kind: Kind::AccessToken,
+        key: minted.access_jti.clone(),
+        request_id: grant.family,
+        data: &data,
+        expires_at: minted.access_exp,
+        access_token_id: None,
+    }];
+
+    let refresh_token = grant
+        .refresh
+        .then(|| format!("{REFRESH_PREFIX}{}", crate::crypto::random_token(32)));
+    if let Some(rt) = &refresh_token {
+        rows.push(NewRow {
+            kind: Kind::RefreshToken,
+            key: store::secret_key(rt),
+            request_id: grant.family,
+            data: &data,
+            expires_at: refresh_exp,
+            access_token_id: Some(&minted.access_jti),
+        });
+    }
+
+    if minted.id_token.is_some() {
         // Lets RP-initiated logout find this grant from an `id_token_hint`, even an expired one.
         rows.push(NewRow {
             kind: Kind::IdToken,
-            key: id_jti,
+            key: minted.id_jti.clone(),
             request_id: grant.family,
             data: &data,
             expires_at: if grant.refresh {
@@ -180,11 +211,11 @@ pub async fn issue(
     }
     store::insert(db, &rows, now).await?;
     Ok(TokenResponse {
-        access_token,
+        access_token: minted.access_token,
         token_type: "bearer",
         expires_in: access_lifetime(c).num_seconds(),
         refresh_token,
-        id_token,
-        scope,
+        id_token: minted.id_token.map(|(t, _)| t),
+        scope: grant.scopes.join(" "),
     })
 }

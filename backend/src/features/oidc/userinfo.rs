@@ -1,7 +1,7 @@
 //! `/api/oidc/userinfo` (GET and POST, OIDC Core 5.3): the claims of the access token's scopes.
 
 use super::bearer;
-use super::claims::{load_profile, scope_claims};
+use super::claims::{Profile, load_profile, scope_claims};
 use super::error::OAuthError;
 use super::params::Params;
 use crate::app::AppState;
@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use sea_orm::EntityTrait;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 async fn userinfo(
     state: &AppState,
@@ -55,11 +55,16 @@ async fn userinfo(
     }
     .filter(|u| !u.disabled)
     .ok_or_else(|| denied("The user of this token no longer exists or is disabled"))?;
-    let sub = user.id.to_string();
     let profile = load_profile(&state.db, user, scopes).await?;
-    let mut claims = scope_claims(&profile, scopes, &state.config.app_url);
-    claims.insert("sub".into(), json!(sub));
-    Ok(Value::Object(claims))
+    Ok(Value::Object(claims(&profile, scopes, &state.config.app_url)))
+}
+
+/// The userinfo response for `p` and the token's `scopes`: the scope claims and `sub` (also
+/// what the admin claims preview shows).
+pub fn claims(p: &Profile, scopes: &[String], app_url: &str) -> Map<String, Value> {
+    let mut claims = scope_claims(p, scopes, app_url);
+    claims.insert("sub".into(), json!(p.user.id.to_string()));
+    claims
 }
 
 /// The signed-in user's claims for a bearer access token.

@@ -1,42 +1,59 @@
 //! HTTP handlers of the client administration (admin only, except the public metadata).
 
-use super::service::{self, ListRequest};
+use super::logo::{self, Variant};
+use super::{preview, service};
 use crate::app::AppState;
 use crate::auth::AdminUser;
 use crate::error::AppError;
 use crate::extract::{Json, Path, Query};
+use crate::list::ListParams;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
 use base64::Engine;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use pocket_shared::ApiError;
 use pocket_shared::oidc::OidcClientMetaDto;
 use pocket_shared::oidc_client::{
     OidcClientAllowedUserGroupsRequest, OidcClientCreateRequest, OidcClientListResponse,
+    OidcClientPreviewDto,
     OidcClientSecretCreateRequest, OidcClientSecretCreatedDto, OidcClientSecretDto,
     OidcClientUpdateRequest, OidcClientWithGroupsDto,
 };
 use serde::Deserialize;
 
-/// Query of `GET /api/oidc/clients`.
+/// The `filters[...]` of `GET /api/oidc/clients` (documentation; parsed by [`ListParams`]).
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct ListClientsQuery {
-    /// Part of the client name (case-insensitive).
-    pub search: Option<String>,
-    /// 1-based page (default 1).
-    #[serde(rename = "pagination[page]")]
-    pub page: Option<i64>,
-    /// Page size (default 20, at most 100).
-    #[serde(rename = "pagination[limit]")]
-    pub limit: Option<i64>,
-    /// `name` (default), `description`, `createdAt`, `clientType` or `allowedUserGroupsCount`.
-    #[serde(rename = "sort[column]")]
-    pub sort_column: Option<String>,
-    /// `asc` (default) or `desc`.
-    #[serde(rename = "sort[direction]")]
-    pub sort_direction: Option<String>,
+#[allow(dead_code)]
+pub struct ClientListFilters {
+    #[serde(rename = "filters[pkceEnabled]")]
+    #[param(rename = "filters[pkceEnabled]")]
+    pub pkce_enabled: Option<bool>,
+    #[serde(rename = "filters[requiresReauthentication]")]
+    #[param(rename = "filters[requiresReauthentication]")]
+    pub requires_reauthentication: Option<bool>,
+    #[serde(rename = "filters[requiresPushedAuthorizationRequests]")]
+    #[param(rename = "filters[requiresPushedAuthorizationRequests]")]
+    pub requires_pushed_authorization_requests: Option<bool>,
+    #[serde(rename = "filters[skipConsent]")]
+    #[param(rename = "filters[skipConsent]")]
+    pub skip_consent: Option<bool>,
+    #[serde(rename = "filters[isGroupRestricted]")]
+    #[param(rename = "filters[isGroupRestricted]")]
+    pub is_group_restricted: Option<bool>,
+    /// The client was seen sending PKCE although it is not required.
+    #[serde(rename = "filters[pkceSupported]")]
+    #[param(rename = "filters[pkceSupported]")]
+    pub pkce_supported: Option<bool>,
+    #[serde(rename = "filters[isPublic]")]
+    #[param(rename = "filters[isPublic]")]
+    pub is_public: Option<bool>,
+    /// `standard` or `cimd` (repeat for either).
+    #[serde(rename = "filters[clientType]")]
+    #[param(rename = "filters[clientType]")]
+    pub client_type: Option<String>,
 }
 
 /// base64url with or without padding (path ids starting with `~`).
@@ -47,7 +64,7 @@ const TILDE_IDS: GeneralPurpose = GeneralPurpose::new(
 
 /// The client id of a path: as Pocket ID, `~` followed by base64url carries ids that do not fit
 /// in a path segment (metadata document clients are identified by URLs).
-fn client_id(raw: String) -> Result<String, AppError> {
+pub(crate) fn client_id(raw: String) -> Result<String, AppError> {
     let Some(encoded) = raw.strip_prefix('~') else {
         return Ok(raw);
     };
@@ -58,28 +75,25 @@ fn client_id(raw: String) -> Result<String, AppError> {
         .ok_or_else(|| AppError::field("id", "invalid_format", "must be base64url-encoded after ~"))
 }
 
-/// List OIDC clients (paginated, searchable by name).
-#[utoipa::path(get, path = "/api/oidc/clients", tag = "OIDC Clients", params(ListClientsQuery),
+/// List OIDC clients (paginated, searchable by name, filterable by flags and type). Sort
+/// columns: `name` (default), `description`, `createdAt`, `clientType`,
+/// `allowedUserGroupsCount`.
+#[utoipa::path(get, path = "/api/oidc/clients", tag = "OIDC Clients",
+    params(crate::list::ListQueryDoc, ClientListFilters),
     responses((status = 200, body = OidcClientListResponse), (status = 400, body = ApiError),
               (status = 401, body = ApiError), (status = 403, body = ApiError)))]
 pub async fn list_oidc_clients(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Query(q): Query<ListClientsQuery>,
+    params: ListParams,
 ) -> Result<Json<OidcClientListResponse>, AppError> {
-    let req = ListRequest {
-        search: q.search,
-        sort_column: q.sort_column,
-        sort_direction: q.sort_direction,
-        page: q.page,
-        limit: q.limit,
-    };
     Ok(Json(
-        service::list(&state.db, &req, state.clock.now()).await?,
+        service::list(&state.db, &params, state.clock.now()).await?,
     ))
 }
 
-/// Register an OIDC client (no secret is created; add one with `POST .../secrets`).
+/// Register an OIDC client (no secret is created; add one with `POST .../secrets`). `logoUrl`
+/// and `darkLogoUrl` are downloaded (public http(s) hosts only, 2 MiB at most).
 #[utoipa::path(post, path = "/api/oidc/clients", tag = "OIDC Clients",
     request_body = OidcClientCreateRequest,
     responses((status = 201, body = OidcClientWithGroupsDto), (status = 400, body = ApiError),
@@ -90,7 +104,11 @@ pub async fn create_oidc_client(
     Json(req): Json<OidcClientCreateRequest>,
 ) -> Result<(StatusCode, Json<OidcClientWithGroupsDto>), AppError> {
     let now = state.clock.now();
+    let req = service::validated_create(req)?;
+    // Logos are downloaded first: a URL that fails creates nothing.
+    let logos = logo::download_requested(&state, &req.client).await?;
     let client = service::create(&state.db, req, Some(admin.id), now).await?;
+    let client = logo::save_all(&state, client, logos).await?;
     let dto = service::with_groups(&state.db, &client, now).await?;
     Ok((StatusCode::CREATED, Json(dto)))
 }
@@ -111,7 +129,7 @@ pub async fn get_oidc_client(
     ))
 }
 
-/// Replace the editable fields of an OIDC client.
+/// Replace the editable fields of an OIDC client (`logoUrl`/`darkLogoUrl` replace the logos).
 #[utoipa::path(put, path = "/api/oidc/clients/{id}", tag = "OIDC Clients",
     params(("id" = String, Path, description = "Client id")),
     request_body = OidcClientUpdateRequest,
@@ -123,13 +141,18 @@ pub async fn update_oidc_client(
     Path(id): Path<String>,
     Json(req): Json<OidcClientUpdateRequest>,
 ) -> Result<Json<OidcClientWithGroupsDto>, AppError> {
-    let client = service::update(&state.db, &client_id(id)?, req).await?;
+    let id = client_id(id)?;
+    let req = service::validated_update(req)?;
+    service::get(&state.db, &id).await?;
+    let logos = logo::download_requested(&state, &req).await?;
+    let client = service::update(&state.db, &id, req).await?;
+    let client = logo::save_all(&state, client, logos).await?;
     Ok(Json(
         service::with_groups(&state.db, &client, state.clock.now()).await?,
     ))
 }
 
-/// Delete an OIDC client (its sessions, consents and tokens go with it).
+/// Delete an OIDC client (its sessions, consents, tokens and logos go with it).
 #[utoipa::path(delete, path = "/api/oidc/clients/{id}", tag = "OIDC Clients",
     params(("id" = String, Path, description = "Client id")),
     responses((status = 204), (status = 401, body = ApiError), (status = 403, body = ApiError),
@@ -139,7 +162,8 @@ pub async fn delete_oidc_client(
     AdminUser(_admin): AdminUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    service::delete(&state.db, &client_id(id)?).await?;
+    let deleted = service::delete(&state.db, &client_id(id)?).await?;
+    logo::remove_files(&state, &deleted).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -243,6 +267,94 @@ pub async fn delete_oidc_client_secret(
 ) -> Result<StatusCode, AppError> {
     service::delete_secret(&state.db, &client_id(id)?, &secret_id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `?light=`: which logo (absent or `true`: the light one).
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LogoQuery {
+    /// `false` for the dark logo (served: the light one when there is no dark one).
+    pub light: Option<bool>,
+}
+
+/// Get a client logo (public). The dark logo falls back to the light one.
+#[utoipa::path(get, path = "/api/oidc/clients/{id}/logo", tag = "OIDC Clients",
+    params(("id" = String, Path, description = "Client id"), LogoQuery),
+    responses((status = 200, description = "The image (`image/*`; SVGs with `Content-Security-Policy: sandbox`)", content_type = "image/*"),
+              (status = 404, body = ApiError)))]
+pub async fn get_oidc_client_logo(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<LogoQuery>,
+) -> Result<Response, AppError> {
+    let client = service::get(&state.db, &client_id(id)?).await?;
+    logo::serve(&state, &client, Variant::from_light(q.light)).await
+}
+
+/// Upload a client logo: multipart field `file`, at most 2 MiB, jpg/png/svg/ico/gif/webp/avif/
+/// heic (decided by the content). Metadata is stripped; SVGs with active content are refused.
+#[utoipa::path(post, path = "/api/oidc/clients/{id}/logo", tag = "OIDC Clients",
+    params(("id" = String, Path, description = "Client id"), LogoQuery),
+    request_body(content_type = "multipart/form-data", description = "Field `file`: the image"),
+    responses((status = 204), (status = 400, body = ApiError), (status = 401, body = ApiError),
+              (status = 403, body = ApiError), (status = 404, body = ApiError),
+              (status = 413, body = ApiError), (status = 415, body = ApiError)))]
+pub async fn update_oidc_client_logo(
+    State(state): State<AppState>,
+    AdminUser(_admin): AdminUser,
+    Path(id): Path<String>,
+    Query(q): Query<LogoQuery>,
+    mut multipart: Multipart,
+) -> Result<StatusCode, AppError> {
+    let id = client_id(id)?;
+    service::get(&state.db, &id).await?;
+    let bytes = crate::images::read_multipart_file(&mut multipart, logo::MAX_LOGO_BYTES).await?;
+    let clean = logo::sanitize(bytes).await?;
+    logo::save(&state, &id, Variant::from_light(q.light), clean).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Delete the light or the dark logo of a client.
+#[utoipa::path(delete, path = "/api/oidc/clients/{id}/logo", tag = "OIDC Clients",
+    params(("id" = String, Path, description = "Client id"), LogoQuery),
+    responses((status = 204), (status = 401, body = ApiError), (status = 403, body = ApiError),
+              (status = 404, body = ApiError)))]
+pub async fn delete_oidc_client_logo(
+    State(state): State<AppState>,
+    AdminUser(_admin): AdminUser,
+    Path(id): Path<String>,
+    Query(q): Query<LogoQuery>,
+) -> Result<StatusCode, AppError> {
+    logo::remove(&state, &client_id(id)?, Variant::from_light(q.light)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `?scopes=`: the scopes to preview, space-separated.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PreviewQuery {
+    /// e.g. `openid profile email groups` (unknown scopes are dropped, as at `/authorize`).
+    pub scopes: Option<String>,
+}
+
+/// Preview the ID token, access token and userinfo claims a sign-in of the user to the client
+/// with these scopes would produce (nothing is issued).
+#[utoipa::path(get, path = "/api/oidc/clients/{id}/preview/{userId}", tag = "OIDC Clients",
+    params(("id" = String, Path, description = "Client id"), ("userId" = String, Path, description = "User id"), PreviewQuery),
+    responses((status = 200, body = OidcClientPreviewDto), (status = 400, body = ApiError),
+              (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn get_oidc_client_preview(
+    State(state): State<AppState>,
+    AdminUser(_admin): AdminUser,
+    Path((id, user_id)): Path<(String, String)>,
+    Query(q): Query<PreviewQuery>,
+) -> Result<Json<OidcClientPreviewDto>, AppError> {
+    let scopes = preview::requested_scopes(q.scopes.as_deref())?;
+    // A malformed id names no user.
+    let user_id = uuid::Uuid::parse_str(&user_id).map_err(|_| AppError::NotFound("User"))?;
+    Ok(Json(
+        preview::preview(&state, &client_id(id)?, user_id, &scopes).await?,
+    ))
 }
 
 #[cfg(test)]

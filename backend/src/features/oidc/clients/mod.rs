@@ -1,10 +1,14 @@
-//! OIDC client administration: `/api/oidc/clients` (CRUD, secrets, allowed groups, public
-//! metadata) and the stored client model the protocol endpoints read.
+//! OIDC client administration: `/api/oidc/clients` (CRUD, secrets, allowed groups, logos,
+//! public metadata) and the stored client model the protocol endpoints read.
 
 pub mod credentials;
 mod handlers;
+pub mod logo;
+pub mod preview;
 pub mod repo;
 pub mod service;
+
+pub(crate) use handlers::client_id;
 
 use crate::app::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -29,4 +33,17 @@ pub fn router() -> OpenApiRouter<AppState> {
             handlers::create_oidc_client_secret
         ))
         .routes(routes!(handlers::delete_oidc_client_secret))
+        .routes(routes!(handlers::get_oidc_client_preview))
+        .merge(
+            // Logos may be 2 MiB plus multipart framing; other bodies keep axum's 2 MB.
+            OpenApiRouter::new()
+                .routes(routes!(
+                    handlers::get_oidc_client_logo,
+                    handlers::update_oidc_client_logo,
+                    handlers::delete_oidc_client_logo
+                ))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    logo::MAX_LOGO_BYTES + 64 * 1024,
+                )),
+        )
 }

@@ -60,46 +60,51 @@ pub enum SortColumn {
     AllowedUserGroupsCount,
 }
 
-/// Clients whose name contains `search`, case-insensitively on both engines.
-fn matching(backend: DbBackend, search: Option<&str>) -> Select<oidc_clients::Entity> {
-    let query = oidc_clients::Entity::find();
-    let Some(search) = search else {
-        return query;
-    };
-    // LIKE wildcards in the search text are literal; LOWER on both sides because PostgreSQL's
-    // LIKE is case-sensitive (the cast picks lower(text) among PostgreSQL's overloads).
-    let escaped = search
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    let placeholder = match backend {
-        DbBackend::Postgres => "$1",
-        _ => "?",
-    };
-    query.filter(Expr::cust_with_values(
-        format!(
-            r#"LOWER("oidc_clients"."name") LIKE LOWER(CAST({placeholder} AS TEXT)) ESCAPE '\'"#
-        ),
-        [format!("%{escaped}%")],
-    ))
+/// What the client list is narrowed to: `search` on the name, flags, client types.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Part of the name (case-insensitive, LIKE wildcards literal).
+    pub search: Option<String>,
+    /// Boolean columns that must have the given value.
+    pub flags: Vec<(oidc_clients::Column, bool)>,
+    /// Any of these `client_type` values (none: every type).
+    pub client_types: Vec<String>,
 }
 
-/// How many clients match `search`.
-pub async fn count_matching(db: &impl ConnectionTrait, search: Option<&str>) -> Result<u64, DbErr> {
-    matching(db.get_database_backend(), search).count(db).await
+fn matching(backend: DbBackend, f: &ListFilter) -> Select<oidc_clients::Entity> {
+    let mut query = oidc_clients::Entity::find();
+    if let Some(search) = &f.search {
+        query = query.filter(crate::list::contains_ci(
+            backend,
+            r#""oidc_clients"."name""#,
+            search,
+        ));
+    }
+    for (column, value) in &f.flags {
+        query = query.filter(column.eq(*value));
+    }
+    if !f.client_types.is_empty() {
+        query = query.filter(oidc_clients::Column::ClientType.is_in(f.client_types.clone()));
+    }
+    query
 }
 
-/// One page of the clients matching `search`.
+/// How many clients match `f`.
+pub async fn count_matching(db: &impl ConnectionTrait, f: &ListFilter) -> Result<u64, DbErr> {
+    matching(db.get_database_backend(), f).count(db).await
+}
+
+/// One page of the clients matching `f`.
 pub async fn find_page(
     db: &impl ConnectionTrait,
-    search: Option<&str>,
+    f: &ListFilter,
     sort: SortColumn,
     order: Order,
     offset: u64,
     limit: u64,
 ) -> Result<Vec<oidc_clients::Model>, DbErr> {
     let name_ci = || Expr::cust(r#"LOWER("oidc_clients"."name")"#);
-    let query = matching(db.get_database_backend(), search);
+    let query = matching(db.get_database_backend(), f);
     let query = match sort {
         SortColumn::Name => query.order_by(name_ci(), order),
         SortColumn::Description => query.order_by(oidc_clients::Column::Description, order),

@@ -3,9 +3,10 @@
 //! ([`meta_dto`], [`callback_urls`]).
 
 use super::credentials::{Credentials, FederatedIdentity, StoredSecret};
-use super::repo::{self, SortColumn};
-use crate::db::entities::oidc_clients::{ActiveModel, Model};
+use super::repo::{self, ListFilter, SortColumn};
+use crate::db::entities::oidc_clients::{ActiveModel, Column, Model};
 use crate::error::AppError;
+use crate::list::ListParams;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use pocket_shared::oidc::OidcClientMetaDto;
@@ -13,12 +14,12 @@ use pocket_shared::oidc_client::{
     OidcClientAllowedUserGroupsRequest, OidcClientCreateRequest, OidcClientCredentialsDto,
     OidcClientDto, OidcClientFederatedIdentityDto, OidcClientListItemDto, OidcClientListResponse,
     OidcClientSecretCreateRequest, OidcClientSecretCreatedDto, OidcClientSecretDto,
-    OidcClientUpdateRequest, OidcClientWithGroupsDto, Pagination, rules,
+    OidcClientUpdateRequest, OidcClientWithGroupsDto, rules,
 };
 use pocket_shared::user::UserGroupSummaryDto;
 use pocket_shared::{ErrorCode, FieldError};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DbErr, Order, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DbErr, Set, TransactionSession, TransactionTrait,
 };
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -30,9 +31,6 @@ pub const CLIENT_TYPE_CIMD: &str = "cimd";
 /// Length of a generated client secret: 32 of 62 characters, about 190 bits.
 pub const GENERATED_SECRET_LEN: usize = 32;
 const SECRET_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-/// Clients per page when the request does not say, and the most it may ask for.
-pub const DEFAULT_PAGE_SIZE: u64 = 20;
-pub const MAX_PAGE_SIZE: u64 = 100;
 
 fn not_found() -> AppError {
     AppError::NotFound("OIDC client")
@@ -159,72 +157,79 @@ pub async fn get(db: &impl ConnectionTrait, id: &str) -> Result<Model, AppError>
     repo::find(db, id).await?.ok_or_else(not_found)
 }
 
-/// What a list request asked for, as given (`pagination[page]`, `sort[column]`, ...).
-#[derive(Debug, Clone, Default)]
-pub struct ListRequest {
-    pub search: Option<String>,
-    pub sort_column: Option<String>,
-    pub sort_direction: Option<String>,
-    pub page: Option<i64>,
-    pub limit: Option<i64>,
-}
+/// Sort columns of the client list (`allowedUserGroups` is an older spelling).
+const SORT_COLUMNS: &[(&str, SortColumn)] = &[
+    ("name", SortColumn::Name),
+    ("description", SortColumn::Description),
+    ("createdAt", SortColumn::CreatedAt),
+    ("clientType", SortColumn::ClientType),
+    ("allowedUserGroupsCount", SortColumn::AllowedUserGroupsCount),
+    ("allowedUserGroups", SortColumn::AllowedUserGroupsCount),
+];
 
-fn parse_sort(req: &ListRequest) -> Result<(SortColumn, Order), AppError> {
-    let column = match req.sort_column.as_deref().map(str::trim) {
-        None | Some("") | Some("name") => SortColumn::Name,
-        Some("description") => SortColumn::Description,
-        Some("createdAt") => SortColumn::CreatedAt,
-        Some("clientType") => SortColumn::ClientType,
-        Some("allowedUserGroups" | "allowedUserGroupsCount") => SortColumn::AllowedUserGroupsCount,
-        Some(_) => {
-            return Err(AppError::field(
-                "sort[column]",
-                "invalid_format",
-                "must be one of name, description, createdAt, clientType, allowedUserGroupsCount",
-            ));
-        }
+/// Boolean `filters[...]` of the client list and the column each one tests.
+pub const FLAG_FILTERS: &[(&str, Column)] = &[
+    ("pkceEnabled", Column::PkceEnabled),
+    ("requiresReauthentication", Column::RequiresReauthentication),
+    (
+        "requiresPushedAuthorizationRequests",
+        Column::RequiresPushedAuthorizationRequests,
+    ),
+    ("skipConsent", Column::SkipConsent),
+    ("isGroupRestricted", Column::IsGroupRestricted),
+    ("pkceSupported", Column::PkceSupported),
+    ("isPublic", Column::IsPublic),
+];
+
+/// The list filter of `params`: search, the boolean filters and `filters[clientType]`
+/// (repeatable; `standard` or `cimd`).
+fn list_filter(params: &ListParams) -> Result<ListFilter, AppError> {
+    let mut f = ListFilter {
+        search: params.search.clone(),
+        ..Default::default()
     };
-    let order = match req
-        .sort_direction
-        .as_deref()
-        .map(|d| d.trim().to_ascii_lowercase())
-        .as_deref()
-    {
-        None | Some("") | Some("asc") => Order::Asc,
-        Some("desc") => Order::Desc,
-        Some(_) => {
-            return Err(AppError::field(
-                "sort[direction]",
-                "invalid_format",
-                "must be asc or desc",
-            ));
+    for (name, column) in FLAG_FILTERS {
+        if let Some(v) = params.bool_filter(name)? {
+            f.flags.push((*column, v));
         }
-    };
-    Ok((column, order))
+    }
+    for t in params.filters.get("clientType").into_iter().flatten() {
+        let t = t.trim();
+        match t {
+            "" => {}
+            CLIENT_TYPE_STANDARD | CLIENT_TYPE_CIMD => f.client_types.push(t.to_owned()),
+            _ => {
+                return Err(AppError::field(
+                    "filters[clientType]",
+                    "invalid_format",
+                    "must be standard or cimd",
+                ));
+            }
+        }
+    }
+    Ok(f)
 }
 
 /// One page of clients with their allowed-group counts. As in Pocket ID, a page below 1 is
 /// page 1, past the end the last page, and the page size defaults to 20, at most 100.
 pub async fn list(
     db: &impl ConnectionTrait,
-    req: &ListRequest,
+    params: &ListParams,
     now: DateTime<Utc>,
 ) -> Result<OidcClientListResponse, AppError> {
-    let (column, order) = parse_sort(req)?;
-    let limit = match req.limit {
-        Some(l) if l >= 1 => (l as u64).min(MAX_PAGE_SIZE),
-        _ => DEFAULT_PAGE_SIZE,
-    };
-    let search = req
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    let requested = req.page.filter(|p| *p >= 1).map_or(1, |p| p as u64);
-    let total = repo::count_matching(db, search).await?;
-    let total_pages = total.div_ceil(limit).max(1);
-    let page = requested.min(total_pages);
-    let clients = repo::find_page(db, search, column, order, (page - 1) * limit, limit).await?;
+    let (column, order) = params.sort(SORT_COLUMNS, SortColumn::Name)?;
+    let filter = list_filter(params)?;
+    let total = repo::count_matching(db, &filter).await?;
+    let pagination = params.pagination(total);
+    let clients = repo::find_page(
+        db,
+        &filter,
+        column,
+        order,
+        pagination.offset(),
+        pagination.items_per_page,
+    )
+    .await?;
     let counts =
         repo::count_allowed_groups(db, clients.iter().map(|c| c.id.clone()).collect()).await?;
     Ok(OidcClientListResponse {
@@ -235,12 +240,7 @@ pub async fn list(
                 allowed_user_groups_count: counts.get(&c.id).copied().unwrap_or(0),
             })
             .collect(),
-        pagination: Pagination {
-            total_pages,
-            total_items: total,
-            current_page: page,
-            items_per_page: limit,
-        },
+        pagination,
     })
 }
 
@@ -298,13 +298,8 @@ fn apply(a: &mut ActiveModel, req: &OidcClientUpdateRequest, cimd: bool, mut cre
     a.credentials = Set(Some(creds.to_column()));
 }
 
-/// Registers a client. No secret is created: the admin adds one afterwards if needed.
-pub async fn create(
-    db: &impl ConnectionTrait,
-    req: OidcClientCreateRequest,
-    created_by: Option<Uuid>,
-    now: DateTime<Utc>,
-) -> Result<Model, AppError> {
+/// A create request normalized, or its field errors.
+pub fn validated_create(req: OidcClientCreateRequest) -> Result<OidcClientCreateRequest, AppError> {
     let req = OidcClientCreateRequest {
         id: req
             .id
@@ -313,6 +308,24 @@ pub async fn create(
         client: req.client.normalized(),
     };
     validated(rules::create_errors(&req))?;
+    Ok(req)
+}
+
+/// An update request normalized, or its field errors.
+pub fn validated_update(req: OidcClientUpdateRequest) -> Result<OidcClientUpdateRequest, AppError> {
+    let req = req.normalized();
+    validated(rules::client_errors(&req))?;
+    Ok(req)
+}
+
+/// Registers a client. No secret is created: the admin adds one afterwards if needed.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    req: OidcClientCreateRequest,
+    created_by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<Model, AppError> {
+    let req = validated_create(req)?;
     let id = req.id.unwrap_or_else(|| Uuid::new_v4().to_string());
     if repo::find(db, &id).await?.is_some() {
         return Err(AppError::AlreadyInUse("client ID"));
@@ -344,8 +357,7 @@ pub async fn update(
     id: &str,
     req: OidcClientUpdateRequest,
 ) -> Result<Model, AppError> {
-    let req = req.normalized();
-    validated(rules::client_errors(&req))?;
+    let req = validated_update(req)?;
     let txn = db.begin().await?;
     let client = repo::find_for_update(&txn, id)
         .await?
@@ -362,11 +374,13 @@ pub async fn update(
     Ok(updated)
 }
 
-/// Deletes a client with everything that hangs off it.
-pub async fn delete(db: &impl ConnectionTrait, id: &str) -> Result<(), AppError> {
+/// Deletes a client with everything that hangs off it in the database; the deleted client
+/// (its logo files are the caller's to remove).
+pub async fn delete(db: &impl ConnectionTrait, id: &str) -> Result<Model, AppError> {
+    let client = get(db, id).await?;
     match repo::delete(db, id).await? {
         0 => Err(not_found()),
-        _ => Ok(()),
+        _ => Ok(client),
     }
 }
 
@@ -536,6 +550,7 @@ pub async fn delete_secret(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sea_orm::Order;
 
     fn client() -> Model {
         Model {
@@ -644,21 +659,27 @@ mod tests {
     }
 
     #[test]
-    fn sort_parameters() {
-        let r = |c: &str, d: &str| ListRequest {
-            sort_column: Some(c.into()),
-            sort_direction: Some(d.into()),
-            ..Default::default()
+    fn list_filters() {
+        let p = ListParams::parse(
+            "search=wiki&filters[pkceEnabled]=true&filters[skipConsent]=false\
+             &filters[clientType]=cimd&filters[clientType]=standard",
+        )
+        .unwrap();
+        let f = list_filter(&p).unwrap();
+        assert_eq!(f.search.as_deref(), Some("wiki"));
+        let flags: Vec<String> = f.flags.iter().map(|(c, v)| format!("{c:?}={v}")).collect();
+        assert_eq!(flags, ["PkceEnabled=true", "SkipConsent=false"]);
+        assert_eq!(f.client_types, ["cimd", "standard"]);
+        let bad = |q: &str| match list_filter(&ListParams::parse(q).unwrap()) {
+            Err(AppError::Validation(v)) => v[0].field.clone(),
+            other => panic!("{other:?}"),
         };
+        assert_eq!(bad("filters[clientType]=other"), "filters[clientType]");
+        assert_eq!(bad("filters[isGroupRestricted]=maybe"), "filters[isGroupRestricted]");
+        let p = ListParams::parse("sort[column]=allowedUserGroups&sort[direction]=desc").unwrap();
         assert_eq!(
-            parse_sort(&ListRequest::default()).unwrap(),
-            (SortColumn::Name, Order::Asc)
+            p.sort(SORT_COLUMNS, SortColumn::Name).unwrap(),
+            (SortColumn::AllowedUserGroupsCount, Order::Desc)
         );
-        assert_eq!(
-            parse_sort(&r("createdAt", "DESC")).unwrap(),
-            (SortColumn::CreatedAt, Order::Desc)
-        );
-        assert!(parse_sort(&r("secret", "asc")).is_err());
-        assert!(parse_sort(&r("name", "sideways")).is_err());
     }
 }
