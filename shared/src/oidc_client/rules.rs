@@ -318,6 +318,21 @@ fn valid_glob(p: &str) -> bool {
     true
 }
 
+/// A federated identity's issuer: required, and an http(s) URL unless `jwks` is given (the
+/// keys are then fetched from `<issuer>/.well-known/jwks.json`).
+pub fn federated_issuer(fi: &super::OidcClientFederatedIdentityDto) -> Result<(), Violation> {
+    if fi.issuer.trim().is_empty() {
+        return Err(violation("required", "is required"));
+    }
+    if fi.jwks.is_none() && http_url(&fi.issuer).is_err() {
+        return Err(violation(
+            "invalid_format",
+            "must be an http or https URL unless jwks is given",
+        ));
+    }
+    Ok(())
+}
+
 fn push(errors: &mut Vec<FieldError>, field: impl Into<String>, r: Result<(), Violation>) {
     if let Err(v) = r {
         errors.push(FieldError {
@@ -354,13 +369,19 @@ pub fn client_errors(req: &OidcClientUpdateRequest) -> Vec<FieldError> {
             push(&mut errors, field, http_url(url));
         }
     }
-    for (i, fi) in req.credentials.federated_identities.iter().enumerate() {
+    let identities = &req.credentials.federated_identities;
+    for (i, fi) in identities.iter().enumerate() {
         let field = |f: &str| format!("credentials.federatedIdentities[{i}].{f}");
-        if fi.issuer.trim().is_empty() {
+        push(&mut errors, field("issuer"), federated_issuer(fi));
+        // Assertions are matched to an identity by `iss`: two with one issuer are ambiguous.
+        if !fi.issuer.trim().is_empty() && identities[..i].iter().any(|o| o.issuer == fi.issuer) {
             push(
                 &mut errors,
                 field("issuer"),
-                Err(violation("required", "is required")),
+                Err(violation(
+                    "duplicate",
+                    "is already used by another federated identity",
+                )),
             );
         }
         if let Some(jwks) = &fi.jwks {
@@ -537,6 +558,46 @@ mod tests {
         ] {
             assert!(http_url(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn federated_identities() {
+        use super::super::{OidcClientCredentialsDto, OidcClientFederatedIdentityDto as Fi};
+        let fi = |issuer: &str, jwks: Option<&str>| Fi {
+            issuer: issuer.into(),
+            jwks: jwks.map(str::to_owned),
+            ..Default::default()
+        };
+        let req = OidcClientUpdateRequest {
+            name: "App".into(),
+            credentials: OidcClientCredentialsDto {
+                federated_identities: vec![
+                    fi("https://token.actions.example", None),
+                    fi("kubernetes", Some("https://k8s.example/openid/v1/jwks")),
+                    fi("not a url", None),
+                    fi("https://token.actions.example", None),
+                ],
+                secrets: Vec::new(),
+            },
+            ..Default::default()
+        };
+        let errors: Vec<(String, String)> = client_errors(&req)
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                (
+                    "credentials.federatedIdentities[2].issuer".to_owned(),
+                    "invalid_format".to_owned()
+                ),
+                (
+                    "credentials.federatedIdentities[3].issuer".to_owned(),
+                    "duplicate".to_owned()
+                ),
+            ]
+        );
     }
 
     #[test]
