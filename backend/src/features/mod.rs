@@ -2,6 +2,7 @@
 
 pub mod api_docs;
 pub mod app_config;
+pub mod app_images;
 pub mod audit_log;
 pub mod health;
 pub mod oidc;
