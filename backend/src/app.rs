@@ -119,6 +119,8 @@ impl AppState {
         (name = "Passkeys", description = "Passkey registration, sign-in, sign-out and management"),
         (name = "Login codes", description = "One-time codes for signing in without a passkey"),
         (name = "Users", description = "Users and their profiles"),
+        (name = "User Groups", description = "User groups: members, custom claims, allowed OIDC clients"),
+        (name = "Custom Claims", description = "Extra ID token and userinfo claims of users and groups"),
         (name = "OIDC Clients", description = "OpenID Connect clients: registration, secrets, allowed groups"),
     )
 )]
@@ -129,8 +131,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(features::health::router())
         .merge(features::app_config::router())
-        .merge(features::app_images::router())
         .merge(features::users::router())
+        .merge(features::user_groups::router())
+        .merge(features::custom_claims::router())
         .merge(features::passkeys::router())
         .merge(features::one_time_access::router())
         .merge(features::signup::router())

@@ -49,7 +49,8 @@ pub async fn update_me(
     Ok(Json(service::to_dto(&state.db, updated).await?))
 }
 
-fn picture_path(id: Uuid) -> String {
+/// Where a user's uploaded picture is stored.
+pub(super) fn picture_path(id: Uuid) -> String {
     format!("profile-pictures/{id}.png")
 }
 
@@ -100,8 +101,19 @@ pub async fn get_profile_picture(
 pub async fn update_my_profile_picture(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<StatusCode, AppError> {
+    store_picture(&state, user.id, multipart).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Reads the multipart field `file`, turns it into the stored PNG and saves it as `user`'s
+/// picture.
+pub(super) async fn store_picture(
+    state: &AppState,
+    user: Uuid,
+    mut multipart: Multipart,
+) -> Result<(), AppError> {
     let mut file = None;
     while let Some(field) = multipart
         .next_field()
@@ -124,8 +136,7 @@ pub async fn update_my_profile_picture(
         .await
         .map_err(AppError::internal)?
         .map_err(picture_error)?;
-    crate::storage::write(&state, &picture_path(user.id), png).await?;
-    Ok(StatusCode::NO_CONTENT)
+    crate::storage::write(state, &picture_path(user), png).await
 }
 
 fn picture_error(e: picture::PictureError) -> AppError {

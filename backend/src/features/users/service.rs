@@ -1,4 +1,4 @@
-//! Rules for users: the API view, self-service profile updates.
+//! Rules for users: the API view, self-service profile updates, uniqueness.
 
 use super::repo;
 use crate::db::entities::users;
@@ -11,7 +11,33 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 pub async fn to_dto(db: &impl ConnectionTrait, user: users::Model) -> Result<UserDto, DbErr> {
     let groups = repo::find_groups(db, user.id).await?;
     let claims = repo::find_claims(db, user.id).await?;
-    Ok(UserDto {
+    Ok(dto(user, groups, claims))
+}
+
+/// The API view of these users (two queries for all their groups and claims).
+pub async fn to_dtos(
+    db: &impl ConnectionTrait,
+    users: Vec<users::Model>,
+) -> Result<Vec<UserDto>, DbErr> {
+    let ids: Vec<uuid::Uuid> = users.iter().map(|u| u.id).collect();
+    let mut groups = repo::find_groups_of(db, &ids).await?;
+    let mut claims = repo::find_claims_of(db, &ids).await?;
+    Ok(users
+        .into_iter()
+        .map(|u| {
+            let g = groups.remove(&u.id).unwrap_or_default();
+            let c = claims.remove(&u.id).unwrap_or_default();
+            dto(u, g, c)
+        })
+        .collect())
+}
+
+fn dto(
+    user: users::Model,
+    groups: Vec<crate::db::entities::user_groups::Model>,
+    claims: Vec<crate::db::entities::custom_claims::Model>,
+) -> UserDto {
+    UserDto {
         id: user.id.to_string(),
         username: user.username,
         email: user.email,
@@ -38,7 +64,7 @@ pub async fn to_dto(db: &impl ConnectionTrait, user: users::Model) -> Result<Use
                 name: g.name,
             })
             .collect(),
-    })
+    }
 }
 
 /// Trims strings and applies "empty email means none" and the default display name.
@@ -103,8 +129,13 @@ pub async fn ensure_unique(
 /// request) to `already_in_use`.
 pub fn map_unique(e: DbErr) -> AppError {
     if let Some(sea_orm::SqlErr::UniqueConstraintViolation(msg)) = e.sql_err() {
+        // SQLite names the column (`users.email`), PostgreSQL the index (`users_pkey`, ...).
         return AppError::AlreadyInUse(if msg.contains("email") {
             "email"
+        } else if msg.contains("ldap_id") {
+            "ldapId"
+        } else if msg.contains("users.id") || msg.contains("pkey") {
+            "id"
         } else {
             "username"
         });

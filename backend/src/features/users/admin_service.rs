@@ -1,0 +1,217 @@
+//! What administrators do to users: list, create, edit (flags included), delete, group
+//! membership. LDAP-managed users are read-only here while LDAP is enabled (only the locale
+//! changes), as in Pocket ID.
+
+use super::create::{NewUser, UserDefaults, create_user};
+use super::repo::{self, ListFilter, SortColumn};
+use super::service::{ensure_unique, map_unique};
+use crate::db::entities::users;
+use crate::error::AppError;
+use crate::list::ListParams;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use pocket_shared::user::{
+    AdminUserUpdateRequest, UserCreateRequest, UserListResponse, UserUpdateUserGroupsRequest, rules,
+};
+use pocket_shared::{ErrorCode, FieldError};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TransactionSession, TransactionTrait};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+fn not_found() -> AppError {
+    AppError::NotFound("User")
+}
+
+fn validated(errors: Vec<FieldError>) -> Result<(), AppError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+/// The user, or 404.
+pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<users::Model, AppError> {
+    repo::find(db, id).await?.ok_or_else(not_found)
+}
+
+/// One page of users. `search` matches email, first name, last name and username; filters
+/// `emailVerified`, `isAdmin`, `disabled`.
+pub async fn list(db: &impl ConnectionTrait, p: &ListParams) -> Result<UserListResponse, AppError> {
+    let (sort, order) = p.sort(
+        &[
+            ("username", SortColumn::Username),
+            ("email", SortColumn::Email),
+            ("firstName", SortColumn::FirstName),
+            ("lastName", SortColumn::LastName),
+            ("displayName", SortColumn::DisplayName),
+            ("isAdmin", SortColumn::IsAdmin),
+            ("emailVerified", SortColumn::EmailVerified),
+            ("disabled", SortColumn::Disabled),
+            ("locale", SortColumn::Locale),
+            ("createdAt", SortColumn::CreatedAt),
+        ],
+        SortColumn::FirstName,
+    )?;
+    let filter = ListFilter {
+        search: p.search.clone(),
+        email_verified: p.bool_filter("emailVerified")?,
+        is_admin: p.bool_filter("isAdmin")?,
+        disabled: p.bool_filter("disabled")?,
+    };
+    let total = repo::count_matching(db, &filter).await?;
+    let pagination = p.pagination(total);
+    let page = repo::find_page(
+        db,
+        &filter,
+        sort,
+        order,
+        pagination.offset(),
+        pagination.items_per_page,
+    )
+    .await?;
+    Ok(UserListResponse {
+        data: super::service::to_dtos(db, page).await?,
+        pagination,
+    })
+}
+
+/// Ids parsed as UUIDs, or field errors named `<field>[i]`.
+pub fn parse_uuids(field: &str, raw: &[String]) -> Result<Vec<Uuid>, AppError> {
+    let mut ids = Vec::new();
+    let mut errors = Vec::new();
+    for (i, r) in raw.iter().enumerate() {
+        match Uuid::parse_str(r.trim()) {
+            Ok(u) => ids.push(u),
+            Err(_) => errors.push(FieldError {
+                field: format!("{field}[{i}]"),
+                code: "invalid_format".into(),
+                message: "must be a valid UUID".into(),
+            }),
+        }
+    }
+    validated(errors)?;
+    Ok(ids)
+}
+
+/// Creates a user as an administrator (the shared create path, in one transaction).
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    req: UserCreateRequest,
+    defaults: &UserDefaults,
+    now: DateTime<Utc>,
+) -> Result<users::Model, AppError> {
+    let req = req.normalized();
+    validated(rules::admin_user_errors(&req, defaults.require_user_email))?;
+    let id = req
+        .id
+        .as_deref()
+        .map(Uuid::parse_str)
+        .transpose()
+        .map_err(|_| AppError::field("id", "invalid_format", "must be a valid UUID"))?;
+    let group_ids = parse_uuids("userGroupIds", req.user_group_ids.as_deref().unwrap_or(&[]))?;
+    let txn = db.begin().await?;
+    let user = create_user(
+        &txn,
+        NewUser {
+            id,
+            user: req.user,
+            group_ids,
+            ldap_id: None,
+        },
+        defaults,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Saves an administrator's edit of a user. An explicit `emailVerified` wins; without one a
+/// changed email takes the `emailsVerified` default.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    req: AdminUserUpdateRequest,
+    defaults: &UserDefaults,
+    now: DateTime<Utc>,
+) -> Result<users::Model, AppError> {
+    let user = get(db, id).await?;
+    let req = req.normalized();
+    let mut active: users::ActiveModel = user.clone().into();
+    active.locale = Set(req.locale.clone());
+    active.updated_at = Set(Some(now));
+    if defaults.ldap_enabled && user.ldap_id.is_some() {
+        // LDAP owns everything else; Pocket ID silently keeps it.
+        return Ok(active.update(db).await?);
+    }
+    validated(rules::profile_errors(
+        &req.profile(),
+        defaults.require_user_email,
+    ))?;
+    ensure_unique(db, &req.username, req.email.as_deref(), Some(id)).await?;
+    let email_verified = match req.email_verified {
+        Some(v) => v,
+        None if req.email != user.email => defaults.emails_verified,
+        None => user.email_verified,
+    };
+    active.username = Set(req.username);
+    active.email = Set(req.email);
+    active.email_verified = Set(email_verified);
+    active.first_name = Set(req.first_name);
+    active.last_name = Set(req.last_name);
+    active.display_name = Set(req.display_name);
+    active.is_admin = Set(req.is_admin);
+    active.disabled = Set(req.disabled);
+    active.update(db).await.map_err(map_unique)
+}
+
+/// Deletes a user with everything that hangs off them; the deleted row (the caller removes
+/// the picture file). An active LDAP user is refused while LDAP is enabled.
+pub async fn delete(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    ldap_enabled: bool,
+) -> Result<users::Model, AppError> {
+    let user = get(db, id).await?;
+    if ldap_enabled && user.ldap_id.is_some() && !user.disabled {
+        return Err(AppError::Coded {
+            status: StatusCode::FORBIDDEN,
+            code: ErrorCode::LdapUserUpdate,
+            message: "LDAP users can't be deleted while LDAP is enabled".into(),
+        });
+    }
+    match repo::delete(db, id).await? {
+        0 => Err(not_found()),
+        _ => Ok(user),
+    }
+}
+
+/// Makes exactly these groups the user's groups. Unknown ids are refused as
+/// `userGroupIds[i]` (Pocket ID skips them silently, which hides typos in API scripts).
+pub async fn set_groups<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    id: Uuid,
+    req: &UserUpdateUserGroupsRequest,
+    now: DateTime<Utc>,
+) -> Result<users::Model, AppError> {
+    let ids = parse_uuids("userGroupIds", &req.user_group_ids)?;
+    let txn = db.begin().await?;
+    let user = get(&txn, id).await?;
+    let known = repo::find_existing_groups(&txn, ids.clone()).await?;
+    validated(
+        ids.iter()
+            .enumerate()
+            .filter(|(_, g)| !known.contains(g))
+            .map(|(i, _)| FieldError {
+                field: format!("userGroupIds[{i}]"),
+                code: "not_found".into(),
+                message: "is not an existing user group".into(),
+            })
+            .collect(),
+    )?;
+    let groups: BTreeSet<Uuid> = ids.into_iter().collect();
+    repo::replace_groups(&txn, id, &groups, now).await?;
+    txn.commit().await?;
+    Ok(user)
+}
