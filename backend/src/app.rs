@@ -131,6 +131,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(features::health::router())
         .merge(features::app_config::router())
+        .merge(features::app_images::router())
         .merge(features::users::router())
         .merge(features::user_groups::router())
         .merge(features::custom_claims::router())

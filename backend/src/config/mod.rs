@@ -9,7 +9,7 @@ pub use source::{ConfigError, EnvSource, ProcessEnv, Secret};
 
 use ipnet::IpNet;
 use key_file::resolve_encryption_key;
-use pocket_shared::app_config::{CONFIG_KEYS, validate_value};
+use pocket_shared::app_config::{CONFIG_KEYS, normalize_value, validate_value};
 use source::{Reader, invalid, parse_bool};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -104,17 +104,26 @@ pub struct Config {
     pub ui_config_disabled: bool,
     pub disable_rate_limiting: bool,
     pub version_check_disabled: bool,
+    /// `VERSION_CHECK_URL`: the releases API `GET /api/version/latest` asks (GitHub's
+    /// "latest release" document: `{"tag_name": "v1.2.3"}`); empty (the default) means no check,
+    /// because this server's releases are not Pocket ID's.
+    pub version_check_url: String,
     pub static_api_key: Option<Secret>,
     pub file_backend: FileBackend,
     pub upload_path: PathBuf,
     pub maxmind_license_key: Option<Secret>,
     pub geolite_db_path: PathBuf,
+    /// Download URL of the GeoLite2-City archive; `%s` stands for the license key.
+    pub geolite_db_url: String,
     pub log_level: LogLevel,
     pub log_json: bool,
     /// With `UI_CONFIG_DISABLED=true`: every application configuration value, read from the
     /// environment once (missing ones take their defaults).
     pub app_config_env: Option<BTreeMap<&'static str, String>>,
 }
+
+/// MaxMind's GeoLite2-City download (`GEOLITE_DB_URL` default); `%s` is the license key.
+pub const MAXMIND_GEOLITE_CITY_URL: &str = "https://download.maxmind.com/app/geoip_download?edition_id=GeoLite2-City&license_key=%s&suffix=tar.gz";
 
 /// Variables Pocket ID has that this build does not implement; setting them is an error rather
 /// than a silent surprise (e.g. expecting HTTPS from `TLS_CERT`).
@@ -322,6 +331,7 @@ impl Config {
             ui_config_disabled,
             disable_rate_limiting: r.bool("DISABLE_RATE_LIMITING", false)?,
             version_check_disabled: r.bool("VERSION_CHECK_DISABLED", false)?,
+            version_check_url: r.get("VERSION_CHECK_URL").unwrap_or_default(),
             static_api_key,
             file_backend,
             upload_path: PathBuf::from(
@@ -333,6 +343,9 @@ impl Config {
                 r.get("GEOLITE_DB_PATH")
                     .unwrap_or_else(|| "data/GeoLite2-City.mmdb".into()),
             ),
+            geolite_db_url: r
+                .get("GEOLITE_DB_URL")
+                .unwrap_or_else(|| MAXMIND_GEOLITE_CITY_URL.into()),
             log_level,
             log_json: r.bool("LOG_JSON", false)?,
             app_config_env,
@@ -346,20 +359,43 @@ impl Config {
 }
 
 /// Reads every application configuration key from its environment name (Pocket ID's
-/// `UI_CONFIG_DISABLED=true` mode), validated with the same rules as the admin API.
+/// `UI_CONFIG_DISABLED=true` mode), validated with the same rules as the admin API. Missing or
+/// empty variables take the default; every invalid one is reported (the first names the error).
 fn read_app_config_env(r: &Reader<'_>) -> Result<BTreeMap<&'static str, String>, ConfigError> {
     let mut values = BTreeMap::new();
+    let mut problems: Vec<(&'static str, String)> = Vec::new();
     for spec in CONFIG_KEYS {
         let value = match spec.file_env {
             Some(file_var) => r.secret(spec.env, file_var)?.map(|s| s.0),
             None => r.get(spec.env),
         };
-        let value = value.unwrap_or_else(|| spec.default.to_owned());
-        validate_value(spec, &value)
-            .map_err(|why| invalid(spec.env, format!("{why} (got \"{value}\")")))?;
+        let value = value
+            .map(|v| normalize_value(spec, &v))
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| spec.default.to_owned());
+        if !value.is_empty()
+            && let Err(why) = validate_value(spec, &value)
+        {
+            // Secrets are never echoed back.
+            let got = if spec.sensitive {
+                String::new()
+            } else {
+                format!(" (got \"{value}\")")
+            };
+            problems.push((spec.env, format!("{why}{got}")));
+        }
         values.insert(spec.key, value);
     }
-    Ok(values)
+    match problems.split_first() {
+        None => Ok(values),
+        Some(((var, message), rest)) => {
+            let mut message = message.clone();
+            for (other, why) in rest {
+                message.push_str(&format!("; {other}: {why}"));
+            }
+            Err(invalid(var, message))
+        }
+    }
 }
 
 /// Lower-cases, drops the trailing slash and refuses paths, queries and non-http schemes.

@@ -215,6 +215,24 @@ fn ui_config_disabled_reads_app_config_from_env() {
         ("APP_NAME", &"x".repeat(31)),
     ]));
     assert_eq!(e.var, "APP_NAME");
+    // Every bad variable is listed; booleans take Go's spellings; empty means the default.
+    let e = err(with_key(&[
+        ("UI_CONFIG_DISABLED", "true"),
+        ("SESSION_DURATION", "0"),
+        ("SMTP_TLS", "ssl"),
+        ("LDAP_ENABLED", "TRUE"),
+    ]));
+    assert_eq!(e.var, "SESSION_DURATION");
+    assert!(e.message.contains("SMTP_TLS"), "{}", e.message);
+    let c = Config::from_source(&with_key(&[
+        ("UI_CONFIG_DISABLED", "true"),
+        ("LDAP_ENABLED", "TRUE"),
+        ("APP_NAME", ""),
+    ]))
+    .unwrap();
+    let vals = c.app_config_env.unwrap();
+    assert_eq!(vals["ldapEnabled"], "true");
+    assert_eq!(vals["appName"], "Pocket ID");
 }
 
 #[test]

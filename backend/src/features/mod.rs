@@ -2,6 +2,7 @@
 
 pub mod api_docs;
 pub mod app_config;
+pub mod app_images;
 pub mod audit_log;
 pub mod custom_claims;
 pub mod health;

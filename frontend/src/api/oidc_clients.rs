@@ -193,15 +193,6 @@ pub async fn preview(
     get_json(&path).await
 }
 
-/// Up to 100 user groups matching `search` (for the allowed-groups picker).
-pub async fn user_groups(
-    search: &str,
-) -> Result<pocket_shared::user_group::UserGroupListResponse, ClientError> {
-    let mut query = ListQuery::new(100, Some(Sort::asc("friendlyName")));
-    query.search = search.to_owned();
-    get_json(&query.url("/api/user-groups")).await
-}
-
 /// Up to 20 users matching `search` (for the claims preview's user picker).
 pub async fn users(search: &str) -> Result<pocket_shared::user::UserListResponse, ClientError> {
     let mut query = ListQuery::new(20, Some(Sort::asc("username")));

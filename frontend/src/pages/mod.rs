@@ -1,6 +1,8 @@
 //! One module per route, mirroring Pocket ID's paths.
 
 pub mod admin;
+pub mod apps;
+pub mod audit_log;
 pub mod device;
 pub mod interaction;
 pub mod login;

@@ -44,6 +44,9 @@ pub fn AppRoutes() -> impl IntoView {
                 <ParentRoute path=path!("/settings") view=SettingsLayout>
                     <Route path=path!("") view=SettingsRedirect />
                     <Route path=path!("account") view=AccountPage />
+                    <Route path=path!("apps") view=crate::pages::apps::MyAppsPage />
+                    <Route path=path!("audit-log") view=crate::pages::audit_log::AuditLogPage />
+                    <Route path=path!("audit-log/global") view=crate::pages::audit_log::GlobalAuditLogPage />
                     <Route path=path!("admin/users") view=crate::pages::admin::users::UsersPage />
                     <Route path=path!("admin/users/:id") view=crate::pages::admin::users::UserPage />
                     <Route path=path!("admin/user-groups") view=crate::pages::admin::user_groups::UserGroupsPage />
@@ -51,6 +54,7 @@ pub fn AppRoutes() -> impl IntoView {
                     <Route path=path!("admin/api-keys") view=crate::pages::admin::api_keys::ApiKeysPage />
                     <Route path=path!("admin/oidc-clients") view=crate::pages::admin::oidc_clients::OidcClientsPage />
                     <Route path=path!("admin/oidc-clients/:id") view=crate::pages::admin::oidc_clients::OidcClientPage />
+                    <Route path=path!("admin/application-configuration") view=crate::pages::admin::app_config::AppConfigPage />
                 </ParentRoute>
                 <Route path=path!("/interaction") view=InteractionPage />
                 <Route path=path!("/interaction/error") view=InteractionErrorPage />

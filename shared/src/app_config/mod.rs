@@ -1,7 +1,11 @@
 //! Application configuration keys (Pocket ID's names, types, defaults and visibility) and the
 //! `{key, type, value}` variables the configuration endpoints return.
 
+mod rules;
+
+pub use rules::{ConfigViolation, is_css_color, normalize_value, validate_value};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// How a configuration value (always sent as a string) is to be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +26,69 @@ pub struct AppConfigVariable {
     pub value_type: ConfigValueType,
     pub value: String,
 }
+
+/// One configuration entry of the admin view (`GET /api/application-configuration/all`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AdminAppConfigVariable {
+    pub key: String,
+    #[serde(rename = "type")]
+    pub value_type: ConfigValueType,
+    pub value: String,
+    /// Also returned by the unauthenticated endpoint.
+    pub is_public: bool,
+}
+
+/// `PUT /api/application-configuration`: every key with its new value (a string; booleans
+/// and numbers are taken too). The configuration is replaced as a whole: a key that is
+/// missing, empty or `null` goes back to its default. Unknown keys are refused.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AppConfigUpdateRequest(pub BTreeMap<String, serde_json::Value>);
+
+impl AppConfigUpdateRequest {
+    /// A request setting `values` (all other keys back to their defaults).
+    pub fn from_pairs<'a>(values: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        Self(
+            values
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), serde_json::Value::String(v.to_owned())))
+                .collect(),
+        )
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for AppConfigUpdateRequest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
+        let mut object = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some(
+                "Every configuration key with its new value; a missing or empty value resets \
+                 the key to its default.",
+            ))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        for spec in CONFIG_KEYS {
+            let kind = match spec.value_type {
+                ConfigValueType::Boolean => "true or false",
+                ConfigValueType::Number => "a whole number",
+                ConfigValueType::String => "text",
+            };
+            object = object.property(
+                spec.key,
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .description(Some(format!("{kind}; default \"{}\"", spec.default))),
+            );
+        }
+        utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(object.build()))
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for AppConfigUpdateRequest {}
 
 /// The static description of one configuration key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -294,51 +361,6 @@ pub fn config_key(key: &str) -> Option<&'static ConfigKeySpec> {
     CONFIG_KEYS.iter().find(|s| s.key == key)
 }
 
-/// Checks one configuration value against its key's rules; the error says what is expected.
-/// Used by the server (environment and admin updates) and by the SPA's forms.
-pub fn validate_value(spec: &ConfigKeySpec, value: &str) -> Result<(), &'static str> {
-    match spec.value_type {
-        ConfigValueType::Boolean if !matches!(value, "true" | "false") => {
-            return Err("must be true or false");
-        }
-        ConfigValueType::Number if !value.is_empty() && value.parse::<u32>().is_err() => {
-            return Err("must be a whole number");
-        }
-        _ => {}
-    }
-    let ok = match spec.key {
-        "appName" => (1..=30).contains(&value.chars().count()),
-        "sessionDuration" => value.parse::<u32>().is_ok_and(|m| m >= 1),
-        "allowUserSignups" => matches!(value, "disabled" | "withToken" | "open"),
-        "smtpTls" => matches!(value, "none" | "starttls" | "tls"),
-        "webauthnUserVerification" => matches!(value, "required" | "preferred"),
-        "webauthnAuthenticatorAttachment" => matches!(value, "any" | "platform" | "cross-platform"),
-        "smtpPort" => value.is_empty() || value.parse::<u16>().is_ok_and(|p| p > 0),
-        "signupDefaultUserGroupIDs" | "signupDefaultCustomClaims" | "cimdUrlAllowlist" => {
-            serde_json::from_str::<Vec<serde_json::Value>>(value).is_ok()
-        }
-        _ => true,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(expectation(spec.key))
-    }
-}
-
-fn expectation(key: &str) -> &'static str {
-    match key {
-        "appName" => "must be 1 to 30 characters",
-        "sessionDuration" => "must be a number of minutes of at least 1",
-        "allowUserSignups" => "must be disabled, withToken or open",
-        "smtpTls" => "must be none, starttls or tls",
-        "webauthnUserVerification" => "must be required or preferred",
-        "webauthnAuthenticatorAttachment" => "must be any, platform or cross-platform",
-        "smtpPort" => "must be a port number between 1 and 65535",
-        _ => "must be a JSON array",
-    }
-}
-
 /// Synthetic public key: true when the configuration comes from the environment.
 pub const UI_CONFIG_DISABLED_KEY: &str = "uiConfigDisabled";
 /// Synthetic public key: true when browser trace export is configured.
@@ -434,25 +456,6 @@ mod tests {
         assert_eq!(cfg.home_page_url, "/settings/account");
         assert!(cfg.allow_own_account_edit);
         assert!(!cfg.ui_config_disabled);
-    }
-
-    #[test]
-    fn defaults_pass_their_own_validation() {
-        for s in CONFIG_KEYS {
-            assert_eq!(validate_value(s, s.default), Ok(()), "{}", s.key);
-        }
-    }
-
-    #[test]
-    fn invalid_values_are_refused_with_a_reason() {
-        let k = |key| config_key(key).unwrap();
-        assert!(validate_value(k("appName"), "").is_err());
-        assert!(validate_value(k("appName"), &"x".repeat(31)).is_err());
-        assert!(validate_value(k("disableAnimations"), "yes").is_err());
-        assert!(validate_value(k("sessionDuration"), "0").is_err());
-        assert!(validate_value(k("allowUserSignups"), "sometimes").is_err());
-        assert!(validate_value(k("signupDefaultCustomClaims"), "{}").is_err());
-        assert_eq!(validate_value(k("smtpPort"), "587"), Ok(()));
     }
 
     #[test]

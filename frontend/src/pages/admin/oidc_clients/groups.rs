@@ -2,8 +2,12 @@
 //! which groups (a searchable multi-select over `/api/user-groups`).
 
 use super::form::unchanged_request;
-use crate::api::{self, ClientError};
+use crate::api::{
+    self, ClientError,
+    list::{Sort, fetch_all},
+};
 use crate::components::{
+    checklist::{CheckItem, CheckList},
     error_view::ErrorView,
     form::{Alert, Tone},
     loading::Loading,
@@ -11,6 +15,7 @@ use crate::components::{
 use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::oidc_client::OidcClientWithGroupsDto;
+use pocket_shared::user_group::UserGroupWithUserCountDto;
 use std::collections::BTreeSet;
 
 /// Saves the restriction and the groups in the order the server needs: lifting the restriction
@@ -44,10 +49,12 @@ pub fn GroupsCard(client: RwSignal<OidcClientWithGroupsDto>) -> impl IntoView {
             .map(|g| g.id.clone())
             .collect::<BTreeSet<_>>()
     }));
-    let search = RwSignal::new(String::new());
-    let groups = LocalResource::new(move || {
-        let search = search.get();
-        async move { api::oidc_clients::user_groups(&search).await }
+    let groups = LocalResource::new(|| {
+        fetch_all::<UserGroupWithUserCountDto>(
+            "/api/user-groups",
+            Some(Sort::asc("friendlyName")),
+            10,
+        )
     });
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
@@ -117,73 +124,26 @@ pub fn GroupsCard(client: RwSignal<OidcClientWithGroupsDto>) -> impl IntoView {
                 </label>
             </div>
             <Show when=move || restricted.get()>
-                <div class="field">
-                    <label class="field__label" for="client-group-search">
-                        "Find groups"
-                    </label>
-                    <input
-                        class="field__input"
-                        id="client-group-search"
-                        data-testid="client-group-search"
-                        type="search"
-                        prop:value=move || search.get()
-                        on:input=move |ev| search.set(event_target_value(&ev))
-                    />
-                </div>
-                <Transition fallback=|| view! { <Loading /> }>
+                <Suspense fallback=|| view! { <Loading /> }>
                     {move || Suspend::new(async move {
                         match groups.await {
-                            Ok(list) if list.data.is_empty() => {
-                                view! {
-                                    <p class="hint" data-testid="client-groups-none">
-                                        "No user groups found. Create groups under User Groups first."
-                                    </p>
-                                }
-                                    .into_any()
-                            }
                             Ok(list) => {
+                                let items = list
+                                    .into_iter()
+                                    .map(|row| CheckItem {
+                                        id: row.group.id,
+                                        title: row.group.friendly_name,
+                                        detail: format!("{} · {} members", row.group.name, row.user_count),
+                                    })
+                                    .collect();
                                 view! {
-                                    <ul class="choice-list" data-testid="client-group-options">
-                                        {list
-                                            .data
-                                            .into_iter()
-                                            .map(|row| {
-                                                let group = row.group;
-                                                let gid = group.id.clone();
-                                                let gid_toggle = group.id.clone();
-                                                let input_id = format!("client-group-{}", group.id);
-                                                view! {
-                                                    <li class="check-field">
-                                                        <input
-                                                            class="check-field__input"
-                                                            type="checkbox"
-                                                            id=input_id.clone()
-                                                            data-testid="client-group-option"
-                                                            data-group-name=group.name.clone()
-                                                            prop:checked=move || selected.with(|s| s.contains(&gid))
-                                                            on:change=move |ev| {
-                                                                let on = event_target_checked(&ev);
-                                                                let id = gid_toggle.clone();
-                                                                selected.update(|s| {
-                                                                    if on {
-                                                                        s.insert(id);
-                                                                    } else {
-                                                                        s.remove(&id);
-                                                                    }
-                                                                });
-                                                            }
-                                                        />
-                                                        <label class="check-field__label" for=input_id>
-                                                            <span class="check-field__title">{group.friendly_name}</span>
-                                                            <span class="check-field__text">
-                                                                {format!("{} · {} members", group.name, row.user_count)}
-                                                            </span>
-                                                        </label>
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ul>
+                                    <CheckList
+                                        items
+                                        selected
+                                        testid="client-group"
+                                        label="Allowed user groups"
+                                        empty_text="No user groups yet. Create groups under User Groups first."
+                                    />
                                 }
                                     .into_any()
                             }
@@ -193,7 +153,7 @@ pub fn GroupsCard(client: RwSignal<OidcClientWithGroupsDto>) -> impl IntoView {
                             }
                         }
                     })}
-                </Transition>
+                </Suspense>
             </Show>
             {move || {
                 error

@@ -1,5 +1,5 @@
 //! Small view pieces of the administration pages (also used by the configuration, audit log
-//! and My Apps pages): copy-to-clipboard fields, checkboxes, selects, a file picker button, a
+//! and My Apps pages): copy-to-clipboard fields, checkboxes, a file picker button, a
 //! confirmation dialog and date formatting.
 
 use crate::components::dialog::Dialog;
@@ -128,65 +128,6 @@ pub fn CheckboxField(
                 {(!description.is_empty())
                     .then(|| view! { <span class="check-field__text">{description}</span> })}
             </label>
-        </div>
-    }
-}
-
-/// A labelled `<select>` bound to `value`, with its error line.
-#[component]
-pub fn SelectField(
-    /// Element id and `data-testid`.
-    id: &'static str,
-    /// The visible label.
-    label: &'static str,
-    /// `(value, text)` of each option.
-    options: Vec<(String, String)>,
-    /// The bound value.
-    value: RwSignal<String>,
-    /// Greyed out and not changeable.
-    #[prop(into, default = Signal::from(false))]
-    disabled: Signal<bool>,
-    /// The error to show under the field, if any.
-    #[prop(into, default = Signal::from(None))]
-    error: Signal<Option<String>>,
-) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    let error_testid = error_id.clone();
-    view! {
-        <div class="field" class:field--invalid=move || error.with(Option::is_some)>
-            <label class="field__label" for=id>
-                {label}
-            </label>
-            <select
-                class="field__input"
-                id=id
-                data-testid=id
-                disabled=move || disabled.get()
-                on:change=move |ev| value.set(event_target_value(&ev))
-            >
-                {options
-                    .into_iter()
-                    .map(|(option, text)| {
-                        let current = option.clone();
-                        view! {
-                            <option value=option selected=move || value.with(|v| *v == current)>
-                                {text}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <p class="field__error" id=error_id.clone() data-testid=error_testid.clone()>
-                                {message}
-                            </p>
-                        }
-                    })
-            }}
         </div>
     }
 }
