@@ -1,6 +1,12 @@
 //! OIDC client administration: create, validate, list, update, delete, allowed groups,
-//! public metadata, and who may call what; `secrets` covers client secrets.
+//! public metadata, and who may call what; `secrets` covers client secrets, `filters` list
+//! filters and federated identities, `logos` logos, `preview` the claims preview, `my_apps`
+//! "My Apps" and consents.
 
+mod filters;
+mod logos;
+mod my_apps;
+mod preview;
 mod secrets;
 
 use crate::db_test;
