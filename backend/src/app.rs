@@ -122,6 +122,8 @@ impl AppState {
         (name = "User Groups", description = "User groups: members, custom claims, allowed OIDC clients"),
         (name = "Custom Claims", description = "Extra ID token and userinfo claims of users and groups"),
         (name = "OIDC Clients", description = "OpenID Connect clients: registration, secrets, allowed groups"),
+        (name = "API Keys", description = "Your API keys (send one as `X-API-Key` to act as yourself)"),
+        (name = "Signup", description = "Self-signup and signup tokens"),
     )
 )]
 struct ApiDoc;
@@ -138,6 +140,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(features::passkeys::router())
         .merge(features::one_time_access::router())
         .merge(features::signup::router())
+        .merge(features::api_keys::router())
         .merge(features::oidc::router())
 }
 

@@ -45,6 +45,11 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         Arc::new(Spa::embedded()),
     )
     .await?;
+    // Harmless if it fails: without STATIC_API_KEY nobody can authenticate as that user.
+    let static_user = crate::auth::api_key::remove_unused_static_user(&state.db, &state.config);
+    if let Err(e) = static_user.await {
+        tracing::warn!(error = %e, "could not remove the static API key user");
+    }
     crate::jobs::spawn_key_refresh(state.clone());
     // Pocket ID runs no housekeeping in APP_ENV=test.
     if state.config.app_env != crate::config::AppEnv::Test {

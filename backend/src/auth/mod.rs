@@ -1,7 +1,16 @@
 //! Who is calling: extractors that authenticate a request or refuse it (fail closed). Handlers
-//! declare the caller they need by type: `BrowserUser` (session cookie only), `CurrentUser`
-//! (session; API keys join with the API-key feature), `AdminUser`, `MaybeUser`.
+//! declare the caller they need by type:
+//! - `CurrentUser`: a session (cookie or bearer JWT) or an `X-API-Key` acting as its owner;
+//! - `AdminUser`: as `CurrentUser`, and the user (the key's owner) is an administrator;
+//! - `BrowserUser`: a session only; a request carrying `X-API-Key` is refused
+//!   (`api_key_auth_not_allowed`);
+//! - `MaybeUser`: the session user if any (API keys are not considered), else anonymous.
+//!
+//! When `X-API-Key` is present it alone decides: an invalid or expired key is a 401 even if a
+//! valid session cookie comes with it. A disabled user is refused (403 `user_disabled`) on every
+//! path.
 
+pub mod api_key;
 pub mod cookies;
 pub mod session;
 
@@ -80,7 +89,7 @@ pub struct BrowserUser(pub SessionUser);
 impl FromRequestParts<AppState> for BrowserUser {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        if parts.headers.contains_key("x-api-key") {
+        if parts.headers.contains_key(api_key::HEADER) {
             return Err(AppError::Coded {
                 status: axum::http::StatusCode::FORBIDDEN,
                 code: ErrorCode::ApiKeyAuthNotAllowed,
@@ -93,20 +102,24 @@ impl FromRequestParts<AppState> for BrowserUser {
     }
 }
 
-/// Any signed-in caller acting as a user.
+/// Any signed-in caller acting as a user: the session's user, or the owner of the `X-API-Key`
+/// (which, when present, is the only credential considered).
 #[derive(Debug, Clone)]
 pub struct CurrentUser(pub users::Model);
 
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if let Some(key) = parts.headers.get(api_key::HEADER) {
+            return api_key::authenticate(state, key).await.map(Self);
+        }
         SessionUser::from_request_parts(parts, state)
             .await
             .map(|s| Self(s.user))
     }
 }
 
-/// A signed-in administrator.
+/// A signed-in administrator (by session, or by an API key whose owner is an administrator).
 #[derive(Debug, Clone)]
 pub struct AdminUser(pub users::Model);
 
@@ -122,7 +135,8 @@ impl FromRequestParts<AppState> for AdminUser {
     }
 }
 
-/// The signed-in user if there is one; anonymous otherwise (a disabled user is still refused).
+/// The session user if there is one; anonymous otherwise (a disabled user is still refused).
+/// Used by browser pages of the OIDC flow, where an API key means nothing.
 #[derive(Debug, Clone)]
 pub struct MaybeUser(pub Option<SessionUser>);
 

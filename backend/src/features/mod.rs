@@ -1,6 +1,7 @@
 //! Feature modules: each owns its routes (with OpenAPI docs), rules and queries.
 
 pub mod api_docs;
+pub mod api_keys;
 pub mod app_config;
 pub mod app_images;
 pub mod audit_log;

@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod api_keys;
 mod app_config;
 mod authenticator;
 mod authorization;
@@ -18,4 +19,5 @@ mod oidc_clients;
 mod openapi;
 mod passkeys;
 mod schema;
+mod signup;
 mod users_me;

@@ -247,6 +247,19 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     ("rate_limits", &["key", "tokens", "updated_at", "allowed"]),
+    (
+        "signup_tokens",
+        &[
+            "id",
+            "created_at",
+            "token_hash",
+            "token_prefix",
+            "expires_at",
+            "usage_limit",
+            "usage_count",
+        ],
+    ),
+    ("signup_tokens_user_groups", &["signup_token_id", "user_group_id"]),
 ];
 
 /// Reference section 5.2: (table, column, referenced table, ON DELETE action).
@@ -324,6 +337,18 @@ const EXPECTED_FKS: &[(&str, &str, &str, &str)] = &[
     ("user_groups_users", "user_id", "users", "CASCADE"),
     ("webauthn_credentials", "user_id", "users", "CASCADE"),
     ("one_time_access_tokens", "user_id", "users", "CASCADE"),
+    (
+        "signup_tokens_user_groups",
+        "signup_token_id",
+        "signup_tokens",
+        "CASCADE",
+    ),
+    (
+        "signup_tokens_user_groups",
+        "user_group_id",
+        "user_groups",
+        "CASCADE",
+    ),
 ];
 
 /// Reference section 5.2 unique constraints (column lists, sorted).
@@ -343,6 +368,7 @@ const EXPECTED_UNIQUES: &[(&str, &[&str])] = &[
     ("webauthn_credentials", &["credential_id"]),
     ("webauthn_sessions", &["challenge"]),
     ("one_time_access_tokens", &["token_hash"]),
+    ("signup_tokens", &["token_hash"]),
 ];
 
 async fn strings(db: &impl ConnectionTrait, sql: &str, col: &str) -> Vec<String> {

@@ -18,6 +18,8 @@ pub mod one_time_access_tokens;
 pub mod rate_limits;
 pub mod reauthentication_tokens;
 pub mod scim_service_providers;
+pub mod signup_tokens;
+pub mod signup_tokens_user_groups;
 pub mod storage;
 pub mod user_authorized_oidc_clients;
 pub mod user_groups;

@@ -2,6 +2,7 @@
 
 mod m20261122_000001_initial_schema;
 mod m20261122_000002_passkey_sessions;
+mod m20261201_000001_signup_tokens;
 pub mod schema;
 pub mod tables;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_initial_schema::Migration),
             Box::new(m20261122_000002_passkey_sessions::Migration),
+            Box::new(m20261201_000001_signup_tokens::Migration),
         ]
     }
 }

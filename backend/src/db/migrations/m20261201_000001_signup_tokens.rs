@@ -1,0 +1,62 @@
+//! Signup tokens (Pocket ID 2.14 keeps them in its actor store; here an ordinary table, so every
+//! instance sees the same usage count). Only a SHA-256 of each token is stored, plus its first
+//! characters so lists can tell tokens apart.
+
+use super::schema::{Index, OnDelete::Cascade, Table, Ty::*, def, fk, req};
+use sea_orm::ConnectionTrait;
+use sea_orm_migration::prelude::*;
+
+/// One row per token; `usage_count` only grows, through a conditional update that cannot pass
+/// `usage_limit`.
+pub const SIGNUP_TOKENS: Table = Table {
+    name: "signup_tokens",
+    columns: &[
+        req("id", Uuid),
+        req("created_at", Timestamp),
+        req("token_hash", Text),
+        req("token_prefix", Text),
+        req("expires_at", Timestamp),
+        req("usage_limit", BigInt),
+        def("usage_count", BigInt, "0"),
+    ],
+    primary_key: &["id"],
+    uniques: &[&["token_hash"]],
+    foreign_keys: &[],
+    indexes: &[Index::Columns(&["expires_at"])],
+    checks: &[],
+};
+
+/// The groups an account created with the token joins.
+pub const SIGNUP_TOKENS_USER_GROUPS: Table = Table {
+    name: "signup_tokens_user_groups",
+    columns: &[req("signup_token_id", Uuid), req("user_group_id", Uuid)],
+    primary_key: &["signup_token_id", "user_group_id"],
+    uniques: &[],
+    foreign_keys: &[
+        fk("signup_token_id", "signup_tokens", Cascade),
+        fk("user_group_id", "user_groups", Cascade),
+    ],
+    indexes: &[],
+    checks: &[],
+};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let db = manager.get_connection();
+        let backend = manager.get_database_backend();
+        for table in [SIGNUP_TOKENS, SIGNUP_TOKENS_USER_GROUPS] {
+            for stmt in table.ddl(backend) {
+                db.execute_unprepared(&stmt).await?;
+            }
+        }
+        Ok(())
+    }
+
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+}
