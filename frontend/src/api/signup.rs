@@ -1,4 +1,4 @@
-//! First-administrator setup: `/api/signup/setup`.
+//! First-administrator setup (`/api/signup/setup`) and self-signup (`/api/signup`).
 
 use super::{ClientError, send_json, send_without_answer};
 use gloo_net::http::Request;
@@ -17,4 +17,9 @@ pub async fn setup_available() -> Result<bool, ClientError> {
 /// Creates the first administrator; the answer sets the session cookie.
 pub async fn create_first_admin(request: &SignUpRequest) -> Result<UserDto, ClientError> {
     send_json(Request::post("/api/signup/setup"), request).await
+}
+
+/// Signs up (open mode, or with `request.token`); the answer sets the session cookie.
+pub async fn sign_up(request: &SignUpRequest) -> Result<UserDto, ClientError> {
+    send_json(Request::post("/api/signup"), request).await
 }

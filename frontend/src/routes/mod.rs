@@ -40,6 +40,8 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/setup") view=SetupAlias />
                 <Route path=path!("/signup/setup") view=SetupPage />
                 <Route path=path!("/signup/add-passkey") view=AddPasskeyPage />
+                <Route path=path!("/signup") view=crate::pages::signup::signup::SignupPage />
+                <Route path=path!("/st/:token") view=crate::pages::signup::signup::SignupTokenAlias />
                 // Every `/settings/*` page inside the settings layout (sidebar navigation).
                 <ParentRoute path=path!("/settings") view=SettingsLayout>
                     <Route path=path!("") view=SettingsRedirect />

@@ -1,5 +1,5 @@
 //! `/login`: usernameless passkey sign-in (the card is [`PasskeySignIn`]), continuing to the
-//! `redirect` target.
+//! `redirect` target; a "Sign up" link when signups are open.
 
 pub mod alternative;
 pub mod code;
@@ -13,6 +13,7 @@ use leptos_router::{
     hooks::{use_navigate, use_query_map},
 };
 use pocket_shared::UserDto;
+use pocket_shared::signup::SignupMode;
 
 /// The sign-in page: waits for the configuration (for the instance name), then the card.
 #[component]
@@ -23,7 +24,10 @@ pub fn LoginPage() -> impl IntoView {
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match config.resource().await {
-                    Ok(public) => view! { <LoginCard app_name=public.app_name /> }.into_any(),
+                    Ok(public) => {
+                        let open = SignupMode::parse(&public.allow_user_signups) == SignupMode::Open;
+                        view! { <LoginCard app_name=public.app_name signups_open=open /> }.into_any()
+                    }
                     Err(error) => view! { <ErrorView error on_retry=retry /> }.into_any(),
                 }
             })}
@@ -55,7 +59,7 @@ pub fn complete_sign_in(
 
 /// The sign-in card, continuing to `?redirect=` once signed in.
 #[component]
-fn LoginCard(app_name: String) -> impl IntoView {
+fn LoginCard(app_name: String, signups_open: bool) -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let redirect = use_query_map().with_untracked(|q| q.get("redirect"));
@@ -65,5 +69,10 @@ fn LoginCard(app_name: String) -> impl IntoView {
     });
     view! {
         <PasskeySignIn title=format!("Sign in to {app_name}") alternative_href on_signed_in />
+        <Show when=move || signups_open>
+            <p class="login__alternative">
+                "New here? " <a href="/signup" data-testid="signup-link">"Sign up"</a>
+            </p>
+        </Show>
     }
 }

@@ -1,4 +1,6 @@
-//! `/signup/*`: first-administrator setup and the "add your first passkey" step.
+//! `/signup/*`: first-administrator setup, self-signup (`/signup`, alias `/st/:token`) and the
+//! "add your first passkey" step.
 
 pub mod add_passkey;
 pub mod setup;
+pub mod signup;

@@ -1,0 +1,349 @@
+//! `/signup` (open mode, or `?token=` from a signup link) and its alias `/st/:token`: creates an
+//! account, signs it in and continues to `/signup/add-passkey`.
+
+use super::setup::{build_request, validate};
+use crate::api::{self, ClientError};
+use crate::components::{
+    error_view::ErrorView,
+    form::{Alert, FieldErrors, TextField, Tone, api_field_errors},
+    loading::Loading,
+};
+use crate::routes::guard::encode_uri_component;
+use crate::state::{use_app_config, use_session};
+use leptos::prelude::*;
+use leptos_router::{
+    NavigateOptions,
+    hooks::{use_navigate, use_params_map, use_query_map},
+};
+use pocket_shared::signup::{SignupMode, rules};
+use pocket_shared::{ErrorCode, SignUpRequest};
+
+/// The label of each request field, for messages.
+fn label(field: &str) -> String {
+    match field {
+        "username" => "Username",
+        "email" => "Email",
+        "firstName" => "First name",
+        "lastName" => "Last name",
+        other => other,
+    }
+    .to_owned()
+}
+
+/// What the page shows for the configured mode and the link's token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignupView {
+    /// The form, sending this token (if any).
+    Form(Option<String>),
+    /// Signing up needs a token this visitor does not have.
+    TokenRequired,
+    /// Nobody may sign up.
+    Disabled,
+    /// The link's token cannot be a signup token (mistyped or cut off).
+    InvalidLink,
+}
+
+/// Decides the view: open mode always shows the form; a token needs `withToken` or `open`.
+pub fn signup_view(mode: SignupMode, token: Option<&str>) -> SignupView {
+    let token = token.map(str::trim).filter(|t| !t.is_empty());
+    match (mode, token) {
+        (SignupMode::Disabled, _) => SignupView::Disabled,
+        (_, Some(t)) if !rules::looks_like_token(t) => SignupView::InvalidLink,
+        (_, Some(t)) => SignupView::Form(Some(t.to_owned())),
+        (SignupMode::Open, None) => SignupView::Form(None),
+        (SignupMode::WithToken, None) => SignupView::TokenRequired,
+    }
+}
+
+/// Where `/st/:token` leads.
+pub fn signup_url(token: Option<&str>) -> String {
+    match token.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => format!("/signup?token={}", encode_uri_component(t)),
+        None => "/signup".to_owned(),
+    }
+}
+
+/// The message for a failure that is not about one field.
+fn failure_message(error: &ClientError) -> String {
+    match error.code() {
+        Some(ErrorCode::TokenInvalidOrExpired) => {
+            "This signup link is invalid, has expired or has been used up. Ask your administrator for a new one."
+                .to_owned()
+        }
+        Some(ErrorCode::OpenSignupDisabled) => {
+            "Signing up needs an invitation link from your administrator.".to_owned()
+        }
+        Some(ErrorCode::SignupDisabled) => "Signing up is disabled on this server.".to_owned(),
+        _ => error.user_message(),
+    }
+}
+
+/// `/st/:token`: alias of `/signup?token=…`.
+#[component]
+pub fn SignupTokenAlias() -> impl IntoView {
+    let token = use_params_map().with_untracked(|p| p.get("token"));
+    let to = signup_url(token.as_deref());
+    let navigate = use_navigate();
+    // In an effect, not during render: the router must finish the current navigation first.
+    Effect::new(move || {
+        navigate(
+            &to,
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
+    });
+    view! { <Loading /> }
+}
+
+/// Loads the configuration, then shows the form or why signing up is not possible.
+#[component]
+pub fn SignupPage() -> impl IntoView {
+    let config = use_app_config();
+    let token = use_query_map().with_untracked(|q| q.get("token"));
+    let retry = Callback::new(move |()| config.refetch());
+    view! {
+        <Suspense fallback=|| view! { <Loading /> }>
+            {
+                let token = token.clone();
+                move || {
+                    let token = token.clone();
+                    Suspend::new(async move {
+                        match config.resource().await {
+                            Ok(public) => {
+                                let mode = SignupMode::parse(&public.allow_user_signups);
+                                match signup_view(mode, token.as_deref()) {
+                                    SignupView::Form(token) => {
+                                        view! {
+                                            <SignupForm
+                                                app_name=public.app_name
+                                                require_email=public.require_user_email
+                                                token
+                                            />
+                                        }
+                                            .into_any()
+                                    }
+                                    other => view! { <SignupClosed view=other /> }.into_any(),
+                                }
+                            }
+                            Err(error) => view! { <ErrorView error on_retry=retry /> }.into_any(),
+                        }
+                    })
+                }
+            }
+        </Suspense>
+    }
+}
+
+/// Why the form is not shown, with the way back to sign-in.
+#[component]
+fn SignupClosed(view: SignupView) -> impl IntoView {
+    let (title, text) = match view {
+        SignupView::InvalidLink => (
+            "Invalid signup link",
+            "This link is not complete. Copy the whole link from your invitation, or ask your administrator for a new one.",
+        ),
+        SignupView::TokenRequired => (
+            "Invitation required",
+            "Signing up needs an invitation link from your administrator.",
+        ),
+        _ => (
+            "Signing up is disabled",
+            "Ask your administrator to create an account for you.",
+        ),
+    };
+    view! {
+        <section class="card card--narrow" data-testid="signup-closed">
+            <h1>{title}</h1>
+            <p class="lead">{text}</p>
+            <a class="button button--primary" href="/login" data-testid="signup-closed-login">
+                "Go to sign-in"
+            </a>
+        </section>
+    }
+}
+
+/// The signup form.
+#[component]
+fn SignupForm(app_name: String, require_email: bool, token: Option<String>) -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let username = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let first_name = RwSignal::new(String::new());
+    let last_name = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::new());
+    let form_error = RwSignal::new(None::<String>);
+
+    let create = Action::new_local(|request: &SignUpRequest| {
+        let request = request.clone();
+        async move { api::signup::sign_up(&request).await }
+    });
+    Effect::new(move || match create.value().get() {
+        Some(Ok(user)) => {
+            // Navigate before recording the session: the guard would otherwise send the new
+            // user from this guest-only page to /settings.
+            navigate("/signup/add-passkey", NavigateOptions::default());
+            session.set_signed_in(user);
+        }
+        Some(Err(e)) => {
+            let fields = api_field_errors(&e, label);
+            if fields.is_empty() {
+                form_error.set(Some(failure_message(&e)));
+            } else {
+                errors.set(fields);
+            }
+        }
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut request = build_request(
+            &username.get_untracked(),
+            &email.get_untracked(),
+            &first_name.get_untracked(),
+            &last_name.get_untracked(),
+        );
+        request.token = token.clone();
+        let found = validate(&request, require_email);
+        form_error.set(None);
+        if found.is_empty() {
+            errors.set(FieldErrors::new());
+            create.dispatch(request);
+        } else {
+            errors.set(found);
+        }
+    };
+    let error_for =
+        move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
+    let pending = create.pending();
+
+    view! {
+        <section class="card card--narrow" aria-labelledby="signup-title">
+            <h1 id="signup-title" data-testid="signup-title">
+                "Sign up to " {app_name}
+            </h1>
+            <p class="lead">
+                "Create your account. Next, you add a passkey to sign in with."
+            </p>
+            <form class="form" novalidate on:submit=submit>
+                <TextField
+                    id="signup-first-name"
+                    label="First name"
+                    value=first_name
+                    error=error_for("firstName")
+                    autocomplete="given-name"
+                />
+                <TextField
+                    id="signup-last-name"
+                    label="Last name"
+                    value=last_name
+                    error=error_for("lastName")
+                    autocomplete="family-name"
+                    optional=true
+                />
+                <TextField
+                    id="signup-username"
+                    label="Username"
+                    value=username
+                    error=error_for("username")
+                    autocomplete="username"
+                />
+                <TextField
+                    id="signup-email"
+                    label="Email"
+                    value=email
+                    error=error_for("email")
+                    input_type="email"
+                    autocomplete="email"
+                    optional=!require_email
+                />
+                {move || {
+                    form_error
+                        .get()
+                        .map(|message| {
+                            view! {
+                                <Alert tone=Tone::Error testid="signup-error">
+                                    {message}
+                                </Alert>
+                            }
+                        })
+                }}
+                <button
+                    type="submit"
+                    class="button button--primary button--block"
+                    data-testid="signup-submit"
+                    disabled=move || pending.get()
+                >
+                    {move || if pending.get() { "Creating…" } else { "Create account" }}
+                </button>
+            </form>
+            <p class="login__alternative">
+                "Already have an account? " <a href="/login" data-testid="signup-login-link">"Sign in"</a>
+            </p>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "AbCdEfGh12345678";
+
+    #[test]
+    fn the_mode_and_the_token_decide_the_view() {
+        assert_eq!(signup_view(SignupMode::Open, None), SignupView::Form(None));
+        assert_eq!(
+            signup_view(SignupMode::Open, Some(TOKEN)),
+            SignupView::Form(Some(TOKEN.into()))
+        );
+        assert_eq!(
+            signup_view(SignupMode::WithToken, Some(&format!(" {TOKEN} "))),
+            SignupView::Form(Some(TOKEN.into()))
+        );
+        assert_eq!(
+            signup_view(SignupMode::WithToken, None),
+            SignupView::TokenRequired
+        );
+        assert_eq!(
+            signup_view(SignupMode::WithToken, Some("  ")),
+            SignupView::TokenRequired
+        );
+        assert_eq!(
+            signup_view(SignupMode::WithToken, Some("AbCd")),
+            SignupView::InvalidLink
+        );
+        assert_eq!(
+            signup_view(SignupMode::Disabled, Some(TOKEN)),
+            SignupView::Disabled
+        );
+        assert_eq!(
+            signup_view(SignupMode::Disabled, None),
+            SignupView::Disabled
+        );
+    }
+
+    #[test]
+    fn the_alias_keeps_the_token() {
+        assert_eq!(signup_url(Some(TOKEN)), format!("/signup?token={TOKEN}"));
+        assert_eq!(signup_url(Some("a b")), "/signup?token=a%20b");
+        assert_eq!(signup_url(None), "/signup");
+    }
+
+    #[test]
+    fn token_failures_get_their_own_words() {
+        let err = |code| ClientError::Api {
+            status: 400,
+            error: pocket_shared::ApiError {
+                error: "x".into(),
+                code,
+                details: None,
+                request_id: None,
+            },
+        };
+        assert!(failure_message(&err(ErrorCode::TokenInvalidOrExpired)).contains("signup link"));
+        assert!(failure_message(&err(ErrorCode::OpenSignupDisabled)).contains("invitation"));
+    }
+}
