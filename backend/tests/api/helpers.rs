@@ -70,6 +70,7 @@ pub struct TestApp {
     pub engine: Engine,
     #[allow(dead_code)]
     pub config: Arc<Config>,
+    _uploads: tempfile::TempDir,
     _guard: DbGuard,
 }
 
@@ -134,6 +135,10 @@ impl TestApp {
         .chain(extra_env.iter().copied())
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
+        // Uploaded files go to a folder of this test's own (unless the test picks one).
+        let uploads = tempfile::tempdir().expect("upload tempdir");
+        env.entry("UPLOAD_PATH".into())
+            .or_insert_with(|| uploads.path().display().to_string());
         let guard = match engine {
             Engine::Sqlite => {
                 let dir = tempfile::tempdir().expect("tempdir");
@@ -185,6 +190,7 @@ impl TestApp {
             clock,
             engine,
             config,
+            _uploads: uploads,
             _guard: guard,
         })
     }

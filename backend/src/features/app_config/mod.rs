@@ -1,5 +1,8 @@
-//! Application configuration: the keys of Pocket ID with their defaults, stored values and the
-//! public view the SPA loads before anyone signs in.
+//! Application configuration: the keys of Pocket ID with their defaults, stored values, the
+//! public view the SPA loads before anyone signs in, and the admin list and full replacement.
+//!
+//! Values are read from the database on every request (no cache), so a change is seen by the
+//! next request on every instance sharing the database.
 
 mod handlers;
 pub mod repo;
@@ -11,5 +14,10 @@ use utoipa_axum::routes;
 
 /// Routes of this feature.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(handlers::list_public_app_config))
+    OpenApiRouter::new()
+        .routes(routes!(
+            handlers::list_public_app_config,
+            handlers::update_app_config
+        ))
+        .routes(routes!(handlers::list_all_app_config))
 }
