@@ -29,7 +29,10 @@ pub struct ApiKeyDto {
 pub struct ApiKeyCreateRequest {
     /// 3 to 50 characters.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 3, max_length = 50))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 3, max_length = 50)
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,

@@ -49,7 +49,10 @@ pub struct SignupTokenCreateRequest {
     pub ttl: Option<serde_json::Value>,
     /// How many accounts the token may create: 1 to 100.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(required = true, minimum = 1, maximum = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, minimum = 1, maximum = 100)
+    )]
     pub usage_limit: i64,
     /// Groups every account created with the token joins (else the default signup groups).
     #[serde(default)]
@@ -136,7 +139,11 @@ mod tests {
 
     #[test]
     fn modes_round_trip_and_unknown_is_disabled() {
-        for m in [SignupMode::Disabled, SignupMode::WithToken, SignupMode::Open] {
+        for m in [
+            SignupMode::Disabled,
+            SignupMode::WithToken,
+            SignupMode::Open,
+        ] {
             assert_eq!(SignupMode::parse(m.as_str()), m);
         }
         assert_eq!(SignupMode::parse("OPEN"), SignupMode::Disabled);
