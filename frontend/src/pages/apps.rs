@@ -57,8 +57,8 @@ pub fn MyAppsPage() -> impl IntoView {
     view! {
         <div class="stack" data-testid="my-apps-page">
             <h1 data-testid="my-apps-title">"My Apps"</h1>
-            <div class="table-tools">
-                <div class="field table-tools__search">
+            <div class="table-toolbar">
+                <div class="field table-toolbar__search">
                     <label class="field__label" for="my-apps-search">
                         "Search"
                     </label>

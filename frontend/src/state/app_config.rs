@@ -18,6 +18,8 @@ pub struct AppConfig {
     /// The configuration an administrator just saved; wins over the resource until it has
     /// been loaded again, so the new name and colour show at once.
     saved: RwSignal<Option<PublicAppConfig>>,
+    /// `uiConfigDisabled` and `tracingEnabled` of the last load.
+    flags: RwSignal<(bool, bool)>,
 }
 
 impl AppConfig {
@@ -26,6 +28,7 @@ impl AppConfig {
         let config = Self {
             resource: LocalResource::new(api::app_config::load_public),
             saved: RwSignal::new(None),
+            flags: RwSignal::new((false, false)),
         };
         provide_context(config);
         // The theme follows the configuration everywhere (also after an administrator saves).
@@ -35,18 +38,35 @@ impl AppConfig {
                 apply_animations(!public.disable_animations);
             }
         });
+        // Once the reloaded configuration matches what was saved, it takes over again.
+        Effect::new(move || {
+            let loaded = config
+                .resource
+                .map(|result| result.as_ref().ok().cloned())
+                .flatten();
+            if let Some(loaded) = loaded {
+                config
+                    .flags
+                    .set((loaded.ui_config_disabled, loaded.tracing_enabled));
+                if config.saved.with_untracked(|s| s.as_ref() == Some(&loaded)) {
+                    config.saved.set(None);
+                }
+            }
+        });
         config
     }
 
     /// Records a configuration an administrator saved (every variable, as the update answered)
     /// and loads the public view again.
+    ///
+    /// Reads no resource: pages call this from inside their `Suspense`, and a resource read
+    /// there (even untracked) would suspend the page again when the configuration reloads.
     pub fn saved(&self, variables: &[AppConfigVariable]) {
         let mut public = PublicAppConfig::from_variables(variables);
         // Not configuration keys: the environment's answer does not change on save.
-        if let Some(Ok(current)) = self.resource.get_untracked() {
-            public.ui_config_disabled = current.ui_config_disabled;
-            public.tracing_enabled = current.tracing_enabled;
-        }
+        let (ui_config_disabled, tracing_enabled) = self.flags.get_untracked();
+        public.ui_config_disabled = ui_config_disabled;
+        public.tracing_enabled = tracing_enabled;
         self.saved.set(Some(public));
         self.resource.refetch();
     }

@@ -272,7 +272,7 @@ pub fn GlobalAuditLogPage() -> impl IntoView {
             <h1 data-testid="global-audit-log-title">"Global audit log"</h1>
             <section class="card">
                 <p class="hint">"Every user's sign-ins and account events, newest first."</p>
-                <div class="table-tools">
+                <div class="table-toolbar">
                     {select("global-audit-filter-user", "User", user, user_options.into_any())}
                     {select("global-audit-filter-event", "Event", event, events)}
                     {select("global-audit-filter-client", "Client", client, client_options.into_any())}

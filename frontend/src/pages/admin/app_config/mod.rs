@@ -85,32 +85,33 @@ const LDAP_KEYS: &[&str] = &[
 ];
 const OIDC_KEYS: &[&str] = &["cimdUrlAllowlist"];
 
-/// The configuration page.
+/// The configuration page. It loads its own copy of the public configuration (for
+/// `uiConfigDisabled`): the app-wide one reloads after every save, which must not rebuild the
+/// form under the user.
 #[component]
 pub fn AppConfigPage() -> impl IntoView {
     let session = use_session();
-    let config = use_app_config();
-    let all = LocalResource::new(api::app_config_admin::load_all);
-    let retry = Callback::new(move |()| {
-        all.refetch();
-        config.refetch();
+    let loaded = LocalResource::new(|| async {
+        let all = api::app_config_admin::load_all().await?;
+        let public = api::app_config::load_public().await?;
+        Ok::<_, ClientError>((all, public.ui_config_disabled))
     });
+    let retry = Callback::new(move |()| loaded.refetch());
     view! {
         <div class="stack" data-testid="app-config-page">
             <h1 data-testid="app-config-title">"Application configuration"</h1>
             <Suspense fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
-                    let public = config.resource().await;
-                    match (all.await, public) {
-                        (Ok(vars), Ok(public)) => {
+                    match loaded.await {
+                        Ok((vars, readonly)) => {
                             let values: BTreeMap<String, String> = vars
                                 .into_iter()
                                 .map(|v| (v.key, v.value))
                                 .collect();
-                            let form = ConfigForm::new(values, public.ui_config_disabled);
+                            let form = ConfigForm::new(values, readonly);
                             view! { <Sections form /> }.into_any()
                         }
-                        (Err(error), _) | (_, Err(error)) => {
+                        Err(error) => {
                             session.check_error(&error);
                             view! { <ErrorView error on_retry=retry /> }.into_any()
                         }
@@ -259,12 +260,15 @@ fn Sections(form: ConfigForm) -> impl IntoView {
 /// General: name, session, home page, accent colour (applied live), switches.
 #[component]
 fn GeneralSection(form: ConfigForm) -> impl IntoView {
-    let config = use_app_config();
-    // Live preview while editing; leaving the page puts the saved colour back.
+    // Live preview while editing; leaving the page puts the saved colour back (the page's own
+    // copy: reading the app-wide resource here would tie it to this page's Suspense).
     Effect::new(move || apply_accent_color(&form.get("accentColor")));
     on_cleanup(move || {
-        if let Some(current) = untrack(|| config.current()) {
-            apply_accent_color(&current.accent_color);
+        if let Some(saved) = form
+            .saved
+            .try_with_untracked(|s| s.get("accentColor").cloned())
+        {
+            apply_accent_color(saved.as_deref().unwrap_or("default"));
         }
     });
     view! {

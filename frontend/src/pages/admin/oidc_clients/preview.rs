@@ -172,16 +172,16 @@ fn ClaimSets(claims: OidcClientPreviewDto) -> impl IntoView {
             pretty(set)
         };
         view! {
-            <div class="claims">
-                <h3 class="claims__title">{title}</h3>
-                <pre class="claims__body" data-testid=testid>
+            <div class="claim-set">
+                <h3 class="claim-set__title">{title}</h3>
+                <pre class="claim-set__body" data-testid=testid>
                     {body}
                 </pre>
             </div>
         }
     };
     view! {
-        <div class="claims-grid" data-testid="client-preview-result">
+        <div class="claim-sets" data-testid="client-preview-result">
             {block("ID token", "client-preview-id-token", &claims.id_token)}
             {block("Access token", "client-preview-access-token", &claims.access_token)}
             {block("Userinfo", "client-preview-userinfo", &claims.user_info)}
