@@ -100,7 +100,9 @@ impl Policy {
         let reason = forbidden_reason(ip)?;
         let loopback = match ip {
             IpAddr::V4(v4) => v4.is_loopback(),
-            IpAddr::V6(v6) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v| v.is_loopback()),
+            IpAddr::V6(v6) => {
+                v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v| v.is_loopback())
+            }
         };
         if self.allow_loopback && loopback {
             None
@@ -305,7 +307,13 @@ impl Outbound {
                 .headers()
                 .get(reqwest::header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
-                .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+                .map(|v| {
+                    v.split(';')
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_ascii_lowercase()
+                });
             if !limits.content_types.is_empty() {
                 let ct = content_type.as_deref().unwrap_or("");
                 let ok = limits.content_types.iter().any(|allowed| {

@@ -364,7 +364,10 @@ pub fn client_errors(req: &OidcClientUpdateRequest) -> Vec<FieldError> {
     if let Some(url) = &req.launch_url {
         push(&mut errors, "launchURL", http_url(url));
     }
-    for (field, url) in [("logoUrl", &req.logo_url), ("darkLogoUrl", &req.dark_logo_url)] {
+    for (field, url) in [
+        ("logoUrl", &req.logo_url),
+        ("darkLogoUrl", &req.dark_logo_url),
+    ] {
         if let Some(url) = url {
             push(&mut errors, field, http_url(url));
         }

@@ -1,8 +1,8 @@
 //! A user's view of the clients: "My Apps" (`GET /api/oidc/users/me/clients`) and remembered
 //! consents (`GET /api/oidc/users/{me|id}/authorized-clients`).
 
-use crate::oidc::OidcClientMetaDto;
 use super::Pagination;
+use crate::oidc::OidcClientMetaDto;
 use serde::{Deserialize, Serialize};
 
 /// A client the user may sign in to, with when they last did.

@@ -35,29 +35,50 @@ db_test!(flag_and_type_filters, |app: TestApp| async move {
     for (query, want) in [
         ("filters[pkceEnabled]=true", &["Pkce", "Public"][..]),
         ("filters[requiresReauthentication]=true", &["Reauth"]),
-        ("filters[requiresPushedAuthorizationRequests]=true", &["Par"]),
+        (
+            "filters[requiresPushedAuthorizationRequests]=true",
+            &["Par"],
+        ),
         ("filters[skipConsent]=true", &["Skip"]),
         ("filters[isGroupRestricted]=true", &["Groups"]),
         ("filters[pkceSupported]=true", &["Plain"]),
         ("filters[clientType]=cimd", &["Skip"]),
-        ("filters[clientType]=standard&filters[skipConsent]=false&filters[pkceEnabled]=false&search=r",
-         &["Groups", "Par", "Reauth"]),
-        ("filters[clientType]=standard&filters[clientType]=cimd&filters[isPublic]=true", &["Public"]),
-        ("filters[pkceEnabled]=false&sort[column]=name&sort[direction]=desc&pagination[limit]=2",
-         &["Skip", "Reauth"]),
+        (
+            "filters[clientType]=standard&filters[skipConsent]=false&filters[pkceEnabled]=false&search=r",
+            &["Groups", "Par", "Reauth"],
+        ),
+        (
+            "filters[clientType]=standard&filters[clientType]=cimd&filters[isPublic]=true",
+            &["Public"],
+        ),
+        (
+            "filters[pkceEnabled]=false&sort[column]=name&sort[direction]=desc&pagination[limit]=2",
+            &["Skip", "Reauth"],
+        ),
         // An empty value is no filter.
-        ("filters[skipConsent]=", &["Groups", "Par", "Pkce", "Plain", "Public", "Reauth", "Skip"]),
+        (
+            "filters[skipConsent]=",
+            &["Groups", "Par", "Pkce", "Plain", "Public", "Reauth", "Skip"],
+        ),
     ] {
         let l = list(&mut c, query).await;
         assert_eq!(names(&l), want, "{query}");
     }
-    let l = list(&mut c, "filters[pkceEnabled]=false&pagination[limit]=2&pagination[page]=2").await;
+    let l = list(
+        &mut c,
+        "filters[pkceEnabled]=false&pagination[limit]=2&pagination[page]=2",
+    )
+    .await;
     assert_eq!(names(&l), ["Plain", "Reauth"]);
     assert_eq!((l.pagination.total_items, l.pagination.total_pages), (5, 3));
 
-    let r = c.get(&format!("{CLIENTS}?filters[skipConsent]=maybe")).await;
+    let r = c
+        .get(&format!("{CLIENTS}?filters[skipConsent]=maybe"))
+        .await;
     assert_eq!(error_fields(&r), ["filters[skipConsent]"]);
-    let r = c.get(&format!("{CLIENTS}?filters[clientType]=dynamic")).await;
+    let r = c
+        .get(&format!("{CLIENTS}?filters[clientType]=dynamic"))
+        .await;
     assert_eq!(error_fields(&r), ["filters[clientType]"]);
 });
 
@@ -83,9 +104,15 @@ db_test!(
         assert_eq!(fi.len(), 2);
         assert_eq!(fi[0].audience.as_deref(), Some("pocket-id"));
         assert!(fi[0].replay_protection && !fi[1].replay_protection);
-        assert_eq!(fi[1].jwks.as_deref(), Some("https://k8s.example/openid/v1/jwks"));
+        assert_eq!(
+            fi[1].jwks.as_deref(),
+            Some("https://k8s.example/openid/v1/jwks")
+        );
         let creds = Credentials::of(&stored(&app, &id).await);
-        assert_eq!(creds.federated_identities[0].subject.as_deref(), Some("repo:org/app:ref:refs/heads/main"));
+        assert_eq!(
+            creds.federated_identities[0].subject.as_deref(),
+            Some("repo:org/app:ref:refs/heads/main")
+        );
 
         // Edited in place: change one, drop the other.
         let r = put(
@@ -96,9 +123,16 @@ db_test!(
             ]}}),
         )
         .await;
-        let fi = r.json::<OidcClientWithGroupsDto>().client.credentials.federated_identities;
+        let fi = r
+            .json::<OidcClientWithGroupsDto>()
+            .client
+            .credentials
+            .federated_identities;
         assert_eq!(fi.len(), 1);
-        assert_eq!(fi[0].subject.as_deref(), Some("repo:org/app:environment:prod"));
+        assert_eq!(
+            fi[0].subject.as_deref(),
+            Some("repo:org/app:environment:prod")
+        );
         assert!(!fi[0].replay_protection, "a full replace");
 
         let r = put(
@@ -121,7 +155,17 @@ db_test!(
             ]
         );
         let r = put(&mut c, &path, json!({"name": "Ci"})).await;
-        assert!(r.json::<OidcClientWithGroupsDto>().client.credentials.federated_identities.is_empty());
-        assert!(Credentials::of(&stored(&app, &id).await).federated_identities.is_empty());
+        assert!(
+            r.json::<OidcClientWithGroupsDto>()
+                .client
+                .credentials
+                .federated_identities
+                .is_empty()
+        );
+        assert!(
+            Credentials::of(&stored(&app, &id).await)
+                .federated_identities
+                .is_empty()
+        );
     }
 );

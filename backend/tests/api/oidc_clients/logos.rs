@@ -55,7 +55,11 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 
 fn encode(format: ImageFormat) -> Vec<u8> {
     let img = DynamicImage::ImageRgb8(RgbImage::from_fn(16, 8, |x, _| {
-        if x < 8 { Rgb([250, 0, 0]) } else { Rgb([0, 0, 250]) }
+        if x < 8 {
+            Rgb([250, 0, 0])
+        } else {
+            Rgb([0, 0, 250])
+        }
     }));
     let mut out = Cursor::new(Vec::new());
     img.write_to(&mut out, format).unwrap();
@@ -67,7 +71,11 @@ fn crc32(data: &[u8]) -> u32 {
     for b in data {
         crc ^= u32::from(*b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -152,7 +160,10 @@ async fn logo_rows(app: &TestApp) -> Vec<String> {
 
 logo_test!(upload_serve_replace_and_delete, |app| async move {
     let mut c = admin(&app).await;
-    let id = create(&mut c, json!({"id": "wiki", "name": "Wiki"})).await.client.id;
+    let id = create(&mut c, json!({"id": "wiki", "name": "Wiki"}))
+        .await
+        .client
+        .id;
     let logo = format!("{CLIENTS}/{id}/logo");
     assert_eq!(app.get(&logo).await.status, StatusCode::NOT_FOUND);
 
@@ -166,7 +177,10 @@ logo_test!(upload_serve_replace_and_delete, |app| async move {
         served.header("cache-control"),
         "public, max-age=900, stale-while-revalidate=43200"
     );
-    assert!(!contains(&served.body, b"SECRET-PNG-TEXT"), "tEXt chunk stripped");
+    assert!(
+        !contains(&served.body, b"SECRET-PNG-TEXT"),
+        "tEXt chunk stripped"
+    );
     assert!(!contains(&served.body, b"tEXt"));
     assert!(image::load_from_memory(&served.body).is_ok());
     let meta: OidcClientMetaDto = app.get(&format!("{CLIENTS}/{id}/meta")).await.json();
@@ -186,7 +200,10 @@ logo_test!(upload_serve_replace_and_delete, |app| async move {
     assert_eq!(dark.header("content-security-policy"), "sandbox");
     assert_eq!(dark.header("x-content-type-options"), "nosniff");
     assert_eq!(&dark.body[..], SVG);
-    assert_eq!(app.get(&format!("{logo}?light=true")).await.body, served.body);
+    assert_eq!(
+        app.get(&format!("{logo}?light=true")).await.body,
+        served.body
+    );
 
     // Replacing the light PNG with a JPEG removes the PNG file; EXIF is gone.
     let r = upload(&c, &logo, "photo.jpeg", &jpeg_with_exif()).await;
@@ -199,7 +216,10 @@ logo_test!(upload_serve_replace_and_delete, |app| async move {
     rows.sort();
     assert_eq!(
         rows,
-        ["oidc-client-images/wiki-dark.svg", "oidc-client-images/wiki.jpg"]
+        [
+            "oidc-client-images/wiki-dark.svg",
+            "oidc-client-images/wiki.jpg"
+        ]
     );
     let dto: OidcClientWithGroupsDto = c.get(&format!("{CLIENTS}/{id}")).await.json();
     assert!(dto.client.has_logo && dto.client.has_dark_logo);
@@ -212,7 +232,9 @@ logo_test!(upload_serve_replace_and_delete, |app| async move {
     assert_eq!(code(&r), ErrorCode::NotFound);
     assert_eq!(logo_rows(&app).await, ["oidc-client-images/wiki.jpg"]);
     assert_eq!(
-        app.get(&format!("{logo}?light=false")).await.header("content-type"),
+        app.get(&format!("{logo}?light=false"))
+            .await
+            .header("content-type"),
         "image/jpeg"
     );
     let r = delete(&mut c, &logo).await;
@@ -240,7 +262,13 @@ logo_test!(uploads_are_checked, |app| async move {
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", r.text());
     assert_eq!(code(&r), ErrorCode::FileTypeNotSupported);
     // The name does not decide: HTML named .png is refused, a PNG named .txt is a PNG.
-    let r = upload(&c, &logo, "evil.png", b"<html><script>alert(1)</script></html>").await;
+    let r = upload(
+        &c,
+        &logo,
+        "evil.png",
+        b"<html><script>alert(1)</script></html>",
+    )
+    .await;
     assert_eq!(code(&r), ErrorCode::FileTypeNotSupported);
     let mut broken = encode(ImageFormat::Png);
     broken.truncate(40);
@@ -260,17 +288,29 @@ logo_test!(uploads_are_checked, |app| async move {
     }
     let r = upload_field(&c, &logo, "image", "logo.png", &encode(ImageFormat::Png)).await;
     assert_eq!(error_fields(&r), ["file"]);
-    assert_eq!(stored(&app, &id).await.image_type, None, "nothing was stored");
+    assert_eq!(
+        stored(&app, &id).await.image_type,
+        None,
+        "nothing was stored"
+    );
     assert!(logo_rows(&app).await.is_empty());
 
     let r = upload(&c, &logo, "logo.txt", &encode(ImageFormat::Png)).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
     assert_eq!(app.get(&logo).await.header("content-type"), "image/png");
     // WebP and GIF are accepted as well.
-    for (format, mime) in [(ImageFormat::WebP, "image/webp"), (ImageFormat::Gif, "image/gif")] {
+    for (format, mime) in [
+        (ImageFormat::WebP, "image/webp"),
+        (ImageFormat::Gif, "image/gif"),
+    ] {
         let r = upload(&c, &format!("{logo}?light=false"), "x", &encode(format)).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
-        assert_eq!(app.get(&format!("{logo}?light=false")).await.header("content-type"), mime);
+        assert_eq!(
+            app.get(&format!("{logo}?light=false"))
+                .await
+                .header("content-type"),
+            mime
+        );
     }
 });
 
@@ -279,14 +319,23 @@ logo_test!(who_may_change_logos, |app| async move {
     let id = create(&mut c, json!({"name": "App"})).await.client.id;
     let logo = format!("{CLIENTS}/{id}/logo");
     let png = encode(ImageFormat::Png);
-    assert_eq!(upload(&c, &logo, "a.png", &png).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        upload(&c, &logo, "a.png", &png).await.status,
+        StatusCode::NO_CONTENT
+    );
     let mut user = non_admin(&app, &mut c).await;
     let anonymous = app.client();
 
     let r = upload(&anonymous, &logo, "a.png", &png).await;
-    assert_eq!((r.status, code(&r)), (StatusCode::UNAUTHORIZED, ErrorCode::NotSignedIn));
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::UNAUTHORIZED, ErrorCode::NotSignedIn)
+    );
     let r = upload(&user, &logo, "a.png", &png).await;
-    assert_eq!((r.status, code(&r)), (StatusCode::FORBIDDEN, ErrorCode::Forbidden));
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::FORBIDDEN, ErrorCode::Forbidden)
+    );
     let r = delete(&mut user, &logo).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // Reading is public.
@@ -294,8 +343,14 @@ logo_test!(who_may_change_logos, |app| async move {
 
     let r = upload(&c, &format!("{CLIENTS}/nope/logo"), "a.png", &png).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.get(&format!("{CLIENTS}/nope/logo")).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(delete(&mut c, &format!("{CLIENTS}/nope/logo")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&format!("{CLIENTS}/nope/logo")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        delete(&mut c, &format!("{CLIENTS}/nope/logo")).await.status,
+        StatusCode::NOT_FOUND
+    );
     let r = app.get(&format!("{logo}?light=maybe")).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 });
@@ -312,7 +367,10 @@ logo_test!(deleting_a_client_deletes_its_logos, |app| async move {
     assert_eq!(logo_rows(&app).await.len(), 3);
     let r = delete(&mut c, &format!("{CLIENTS}/{id}")).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
-    assert_eq!(logo_rows(&app).await, [format!("oidc-client-images/{keep}.png")]);
+    assert_eq!(
+        logo_rows(&app).await,
+        [format!("oidc-client-images/{keep}.png")]
+    );
 });
 
 /// A local image server: what a logo URL may point to, and what it must not.
@@ -334,14 +392,20 @@ async fn image_server() -> String {
         )
         .route(
             "/generic",
-            get(|| async { ([(header::CONTENT_TYPE, "application/octet-stream")], jpeg_with_exif()) }),
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "application/octet-stream")],
+                    jpeg_with_exif(),
+                )
+            }),
         )
         .route(
             "/script.svg",
             get(|| async {
                 (
                     [(header::CONTENT_TYPE, "image/svg+xml")],
-                    &br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#[..],
+                    &br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#
+                        [..],
                 )
             }),
         )
@@ -368,12 +432,18 @@ async fn image_server() -> String {
             })
         })
         .route("/missing.png", get(|| async { StatusCode::NOT_FOUND }))
-        .route("/to-private", get(|| async { Redirect::temporary("http://10.0.0.7/logo.png") }))
+        .route(
+            "/to-private",
+            get(|| async { Redirect::temporary("http://10.0.0.7/logo.png") }),
+        )
         .route(
             "/to-metadata",
             get(|| async { Redirect::temporary("http://169.254.169.254/latest/meta-data/") }),
         )
-        .route("/to-logo", get(|| async { Redirect::temporary("/logo.png") }))
+        .route(
+            "/to-logo",
+            get(|| async { Redirect::temporary("/logo.png") }),
+        )
         .route("/hop/{n}", {
             get(move |axum::extract::Path(n): axum::extract::Path<u32>| {
                 let me = me.clone();
@@ -406,8 +476,13 @@ logo_test!(logo_urls_are_downloaded_and_cleaned, |app| async move {
     assert!(dto.client.has_logo && dto.client.has_dark_logo);
     let served = app.get(&format!("{CLIENTS}/fetched/logo")).await;
     assert_eq!(served.header("content-type"), "image/png");
-    assert!(!contains(&served.body, b"SECRET-PNG-TEXT"), "metadata stripped");
-    let dark = app.get(&format!("{CLIENTS}/fetched/logo?light=false")).await;
+    assert!(
+        !contains(&served.body, b"SECRET-PNG-TEXT"),
+        "metadata stripped"
+    );
+    let dark = app
+        .get(&format!("{CLIENTS}/fetched/logo?light=false"))
+        .await;
     assert_eq!(&dark.body[..], SVG);
 
     // Update: a redirect within limits is followed; a generic content type is sniffed.
@@ -419,11 +494,18 @@ logo_test!(logo_urls_are_downloaded_and_cleaned, |app| async move {
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let dark = app.get(&format!("{CLIENTS}/fetched/logo?light=false")).await;
+    let dark = app
+        .get(&format!("{CLIENTS}/fetched/logo?light=false"))
+        .await;
     assert_eq!(dark.header("content-type"), "image/jpeg");
     assert!(!contains(&dark.body, b"SECRET-GPS-EXIF"));
     // Without logo URLs an update keeps the logos.
-    let r = put(&mut c, &format!("{CLIENTS}/fetched"), json!({"name": "Renamed"})).await;
+    let r = put(
+        &mut c,
+        &format!("{CLIENTS}/fetched"),
+        json!({"name": "Renamed"}),
+    )
+    .await;
     let dto: OidcClientWithGroupsDto = r.json();
     assert!(dto.client.has_logo && dto.client.has_dark_logo);
 });
@@ -436,7 +518,12 @@ logo_test!(logo_urls_refused, |app| async move {
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
         let e: pocket_shared::ApiError = r.json();
         let f = &e.details.as_ref().unwrap().fields[0];
-        assert_eq!((f.field.as_str(), f.code.as_str()), (field, want), "{}", r.text());
+        assert_eq!(
+            (f.field.as_str(), f.code.as_str()),
+            (field, want),
+            "{}",
+            r.text()
+        );
     };
     // Without the test switch loopback is refused like every internal address.
     for url in [
@@ -454,10 +541,18 @@ logo_test!(logo_urls_refused, |app| async move {
         refused(&r, "logoUrl", "forbidden_address");
     }
     let r = c
-        .post(CLIENTS, &json!({"name": "X", "darkLogoUrl": "http://127.0.0.1/x.png"}))
+        .post(
+            CLIENTS,
+            &json!({"name": "X", "darkLogoUrl": "http://127.0.0.1/x.png"}),
+        )
         .await;
     refused(&r, "darkLogoUrl", "forbidden_address");
-    let r = c.post(CLIENTS, &json!({"name": "X", "logoUrl": "ftp://example.com/x.png"})).await;
+    let r = c
+        .post(
+            CLIENTS,
+            &json!({"name": "X", "logoUrl": "ftp://example.com/x.png"}),
+        )
+        .await;
     refused(&r, "logoUrl", "invalid_format");
     assert_eq!(
         oidc_clients::Entity::find().count(&app.db).await.unwrap(),
@@ -484,13 +579,22 @@ logo_test!(logo_urls_refused, |app| async move {
         ("/script.svg", "invalid_image"),
     ] {
         let r = c
-            .post(CLIENTS, &json!({"name": "X", "logoUrl": format!("{base}{path}")}))
+            .post(
+                CLIENTS,
+                &json!({"name": "X", "logoUrl": format!("{base}{path}")}),
+            )
             .await;
         refused(&r, "logoUrl", want);
     }
-    assert_eq!(oidc_clients::Entity::find().count(&app.db).await.unwrap(), 0);
+    assert_eq!(
+        oidc_clients::Entity::find().count(&app.db).await.unwrap(),
+        0
+    );
     let r = c
-        .post(CLIENTS, &json!({"name": "Ok", "logoUrl": format!("{base}/to-logo")}))
+        .post(
+            CLIENTS,
+            &json!({"name": "Ok", "logoUrl": format!("{base}/to-logo")}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
 

@@ -74,12 +74,20 @@ db_test!(preview_equals_a_real_sign_in, |app: TestApp| async move {
 
     // `code_for` asks for `openid profile email`.
     let r = browser
-        .get(&format!("{CLIENTS}/rp/preview/{user_id}?scopes=openid%20profile%20email"))
+        .get(&format!(
+            "{CLIENTS}/rp/preview/{user_id}?scopes=openid%20profile%20email"
+        ))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let preview: OidcClientPreviewDto = r.json();
-    assert_eq!(without_per_token(preview.id_token.clone()), without_per_token(real_id));
-    assert_eq!(without_per_token(preview.access_token.clone()), without_per_token(real_access));
+    assert_eq!(
+        without_per_token(preview.id_token.clone()),
+        without_per_token(real_id)
+    );
+    assert_eq!(
+        without_per_token(preview.access_token.clone()),
+        without_per_token(real_access)
+    );
     assert_eq!(preview.user_info, real_userinfo);
     assert_eq!(preview.id_token["roles"], json!(["a", "b"]));
     assert_eq!(preview.id_token["team"], "core");
@@ -89,7 +97,9 @@ db_test!(preview_equals_a_real_sign_in, |app: TestApp| async move {
 
     // Other scopes; `+` is a space too, unknown scopes are dropped as at /authorize.
     let preview: OidcClientPreviewDto = browser
-        .get(&format!("{CLIENTS}/rp/preview/{user_id}?scopes=openid+groups+unknown"))
+        .get(&format!(
+            "{CLIENTS}/rp/preview/{user_id}?scopes=openid+groups+unknown"
+        ))
         .await
         .json();
     assert_eq!(preview.id_token["groups"], json!(["staff"]));
@@ -98,7 +108,9 @@ db_test!(preview_equals_a_real_sign_in, |app: TestApp| async move {
     assert!(!preview.id_token.contains_key("email"));
     // Without openid: no ID token and no userinfo, as in a real flow.
     let preview: OidcClientPreviewDto = browser
-        .get(&format!("{CLIENTS}/rp/preview/{user_id}?scopes=offline_access"))
+        .get(&format!(
+            "{CLIENTS}/rp/preview/{user_id}?scopes=offline_access"
+        ))
         .await
         .json();
     assert!(preview.id_token.is_empty() && preview.user_info.is_empty());
@@ -115,7 +127,9 @@ db_test!(preview_refusals, |app: TestApp| async move {
 
     let r = admin.get(&format!("{CLIENTS}/rp/preview/{user_id}")).await;
     assert_eq!(error_fields(&r), ["scopes"]);
-    let r = admin.get(&format!("{CLIENTS}/rp/preview/{user_id}?scopes=%20")).await;
+    let r = admin
+        .get(&format!("{CLIENTS}/rp/preview/{user_id}?scopes=%20"))
+        .await;
     assert_eq!(error_fields(&r), ["scopes"]);
     for missing in [
         format!("{CLIENTS}/nope/preview/{user_id}?scopes=openid"),
@@ -128,9 +142,15 @@ db_test!(preview_refusals, |app: TestApp| async move {
 
     let mut user = non_admin(&app, &mut admin).await;
     let r = user.get(&path).await;
-    assert_eq!((r.status, code(&r)), (StatusCode::FORBIDDEN, ErrorCode::Forbidden));
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::FORBIDDEN, ErrorCode::Forbidden)
+    );
     let r = app.get(&path).await;
-    assert_eq!((r.status, code(&r)), (StatusCode::UNAUTHORIZED, ErrorCode::NotSignedIn));
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::UNAUTHORIZED, ErrorCode::NotSignedIn)
+    );
 
     // A user the client's group restriction keeps out gets no preview either.
     restrict_to_new_group(&app, "rp").await;

@@ -17,9 +17,8 @@ use pocket_shared::ApiError;
 use pocket_shared::oidc::OidcClientMetaDto;
 use pocket_shared::oidc_client::{
     OidcClientAllowedUserGroupsRequest, OidcClientCreateRequest, OidcClientListResponse,
-    OidcClientPreviewDto,
-    OidcClientSecretCreateRequest, OidcClientSecretCreatedDto, OidcClientSecretDto,
-    OidcClientUpdateRequest, OidcClientWithGroupsDto,
+    OidcClientPreviewDto, OidcClientSecretCreateRequest, OidcClientSecretCreatedDto,
+    OidcClientSecretDto, OidcClientUpdateRequest, OidcClientWithGroupsDto,
 };
 use serde::Deserialize;
 

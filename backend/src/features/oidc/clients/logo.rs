@@ -79,8 +79,7 @@ fn not_found() -> AppError {
 fn stem(c: &Model) -> String {
     let plain = c.id.len() <= 128
         && !c.id.starts_with('.')
-        && c
-            .id
+        && c.id
             .chars()
             .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-'));
     if c.client_type == CLIENT_TYPE_CIMD || !plain {
@@ -97,7 +96,11 @@ pub fn path(c: &Model, variant: Variant, ext: &str) -> String {
 
 /// The logo to serve: the dark one when asked and present, else the light one.
 pub async fn serve(state: &AppState, c: &Model, variant: Variant) -> Result<Response, AppError> {
-    let (variant, ext) = match (variant, Variant::Dark.stored_type(c), Variant::Light.stored_type(c)) {
+    let (variant, ext) = match (
+        variant,
+        Variant::Dark.stored_type(c),
+        Variant::Light.stored_type(c),
+    ) {
         (Variant::Dark, Some(dark), _) => (Variant::Dark, dark),
         (_, _, Some(light)) => (Variant::Light, light),
         _ => return Err(not_found()),
@@ -109,7 +112,10 @@ pub async fn serve(state: &AppState, c: &Model, variant: Variant) -> Result<Resp
     let mut res = (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(kind.mime())),
-            (header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL)),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(CACHE_CONTROL),
+            ),
             (
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
@@ -158,7 +164,11 @@ pub async fn download(state: &AppState, url: &str, field: &str) -> Result<Saniti
                 ErrorCode::FileTypeNotSupported => "unsupported_type",
                 _ => "invalid_image",
             };
-            AppError::field(field, code, &format!("does not point to a usable image ({message})"))
+            AppError::field(
+                field,
+                code,
+                &format!("does not point to a usable image ({message})"),
+            )
         }
         other => other,
     })
@@ -296,11 +306,20 @@ mod tests {
     #[test]
     fn paths_follow_pocket_id_layout() {
         let c = client("my-app", "standard");
-        assert_eq!(path(&c, Variant::Light, "png"), "oidc-client-images/my-app.png");
-        assert_eq!(path(&c, Variant::Dark, "svg"), "oidc-client-images/my-app-dark.svg");
+        assert_eq!(
+            path(&c, Variant::Light, "png"),
+            "oidc-client-images/my-app.png"
+        );
+        assert_eq!(
+            path(&c, Variant::Dark, "svg"),
+            "oidc-client-images/my-app-dark.svg"
+        );
         let url_id = client("https://app.example/client.json", CLIENT_TYPE_CIMD);
         let p = path(&url_id, Variant::Dark, "webp");
-        assert!(p.starts_with("oidc-client-images/cimd-") && p.ends_with("-dark.webp"), "{p}");
+        assert!(
+            p.starts_with("oidc-client-images/cimd-") && p.ends_with("-dark.webp"),
+            "{p}"
+        );
         assert!(!p.contains("app.example"));
         // Ids that are not plain file names never reach the path as they are.
         for odd in ["../../etc/x", "a/b", ".hidden"] {

@@ -675,7 +675,10 @@ mod tests {
             other => panic!("{other:?}"),
         };
         assert_eq!(bad("filters[clientType]=other"), "filters[clientType]");
-        assert_eq!(bad("filters[isGroupRestricted]=maybe"), "filters[isGroupRestricted]");
+        assert_eq!(
+            bad("filters[isGroupRestricted]=maybe"),
+            "filters[isGroupRestricted]"
+        );
         let p = ListParams::parse("sort[column]=allowedUserGroups&sort[direction]=desc").unwrap();
         assert_eq!(
             p.sort(SORT_COLUMNS, SortColumn::Name).unwrap(),

@@ -7,7 +7,9 @@ use crate::db::entities::{
 };
 use crate::features::oidc::store::{Kind, Stored};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+};
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
@@ -76,9 +78,7 @@ pub async fn find_live_families(
     let live = rows::Entity::find()
         .filter(rows::Column::ClientId.eq(client))
         .filter(rows::Column::Active.eq(true))
-        .filter(
-            rows::Column::Kind.is_in([Kind::RefreshToken.as_str(), Kind::AccessToken.as_str()]),
-        )
+        .filter(rows::Column::Kind.is_in([Kind::RefreshToken.as_str(), Kind::AccessToken.as_str()]))
         .all(db)
         .await?;
     // The subject lives in the row's JSON: filtered here, portably across both engines.

@@ -45,7 +45,13 @@ fn compare(
     a: (&oidc_clients::Model, Option<DateTime<Utc>>),
     b: (&oidc_clients::Model, Option<DateTime<Utc>>),
 ) -> Ordering {
-    let directed = |o: Ordering| if *order == Order::Desc { o.reverse() } else { o };
+    let directed = |o: Ordering| {
+        if *order == Order::Desc {
+            o.reverse()
+        } else {
+            o
+        }
+    };
     let by_name = || {
         display_name(a.0)
             .to_lowercase()
@@ -96,7 +102,10 @@ pub async fn list_accessible(
             .into_iter()
             .filter(|c| matches_search(c, params.search.as_deref()))
             .filter(|c| {
-                let launchable = c.launch_url.as_deref().is_some_and(|u| !u.trim().is_empty());
+                let launchable = c
+                    .launch_url
+                    .as_deref()
+                    .is_some_and(|u| !u.trim().is_empty());
                 has_launch_url.is_none_or(|want| want == launchable)
             })
             .map(|c| {
@@ -211,7 +220,12 @@ mod tests {
     #[test]
     fn never_used_clients_sort_last_either_way() {
         let t = |s| DateTime::from_timestamp(s, 0);
-        let (a, b, c, d) = (client("a", "Alpha"), client("b", "beta"), client("c", "Gamma"), client("d", "delta"));
+        let (a, b, c, d) = (
+            client("a", "Alpha"),
+            client("b", "beta"),
+            client("c", "Gamma"),
+            client("d", "delta"),
+        );
         let mut rows = vec![(&a, None), (&b, t(20)), (&c, t(10)), (&d, None)];
         let names = |rows: &[(&oidc_clients::Model, Option<DateTime<Utc>>)]| {
             rows.iter().map(|r| r.0.id.as_str()).collect::<String>()
@@ -227,10 +241,19 @@ mod tests {
     #[test]
     fn default_orders() {
         let p = ListParams::default();
-        assert_eq!(sort_of(&p, SortColumn::LastUsedAt).unwrap(), (SortColumn::LastUsedAt, Order::Desc));
-        assert_eq!(sort_of(&p, SortColumn::Name).unwrap(), (SortColumn::Name, Order::Asc));
+        assert_eq!(
+            sort_of(&p, SortColumn::LastUsedAt).unwrap(),
+            (SortColumn::LastUsedAt, Order::Desc)
+        );
+        assert_eq!(
+            sort_of(&p, SortColumn::Name).unwrap(),
+            (SortColumn::Name, Order::Asc)
+        );
         let p = ListParams::parse("sort[column]=lastUsedAt").unwrap();
-        assert_eq!(sort_of(&p, SortColumn::Name).unwrap(), (SortColumn::LastUsedAt, Order::Asc));
+        assert_eq!(
+            sort_of(&p, SortColumn::Name).unwrap(),
+            (SortColumn::LastUsedAt, Order::Asc)
+        );
         let p = ListParams::parse("sort[column]=secret").unwrap();
         assert!(sort_of(&p, SortColumn::Name).is_err());
     }
