@@ -37,6 +37,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Caches of derived documents and fetched key sets.
     pub oidc_cache: Arc<crate::features::oidc::cache::OidcCache>,
+    /// IP geolocation of audit log entries (GeoLite2 file at `GEOLITE_DB_PATH`).
+    pub geo: Arc<crate::features::audit_log::geo::Geo>,
     /// SSRF-guarded HTTP to caller-supplied URLs (logo URLs). Loopback stays refused unless a
     /// test swaps in `Outbound::allowing_loopback()`.
     pub outbound: crate::outbound::Outbound,
@@ -83,6 +85,10 @@ impl AppState {
             config.encryption_key.expose(),
             &config.app_url,
         ));
+        let geo = Arc::new(crate::features::audit_log::geo::Geo::new(
+            config.geolite_db_path.clone(),
+            config.local_ipv6_ranges.clone(),
+        ));
         Self {
             db,
             config,
@@ -92,6 +98,7 @@ impl AppState {
             keys,
             http,
             oidc_cache: Default::default(),
+            geo,
             outbound: Default::default(),
         }
     }
@@ -122,6 +129,7 @@ impl AppState {
         (name = "User Groups", description = "User groups: members, custom claims, allowed OIDC clients"),
         (name = "Custom Claims", description = "Extra ID token and userinfo claims of users and groups"),
         (name = "OIDC Clients", description = "OpenID Connect clients: registration, secrets, allowed groups"),
+        (name = "Audit Logs", description = "Sign-ins, authorizations and passkey changes"),
         (name = "API Keys", description = "Your API keys (send one as `X-API-Key` to act as yourself)"),
         (name = "Signup", description = "Self-signup and signup tokens"),
     )
@@ -142,6 +150,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(features::signup::router())
         .merge(features::api_keys::router())
         .merge(features::oidc::router())
+        .merge(features::audit_log::router())
 }
 
 /// The documented routes and their OpenAPI document (version set from the crate).
@@ -166,6 +175,7 @@ pub fn router(state: AppState) -> Router {
     api.merge(features::api_docs::router(document))
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), crate::csrf::refuse_cross_site))
+        .layer(middleware::from_fn_with_state(state.clone(), features::audit_log::geo_scope))
         .with_state(state)
         .layer(middleware::from_fn(render_api_errors))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -84,8 +84,11 @@ pub fn spawn_key_refresh(state: AppState) {
     });
 }
 
-/// Runs the cleanup now and then every [`INTERVAL`] until the process ends.
+/// Runs the cleanup now and then every [`INTERVAL`] until the process ends; starts the audit
+/// log's retention cleanup and GeoLite2 refresh.
 pub fn spawn(state: AppState) {
+    crate::features::audit_log::jobs::spawn_retention(state.clone());
+    crate::features::audit_log::jobs::spawn_geolite_refresh(state.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(INTERVAL);
         loop {

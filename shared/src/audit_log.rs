@@ -93,6 +93,8 @@ pub struct AuditLogDto {
     pub user_agent: Option<String>,
     /// Event details: `clientName`, `credentialID`, `passkeyName`, `actorUserID`, ...
     pub data: BTreeMap<String, String>,
+    /// Spelled `userID` as in Pocket ID.
+    #[serde(rename = "userID", alias = "userId")]
     pub user_id: Option<String>,
     /// The user's username (admin-wide list only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -156,6 +158,6 @@ mod tests {
         let json = serde_json::to_value(&dto).unwrap();
         assert!(json.get("username").is_none());
         assert_eq!(json["ipAddress"], serde_json::Value::Null);
-        assert_eq!(json["userId"], "u");
+        assert_eq!(json["userID"], "u");
     }
 }

@@ -8,6 +8,7 @@ mod helpers;
 
 mod api_keys;
 mod app_config;
+mod audit_log;
 mod app_images;
 mod authenticator;
 mod authorization;

@@ -1,3 +1,32 @@
-//! The audit log: events written where they happen (sign-ins, passkey changes, ...).
+//! The audit log: events written where they happen (sign-ins, passkey changes, authorizations,
+//! ...), located by IP address, listed per user and for admins, and trimmed by a daily job.
 
+pub mod device;
+pub mod geo;
+pub mod geolite;
+mod handlers;
+pub mod jobs;
+pub mod repo;
 pub mod service;
+
+use crate::app::AppState;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Routes of the audit log.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(handlers::list_audit_logs))
+        .routes(routes!(handlers::list_all_audit_logs))
+        .routes(routes!(handlers::list_audit_log_client_names))
+        .routes(routes!(handlers::list_audit_log_users))
+}
+
+/// Middleware making the geolocation service available to [`service::record`] for the whole
+/// request, so every feature that writes an event gets located rows.
+pub async fn geo_scope(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    service::with_geo(state.geo.clone(), next.run(req)).await
+}
