@@ -281,7 +281,7 @@ fn parse_rfc3339(v: &str) -> Option<(i64, usize, i64, i64, i64)> {
         None => 0,
     };
     // To UTC through days since the epoch (civil-from-days, Howard Hinnant's algorithm).
-    let days = days_from_civil(year, month as i64, day);
+    let days = days_from_civil(year, month, day);
     let total = (days * 24 * 60 + hour * 60 + minute) - offset_minutes;
     let (days, minutes) = (total.div_euclid(1440), total.rem_euclid(1440));
     let (y, m, d) = civil_from_days(days);
