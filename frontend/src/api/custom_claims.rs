@@ -42,7 +42,10 @@ mod tests {
 
     #[test]
     fn paths_follow_pocket_id() {
-        assert_eq!(claims_path(ClaimOwner::User, "u1"), "/api/custom-claims/user/u1");
+        assert_eq!(
+            claims_path(ClaimOwner::User, "u1"),
+            "/api/custom-claims/user/u1"
+        );
         assert_eq!(
             claims_path(ClaimOwner::UserGroup, "g/1"),
             "/api/custom-claims/user-group/g%2F1"

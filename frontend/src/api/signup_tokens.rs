@@ -17,7 +17,11 @@ pub async fn create(request: &SignupTokenCreateRequest) -> Result<SignupTokenDto
 
 /// Deletes a token.
 pub async fn delete(id: &str) -> Result<(), ClientError> {
-    send_without_answer(Request::delete(&format!("/api/signup-tokens/{}", segment(id)))).await
+    send_without_answer(Request::delete(&format!(
+        "/api/signup-tokens/{}",
+        segment(id)
+    )))
+    .await
 }
 
 /// The link that opens the signup page with the token: `APP_URL/st/<token>`.

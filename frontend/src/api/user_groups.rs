@@ -15,7 +15,9 @@ fn group_path(id: &str) -> String {
 }
 
 /// A page of groups with their member counts.
-pub async fn list(query: &ListQuery) -> Result<ListResponse<UserGroupWithUserCountDto>, ClientError> {
+pub async fn list(
+    query: &ListQuery,
+) -> Result<ListResponse<UserGroupWithUserCountDto>, ClientError> {
     fetch_list("/api/user-groups", query).await
 }
 
@@ -47,11 +49,18 @@ pub async fn delete(id: &str) -> Result<(), ClientError> {
 /// Replaces the group's members.
 pub async fn set_users(id: &str, user_ids: Vec<String>) -> Result<(), ClientError> {
     let path = format!("{}/users", group_path(id));
-    send_json_without_answer(Request::put(&path), &UserGroupUpdateUsersRequest { user_ids }).await
+    send_json_without_answer(
+        Request::put(&path),
+        &UserGroupUpdateUsersRequest { user_ids },
+    )
+    .await
 }
 
 /// Replaces the OIDC clients the group may use.
-pub async fn set_allowed_clients(id: &str, oidc_client_ids: Vec<String>) -> Result<(), ClientError> {
+pub async fn set_allowed_clients(
+    id: &str,
+    oidc_client_ids: Vec<String>,
+) -> Result<(), ClientError> {
     let path = format!("{}/allowed-oidc-clients", group_path(id));
     let body = UserGroupUpdateAllowedOidcClientsRequest { oidc_client_ids };
     send_json_without_answer(Request::put(&path), &body).await

@@ -2,10 +2,7 @@
 //! `/api/custom-claims/suggestions`), checked with `pocket_shared::custom_claim::rules` and
 //! saved as a whole.
 
-use crate::api::{
-    self, ClientError,
-    custom_claims::ClaimOwner,
-};
+use crate::api::{self, ClientError, custom_claims::ClaimOwner};
 use crate::components::form::{Alert, FieldErrors, Tone, field_message};
 use crate::state::use_session;
 use leptos::prelude::*;
@@ -108,7 +105,12 @@ pub fn CustomClaimsCard(
     });
     Effect::new(move || match save.value().get() {
         Some(Ok(stored)) => {
-            rows.set(stored.into_iter().map(|c| new_row(c.key, c.value)).collect());
+            rows.set(
+                stored
+                    .into_iter()
+                    .map(|c| new_row(c.key, c.value))
+                    .collect(),
+            );
             saved.set(true);
             suggestions.refetch();
         }
@@ -324,7 +326,10 @@ mod tests {
         ];
         let claims = claims_to_send(&rows);
         assert_eq!(claims.len(), 2);
-        assert_eq!((claims[0].key.as_str(), claims[0].value.as_str()), ("team", "core"));
+        assert_eq!(
+            (claims[0].key.as_str(), claims[0].value.as_str()),
+            ("team", "core")
+        );
         assert_eq!(claims[1].key, "level");
     }
 

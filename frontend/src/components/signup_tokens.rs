@@ -179,7 +179,11 @@ pub fn SignupTokensDialog(
         })
         .sortable("expiresAt"),
         Column::new("Groups", |t: &SignupTokenDto| {
-            let names: Vec<String> = t.user_groups.iter().map(|g| g.friendly_name.clone()).collect();
+            let names: Vec<String> = t
+                .user_groups
+                .iter()
+                .map(|g| g.friendly_name.clone())
+                .collect();
             if names.is_empty() {
                 view! { <span class="hint">"Default"</span> }.into_any()
             } else {
@@ -404,9 +408,18 @@ mod tests {
     #[test]
     fn status_prefers_expired_then_used_up() {
         let now = js_date_ms("2026-06-01T00:00:00Z").unwrap();
-        assert_eq!(token_status(&token("2030-01-01T00:00:00Z", 0, 1), now), "Active");
-        assert_eq!(token_status(&token("2030-01-01T00:00:00Z", 1, 1), now), "Used up");
-        assert_eq!(token_status(&token("2020-01-01T00:00:00Z", 1, 1), now), "Expired");
+        assert_eq!(
+            token_status(&token("2030-01-01T00:00:00Z", 0, 1), now),
+            "Active"
+        );
+        assert_eq!(
+            token_status(&token("2030-01-01T00:00:00Z", 1, 1), now),
+            "Used up"
+        );
+        assert_eq!(
+            token_status(&token("2020-01-01T00:00:00Z", 1, 1), now),
+            "Expired"
+        );
     }
 
     #[test]

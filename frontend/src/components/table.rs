@@ -398,6 +398,9 @@ where
     );
     let total_pages = move || pagination.get().map_or(1, |p| p.total_pages.max(1));
     let current_page = move || pagination.get().map_or(1, |p| p.current_page.max(1));
+    // Named: a bare `>=` inside a view attribute would end the tag.
+    let at_first = move || current_page() <= 1;
+    let at_last = move || current_page() >= total_pages();
 
     view! {
         <div class="data-table" data-testid=testid>
@@ -487,7 +490,7 @@ where
                         type="button"
                         class="button button--small"
                         data-testid=format!("{testid}-prev")
-                        disabled=move || current_page() <= 1
+                        disabled=at_first
                         on:click=move |_| {
                             let to = current_page().saturating_sub(1).max(1);
                             query.update(|q| q.page = to);
@@ -502,7 +505,7 @@ where
                         type="button"
                         class="button button--small"
                         data-testid=format!("{testid}-next")
-                        disabled=move || current_page() >= total_pages()
+                        disabled=at_last
                         on:click=move |_| {
                             let to = (current_page() + 1).min(total_pages());
                             query.update(|q| q.page = to);

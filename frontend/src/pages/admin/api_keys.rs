@@ -43,7 +43,14 @@ pub fn parse_date(v: &str) -> Option<(u32, u32, u32)> {
 fn end_of_day(year: u32, month: u32, day: u32) -> String {
     #[cfg(target_arch = "wasm32")]
     {
-        let date = js_sys::Date::new_with_year_month_day_hr_min_sec(year, month as i32 - 1, day as i32, 23, 59, 59);
+        let date = js_sys::Date::new_with_year_month_day_hr_min_sec(
+            year,
+            month as i32 - 1,
+            day as i32,
+            23,
+            59,
+            59,
+        );
         String::from(date.to_iso_string())
     }
     #[cfg(not(target_arch = "wasm32"))]
@@ -71,7 +78,9 @@ fn timestamp_ms(v: &str) -> f64 {
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
-        v.get(..4).and_then(|y| y.parse::<f64>().ok()).map_or(f64::NAN, |y| (y - 1970.0) * 3.156e10)
+        v.get(..4)
+            .and_then(|y| y.parse::<f64>().ok())
+            .map_or(f64::NAN, |y| (y - 1970.0) * 3.156e10)
     }
 }
 
@@ -105,7 +114,8 @@ pub fn expiry(date: &str) -> Result<String, String> {
     if date.trim().is_empty() {
         return Err(field_message("Expires on", "is required"));
     }
-    let (y, m, d) = parse_date(date).ok_or_else(|| field_message("Expires on", "must be a date"))?;
+    let (y, m, d) =
+        parse_date(date).ok_or_else(|| field_message("Expires on", "must be a date"))?;
     let at = end_of_day(y, m, d);
     if timestamp_ms(&at) <= now_ms() {
         return Err(field_message("Expires on", "must be in the future"));
@@ -114,7 +124,11 @@ pub fn expiry(date: &str) -> Result<String, String> {
 }
 
 /// The create request from the form, and what the API's rules (plus the date) say about it.
-pub fn build_request(name: &str, description: &str, date: &str) -> (ApiKeyCreateRequest, FieldErrors) {
+pub fn build_request(
+    name: &str,
+    description: &str,
+    date: &str,
+) -> (ApiKeyCreateRequest, FieldErrors) {
     let description = description.trim();
     let expires = expiry(date);
     let request = ApiKeyCreateRequest {
@@ -195,8 +209,10 @@ pub fn ApiKeysPage() -> impl IntoView {
                 .into_any()
         })
         .sortable("lastUsedAt"),
-        Column::new("Created", |k: &ApiKeyDto| format_datetime(&k.created_at).into_any())
-            .sortable("createdAt"),
+        Column::new("Created", |k: &ApiKeyDto| {
+            format_datetime(&k.created_at).into_any()
+        })
+        .sortable("createdAt"),
         Column::new("Actions", move |k: &ApiKeyDto| {
             let for_renew = k.clone();
             let for_revoke = k.clone();
@@ -507,16 +523,16 @@ fn TokenDialog(response: ApiKeyResponse, on_close: Callback<()>) -> impl IntoVie
                 </p>
                 <CopyField id="api-key-token" label="API key" value=response.token.clone() />
                 <CopyField id="api-key-example" label="Example" value=example />
-            </div>
-            <div class="actions actions--end">
-                <button
-                    type="button"
-                    class="button button--primary"
-                    data-testid="api-key-token-close"
-                    on:click=move |_| on_close.run(())
-                >
-                    "Done"
-                </button>
+                <div class="actions actions--end">
+                    <button
+                        type="button"
+                        class="button button--primary"
+                        data-testid="api-key-token-close"
+                        on:click=move |_| on_close.run(())
+                    >
+                        "Done"
+                    </button>
+                </div>
             </div>
         </Dialog>
     }

@@ -107,7 +107,11 @@ fn GroupDetailsCard(
     let saved = RwSignal::new(false);
     let save = Action::new_local(move |request: &UserGroupCreateRequest| {
         let (id, request) = (id.clone(), request.clone());
-        async move { api::user_groups::update(&id, &request).await.map(|()| request) }
+        async move {
+            api::user_groups::update(&id, &request)
+                .await
+                .map(|()| request)
+        }
     });
     Effect::new(move || match save.value().get() {
         Some(Ok(request)) => {

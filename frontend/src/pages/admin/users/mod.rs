@@ -198,7 +198,7 @@ fn CreateUserDialog(on_close: Callback<()>) -> impl IntoView {
     let pending = create.pending();
     view! {
         <Dialog title="Add user" testid="user-create-dialog" on_close>
-            <form class="form form--grid" novalidate on:submit=submit>
+            <form class="form form--grid user-create-form" novalidate on:submit=submit>
                 <UserFields form ids=CREATE_IDS require_email show_disabled=false />
                 {move || {
                     form_error
