@@ -183,7 +183,7 @@ fn isobmff_kind(bytes: &[u8]) -> Option<ImageKind> {
         return None;
     }
     let size = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize;
-    if size < 16 || size > bytes.len() || size % 4 != 0 {
+    if size < 16 || size > bytes.len() || !size.is_multiple_of(4) {
         return None;
     }
     // Major brand at 8..12, minor version at 12..16, compatible brands after.
