@@ -7,6 +7,7 @@
 // Every page gets a screenshot in e2e/output/.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import {
@@ -17,6 +18,8 @@ import {
   hidePasskeyAutofill,
   setupAdmin,
   apiCall,
+  createOidcClient,
+  startCallbackServer,
   OUTPUT_DIR,
 } from './harness.mjs';
 
@@ -24,6 +27,7 @@ const CLIENT_ID = 'e2e-wiki';
 const CLIENT_NAME = 'E2E Wiki';
 const TEAL = 'oklch(0.6 0.118 184.704)';
 let server;
+let relyingParty;
 let browser;
 let page;
 let problems;
@@ -84,6 +88,7 @@ const rootVar = (name) =>
   page.evaluate((n) => document.documentElement.style.getPropertyValue(n).trim(), name);
 
 before(async () => {
+  relyingParty = await startCallbackServer();
   server = await startServer();
   browser = await launchBrowser();
   const context = await browser.newContext();
@@ -113,6 +118,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
+  await relyingParty?.close();
 });
 
 describe('admin: OIDC clients, application configuration, audit logs, My Apps', () => {
@@ -373,7 +379,91 @@ describe('admin: OIDC clients, application configuration, audit logs, My Apps', 
     await shot('my-apps');
   });
 
+  test('My Apps revokes the access of an application the user authorized', async () => {
+    const callback = `${relyingParty.base}/callback`;
+    await createOidcClient(page, {
+      id: 'e2e-notes',
+      name: 'E2E Notes',
+      callbackURLs: [callback],
+      launchURL: `${relyingParty.base}/`,
+      isPublic: true,
+      pkceEnabled: true,
+    });
+    const verifier = randomBytes(32).toString('base64url');
+    const params = new URLSearchParams({
+      client_id: 'e2e-notes',
+      redirect_uri: callback,
+      response_type: 'code',
+      scope: 'openid profile',
+      state: randomBytes(8).toString('base64url'),
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+    });
+    await page.goto(`${server.url}/authorize?${params}`);
+    await byTestId('consent-allow').click();
+    await page.waitForURL((u) => u.href.startsWith(callback));
+
+    await page.goto(server.url + '/settings/apps');
+    const card = page.locator('[data-testid="my-app"][data-client-id="e2e-notes"]');
+    await card.waitFor();
+    assert.match(await card.getByTestId('my-app-last-used').textContent(), /^Last used /);
+    await card.getByTestId('my-app-revoke').click();
+    await byTestId('my-app-revoke-dialog').waitFor();
+    await shot('my-apps-revoke');
+    await byTestId('my-app-revoke-dialog-confirm').click();
+    await byTestId('my-apps-notice').waitFor();
+    await card.getByTestId('my-app-last-used').filter({ hasText: 'Never used' }).waitFor();
+    assert.equal(await card.getByTestId('my-app-revoke').count(), 0);
+    const consents = await apiCall(page, 'GET', '/api/oidc/users/me/authorized-clients');
+    assert.deepEqual(consents.body.data, []);
+  });
+
   test('no console errors, failed requests or CSP violations', () => {
     assert.deepEqual(problems, []);
+  });
+});
+
+describe('admin: configuration from the environment (UI_CONFIG_DISABLED)', () => {
+  let envServer;
+  let envPage;
+
+  before(async () => {
+    envServer = await startServer({
+      UI_CONFIG_DISABLED: 'true',
+      APP_NAME: 'Env ID',
+      ACCENT_COLOR: '#b91c1c',
+      SMTP_PASSWORD: 'hunter2-smtp',
+    });
+    const context = await browser.newContext();
+    await hidePasskeyAutofill(context);
+    envPage = await context.newPage();
+    envPage.setDefaultTimeout(10000);
+    await (await virtualAuthenticators(envPage)).add();
+    await setupAdmin(envPage, envServer.url, {
+      firstName: 'Eve',
+      lastName: 'Env',
+      username: 'eve',
+      email: 'eve@example.com',
+    });
+  });
+
+  after(async () => {
+    await envPage?.context().close();
+    await envServer?.stop();
+  });
+
+  test('the page is read-only with a banner, secrets hidden, the colour applied', async () => {
+    await envPage.goto(envServer.url + '/settings/admin/application-configuration');
+    await envPage.getByTestId('app-config-readonly').waitFor();
+    assert.equal(await envPage.getByTestId('config-appName').inputValue(), 'Env ID');
+    assert.equal(await envPage.getByTestId('config-appName').getAttribute('readonly'), '');
+    assert.equal(await envPage.getByTestId('config-general-save').count(), 0);
+    assert.notEqual(await envPage.getByTestId('config-smtpPassword').inputValue(), 'hunter2-smtp');
+    assert.ok(await envPage.getByTestId('accent-teal').isDisabled());
+    assert.equal(
+      await envPage.evaluate(() => document.documentElement.style.getPropertyValue('--primary').trim()),
+      '#b91c1c',
+    );
+    await envPage.screenshot({ path: join(OUTPUT_DIR, 'admin-app-config-readonly.png'), fullPage: true });
   });
 });
