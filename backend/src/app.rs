@@ -151,6 +151,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(features::api_keys::router())
         .merge(features::oidc::router())
         .merge(features::audit_log::router())
+        .merge(features::version::router())
 }
 
 /// The documented routes and their OpenAPI document (version set from the crate).

@@ -13,3 +13,4 @@ pub mod passkeys;
 pub mod signup;
 pub mod user_groups;
 pub mod users;
+pub mod version;

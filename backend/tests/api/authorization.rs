@@ -260,7 +260,19 @@ fn verdict(rule: Rule, who: Caller, r: &TestResponse) -> Result<(), String> {
     };
     match (rule, who) {
         (Rule::Protocol, _) => Ok(()),
-        (Rule::Public, _) => allowed(),
+        // A public route may still refuse the credential it is about (an unknown login code
+        // answers 401 token_invalid_or_expired), but never for want of a signed-in caller.
+        (Rule::Public, _) => match status {
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+                if matches!(
+                    code(),
+                    ErrorCode::NotSignedIn | ErrorCode::Forbidden | ErrorCode::ApiKeyAuthNotAllowed
+                ) =>
+            {
+                Err(format!("refused with {status}: {}", r.text()))
+            }
+            _ => Ok(()),
+        },
         (_, Anonymous) => expect_refusal(StatusCode::UNAUTHORIZED, None),
         (Rule::User, _) => allowed(),
         (Rule::Browser, UserKey | AdminKey) => {

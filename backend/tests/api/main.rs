@@ -26,3 +26,4 @@ mod signup;
 mod user_groups;
 mod users_admin;
 mod users_me;
+mod version;
