@@ -8,13 +8,14 @@ use crate::passkeys::{admin_with_passkey, setup_admin};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use pocket_id::db::entities::{audit_logs, one_time_access_tokens, user_groups, users};
-use pocket_shared::user::UserListResponse;
 use pocket_shared::user_group::UserGroupDto;
 use pocket_shared::webauthn::OneTimeAccessTokenResponse;
 use pocket_shared::{ApiError, ErrorCode, UserDto, WebauthnCredentialDto};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 use uuid::Uuid;
+
+mod list;
 
 /// The first admin, signed in.
 pub async fn admin(app: &TestApp) -> Client<'_> {
@@ -109,16 +110,6 @@ pub async fn non_admin<'a>(app: &'a TestApp, admin: &mut Client<'_>) -> Client<'
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     c
-}
-
-async fn list(c: &mut Client<'_>, query: &str) -> UserListResponse {
-    let r = c.get(&format!("/api/users?{query}")).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    r.json()
-}
-
-fn usernames(l: &UserListResponse) -> Vec<&str> {
-    l.data.iter().map(|u| u.username.as_str()).collect()
 }
 
 db_test!(create_get_update_delete, |app: TestApp| async move {
@@ -489,104 +480,6 @@ db_test!(who_may_call, |app: TestApp| async move {
     let r = c.get(&someone).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 });
-
-db_test!(
-    list_searches_filters_sorts_and_pages,
-    |app: TestApp| async move {
-        let mut c = admin(&app).await; // "admin", Ada Admin
-        for (u, first, last, admin, verified) in [
-            ("carol", "Carol", "Zeta", false, true),
-            ("dave", "dave", "Young", true, false),
-            ("erin", "Erin", "Xu", false, false),
-        ] {
-            create_user(
-                &mut c,
-                json!({"username": u, "email": format!("{u}@corp.example"), "firstName": first,
-                       "lastName": last, "isAdmin": admin, "emailVerified": verified,
-                       "disabled": u == "erin"}),
-            )
-            .await;
-        }
-        let all = list(&mut c, "").await;
-        assert_eq!(
-            usernames(&all),
-            ["admin", "carol", "dave", "erin"],
-            "by first name"
-        );
-        assert_eq!(all.pagination.total_items, 4);
-        assert!(all.data[0].user_groups.is_empty());
-
-        assert_eq!(
-            usernames(&list(&mut c, "search=CORP").await),
-            ["carol", "dave", "erin"]
-        );
-        assert_eq!(
-            usernames(&list(&mut c, "search=zeta").await),
-            ["carol"],
-            "last name"
-        );
-        assert_eq!(
-            usernames(&list(&mut c, "search=DAV").await),
-            ["dave"],
-            "username"
-        );
-        assert!(
-            list(&mut c, "search=%25").await.data.is_empty(),
-            "% is literal"
-        );
-
-        assert_eq!(
-            usernames(&list(&mut c, "filters[isAdmin]=true").await),
-            ["admin", "dave"]
-        );
-        assert_eq!(
-            usernames(&list(&mut c, "filters[emailVerified]=true").await),
-            ["carol"]
-        );
-        assert_eq!(
-            usernames(&list(&mut c, "filters[disabled]=true").await),
-            ["erin"]
-        );
-        assert_eq!(
-            usernames(&list(&mut c, "filters[isAdmin]=false&filters[disabled]=false").await),
-            ["carol"]
-        );
-
-        assert_eq!(
-            usernames(&list(&mut c, "sort[column]=lastName&sort[direction]=desc").await),
-            ["carol", "dave", "erin", "admin"]
-        );
-        assert_eq!(
-            usernames(&list(&mut c, "sort[column]=email").await),
-            ["admin", "carol", "dave", "erin"]
-        );
-        assert_eq!(
-            usernames(&list(&mut c, "sort[column]=isAdmin&sort[direction]=desc").await)[..2],
-            ["admin", "dave"]
-        );
-
-        let p2 = list(&mut c, "pagination[page]=2&pagination[limit]=3").await;
-        assert_eq!(usernames(&p2), ["erin"]);
-        assert_eq!(
-            (
-                p2.pagination.current_page,
-                p2.pagination.total_pages,
-                p2.pagination.items_per_page
-            ),
-            (2, 2, 3)
-        );
-
-        for (q, field) in [
-            ("sort[column]=password", "sort[column]"),
-            ("sort[direction]=sideways", "sort[direction]"),
-            ("filters[isAdmin]=maybe", "filters[isAdmin]"),
-            ("pagination[page]=x", "pagination[page]"),
-        ] {
-            let r = c.get(&format!("/api/users?{q}")).await;
-            assert_eq!(error_fields(&r), [field], "{q}");
-        }
-    }
-);
 
 db_test!(group_membership, |app: TestApp| async move {
     let mut c = admin(&app).await;

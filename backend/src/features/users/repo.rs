@@ -3,7 +3,7 @@
 
 use crate::db::entities::{custom_claims, user_groups, user_groups_users, users};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, NullOrdering};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Select, Set,
@@ -143,11 +143,14 @@ pub async fn find_page(
     let q = matching(db.get_database_backend(), f);
     let q = match sort {
         SortColumn::Username => q.order_by(lower("username"), order),
-        SortColumn::Email => q.order_by(lower("email"), order),
+        // Users without one last on both engines (their defaults differ).
+        SortColumn::Email => q.order_by_with_nulls(lower("email"), order, NullOrdering::Last),
         SortColumn::FirstName => q.order_by(lower("first_name"), order),
         SortColumn::LastName => q.order_by(lower("last_name"), order),
         SortColumn::DisplayName => q.order_by(lower("display_name"), order),
-        SortColumn::Locale => q.order_by(users::Column::Locale, order),
+        SortColumn::Locale => {
+            q.order_by_with_nulls(users::Column::Locale, order, NullOrdering::Last)
+        }
         SortColumn::IsAdmin => q.order_by(users::Column::IsAdmin, order),
         SortColumn::EmailVerified => q.order_by(users::Column::EmailVerified, order),
         SortColumn::Disabled => q.order_by(users::Column::Disabled, order),

@@ -1,0 +1,124 @@
+//! `GET /api/users`: search, filters, sort, pages and the field errors of a bad query.
+
+use super::{admin, create_user, error_fields};
+use crate::db_test;
+use crate::helpers::{Client, TestApp};
+use axum::http::StatusCode;
+use pocket_shared::user::UserListResponse;
+use serde_json::json;
+
+async fn list(c: &mut Client<'_>, query: &str) -> UserListResponse {
+    let r = c.get(&format!("/api/users?{query}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    r.json()
+}
+
+fn usernames(l: &UserListResponse) -> Vec<&str> {
+    l.data.iter().map(|u| u.username.as_str()).collect()
+}
+
+db_test!(
+    list_searches_filters_sorts_and_pages,
+    |app: TestApp| async move {
+        let mut c = admin(&app).await; // "admin", Ada Admin
+        for (u, first, last, admin, verified) in [
+            ("carol", "Carol", "Zeta", false, true),
+            ("dave", "dave", "Young", true, false),
+            ("erin", "Erin", "Xu", false, false),
+        ] {
+            create_user(
+                &mut c,
+                json!({"username": u, "email": format!("{u}@corp.example"), "firstName": first,
+                       "lastName": last, "isAdmin": admin, "emailVerified": verified,
+                       "disabled": u == "erin"}),
+            )
+            .await;
+        }
+        let all = list(&mut c, "").await;
+        assert_eq!(
+            usernames(&all),
+            ["admin", "carol", "dave", "erin"],
+            "by first name"
+        );
+        assert_eq!(all.pagination.total_items, 4);
+        assert!(all.data[0].user_groups.is_empty());
+
+        assert_eq!(
+            usernames(&list(&mut c, "search=CORP").await),
+            ["carol", "dave", "erin"]
+        );
+        assert_eq!(
+            usernames(&list(&mut c, "search=zeta").await),
+            ["carol"],
+            "last name"
+        );
+        assert_eq!(
+            usernames(&list(&mut c, "search=DAV").await),
+            ["dave"],
+            "username"
+        );
+        assert!(
+            list(&mut c, "search=%25").await.data.is_empty(),
+            "% is literal"
+        );
+
+        assert_eq!(
+            usernames(&list(&mut c, "filters[isAdmin]=true").await),
+            ["admin", "dave"]
+        );
+        assert_eq!(
+            usernames(&list(&mut c, "filters[emailVerified]=true").await),
+            ["carol"]
+        );
+        assert_eq!(
+            usernames(&list(&mut c, "filters[disabled]=true").await),
+            ["erin"]
+        );
+        assert_eq!(
+            usernames(&list(&mut c, "filters[isAdmin]=false&filters[disabled]=false").await),
+            ["carol"]
+        );
+
+        assert_eq!(
+            usernames(&list(&mut c, "sort[column]=lastName&sort[direction]=desc").await),
+            ["carol", "dave", "erin", "admin"]
+        );
+        assert_eq!(
+            usernames(&list(&mut c, "sort[column]=email").await),
+            ["admin", "carol", "dave", "erin"]
+        );
+        assert_eq!(
+            usernames(&list(&mut c, "sort[column]=isAdmin&sort[direction]=desc").await)[..2],
+            ["admin", "dave"]
+        );
+
+        let p2 = list(&mut c, "pagination[page]=2&pagination[limit]=3").await;
+        assert_eq!(usernames(&p2), ["erin"]);
+        assert_eq!(
+            (
+                p2.pagination.current_page,
+                p2.pagination.total_pages,
+                p2.pagination.items_per_page
+            ),
+            (2, 2, 3)
+        );
+
+        for (q, field) in [
+            ("sort[column]=password", "sort[column]"),
+            ("sort[direction]=sideways", "sort[direction]"),
+            ("filters[isAdmin]=maybe", "filters[isAdmin]"),
+            ("pagination[page]=x", "pagination[page]"),
+        ] {
+            let r = c.get(&format!("/api/users?{q}")).await;
+            assert_eq!(error_fields(&r), [field], "{q}");
+        }
+
+        // Users without an email come last whichever the direction, on both engines.
+        app.set_app_config("requireUserEmail", "false").await;
+        create_user(&mut c, json!({"username": "nomail", "firstName": "N"})).await;
+        for dir in ["asc", "desc"] {
+            let l = list(&mut c, &format!("sort[column]=email&sort[direction]={dir}")).await;
+            assert_eq!(usernames(&l).last(), Some(&"nomail"), "{dir}");
+        }
+    }
+);
