@@ -144,6 +144,24 @@ describe('admin: users, groups and API keys', () => {
     await byTestId('user-passkeys-none').waitFor();
   });
 
+  test('a profile picture is uploaded and reset', async () => {
+    // A 1×1 PNG.
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    await byTestId('user-picture-input').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="user-picture-image"]')?.getAttribute('src')?.endsWith('?v=1'),
+    );
+    assert.equal(await byTestId('user-picture-error').count(), 0);
+    await byTestId('user-picture-reset').click();
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="user-picture-image"]')?.getAttribute('src')?.endsWith('?v=2'),
+    );
+    assert.equal(await byTestId('user-picture-error').count(), 0);
+  });
+
   test('custom claims are checked like the API does and saved', async () => {
     await byTestId('user-claims-add').click();
     await byTestId('user-claims-key').fill('sub');
@@ -318,6 +336,46 @@ describe('admin: users, groups and API keys', () => {
     await byTestId('api-key-revoke').click();
     await byTestId('api-key-revoke-dialog-confirm').click();
     await byTestId('api-keys-table-empty').waitFor();
+  });
+
+  test('the user table pages through the server', async () => {
+    for (let i = 0; i < 11; i += 1) {
+      const r = await apiCall(page, 'POST', '/api/users', {
+        username: `bulk${String(i).padStart(2, '0')}`,
+        email: `bulk${i}@example.com`,
+        firstName: 'Bulk',
+      });
+      assert.equal(r.status, 201);
+    }
+    await page.goto(server.url + '/settings/admin/users');
+    await tableUsernames(13);
+    await byTestId('users-table-limit').selectOption('10');
+    await tableUsernames(10);
+    assert.equal(await byTestId('users-table-page').textContent(), 'Page 1 of 2');
+    assert.equal(await byTestId('users-table-count').textContent(), '1–10 of 13');
+    assert.equal(await byTestId('users-table-prev').isDisabled(), true);
+    await byTestId('users-table-next').click();
+    assert.deepEqual(await tableUsernames(3), ['bulk08', 'bulk09', 'bulk10']);
+    assert.equal(await byTestId('users-table-page').textContent(), 'Page 2 of 2');
+    assert.equal(await byTestId('users-table-next').isDisabled(), true);
+    // A new search starts on page 1 again.
+    await byTestId('users-table-search').fill('bulk0');
+    await tableUsernames(10);
+    assert.equal(await byTestId('users-table-page').textContent(), 'Page 1 of 1');
+  });
+
+  test("an administrator deletes a user's passkey after confirming", async () => {
+    const me = await apiCall(page, 'GET', '/api/users/me');
+    await page.goto(`${server.url}/settings/admin/users/${me.body.id}`);
+    await byTestId('user-passkey-list').waitFor();
+    assert.equal(await byTestId('user-passkey-item').count(), 1);
+    await byTestId('user-passkey-delete').click();
+    await byTestId('user-passkey-delete-dialog').waitFor();
+    await byTestId('user-passkey-delete-dialog-confirm').click();
+    await byTestId('user-passkeys-none').waitFor();
+    await byTestId('user-passkey-notice').waitFor();
+    const left = await apiCall(page, 'GET', `/api/users/${me.body.id}/webauthn-credentials`);
+    assert.deepEqual(left.body, []);
   });
 
   test('signup tokens: the dialog checks the usage limit, shows the link once, lists and deletes', async () => {
