@@ -50,6 +50,10 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     if let Err(e) = static_user.await {
         tracing::warn!(error = %e, "could not remove the static API key user");
     }
+    // Bundled images are also seeded on first request, so a failure here only delays them.
+    if let Err(e) = crate::features::app_images::seed_defaults(&state).await {
+        tracing::warn!(error = %e, "could not seed the bundled application images");
+    }
     crate::jobs::spawn_key_refresh(state.clone());
     // Pocket ID runs no housekeeping in APP_ENV=test.
     if state.config.app_env != crate::config::AppEnv::Test {
