@@ -97,6 +97,8 @@ before(async () => {
   page = await context.newPage();
   page.setDefaultTimeout(10000);
   problems = watchProblems(page, [
+    // The duplicate client id the list test submits on purpose.
+    { path: '/api/oidc/clients', status: 409 },
     // Application images that were never uploaded answer 404 (the preview then says "None").
     { path: '/api/application-images/logo', status: 404 },
     { path: '/api/application-images/background', status: 404 },
@@ -281,6 +283,15 @@ describe('admin: OIDC clients, application configuration, audit logs, My Apps', 
     await byTestId('oidc-clients-table-empty').waitFor();
     await byTestId('oidc-clients-table-search').fill('wiki');
     await row.waitFor();
+
+    // The API's answer lands under the field it is about: the id is taken.
+    await byTestId('oidc-client-add').click();
+    await byTestId('client-id').fill(CLIENT_ID);
+    await byTestId('client-name').fill('Another wiki');
+    await byTestId('client-submit').click();
+    await byTestId('client-id-error').waitFor();
+    assert.equal(await byTestId('client-id-error').textContent(), 'Client ID is already in use');
+    await byTestId('oidc-client-add').click();
   });
 
   test('the accent colour applies live, and after saving with the new name everywhere', async () => {

@@ -25,7 +25,14 @@ pub fn CreateClientCard() -> impl IntoView {
         Some(Ok(created)) => navigate(&client_href(&created.client.id), NavigateOptions::default()),
         Some(Err(e)) => {
             session.check_error(&e);
-            let fields = api_field_errors(&e, field_label);
+            let mut fields = api_field_errors(&e, field_label);
+            // The conflict names the client ID in words rather than by its field.
+            if let Some(message) = fields.remove("client ID") {
+                fields.insert(
+                    "id".to_owned(),
+                    message.replacen("client ID", "Client ID", 1),
+                );
+            }
             if fields.is_empty() {
                 form_error.set(Some(e.user_message()));
             } else {
