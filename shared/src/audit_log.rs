@@ -109,7 +109,7 @@ pub struct AuditLogDto {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditLogListResponse {
     pub data: Vec<AuditLogDto>,
-    pub pagination: crate::oidc_client::Pagination,
+    pub pagination: crate::pagination::Pagination,
 }
 
 /// `filters[location]` of the admin-wide list.
