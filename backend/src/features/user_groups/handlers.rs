@@ -57,7 +57,7 @@ pub async fn create_user_group(
 /// Get a user group with its members, custom claims and allowed OIDC clients.
 #[utoipa::path(get, path = "/api/user-groups/{id}", tag = "User Groups",
     params(("id" = Uuid, Path, description = "User group id")),
-    responses((status = 200, body = UserGroupWithUsersDto), (status = 401, body = ApiError),
+    responses((status = 200, body = UserGroupWithUsersDto), (status = 400, body = ApiError), (status = 401, body = ApiError),
               (status = 403, body = ApiError), (status = 404, body = ApiError)))]
 pub async fn get_user_group(
     State(state): State<AppState>,
@@ -89,7 +89,7 @@ pub async fn update_user_group(
 /// Delete a user group (LDAP groups are read-only while LDAP is enabled).
 #[utoipa::path(delete, path = "/api/user-groups/{id}", tag = "User Groups",
     params(("id" = Uuid, Path, description = "User group id")),
-    responses((status = 204), (status = 401, body = ApiError), (status = 403, body = ApiError),
+    responses((status = 204), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError),
               (status = 404, body = ApiError)))]
 pub async fn delete_user_group(
     State(state): State<AppState>,

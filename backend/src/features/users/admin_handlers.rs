@@ -86,7 +86,7 @@ pub async fn create_user(
 /// Get a user with their groups and custom claims.
 #[utoipa::path(get, path = "/api/users/{id}", tag = "Users",
     params(("id" = Uuid, Path, description = "User id")),
-    responses((status = 200, body = UserDto), (status = 401, body = ApiError), (status = 403, body = ApiError),
+    responses((status = 200, body = UserDto), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError),
               (status = 404, body = ApiError)))]
 pub async fn get_user(
     State(state): State<AppState>,
@@ -117,7 +117,7 @@ pub async fn update_user(
 /// Delete a user with their passkeys, API keys, consents, claims and profile picture.
 #[utoipa::path(delete, path = "/api/users/{id}", tag = "Users",
     params(("id" = Uuid, Path, description = "User id")),
-    responses((status = 204), (status = 401, body = ApiError), (status = 403, body = ApiError),
+    responses((status = 204), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError),
               (status = 404, body = ApiError)))]
 pub async fn delete_user(
     State(state): State<AppState>,
@@ -133,7 +133,7 @@ pub async fn delete_user(
 /// List the groups of a user.
 #[utoipa::path(get, path = "/api/users/{id}/groups", tag = "Users",
     params(("id" = Uuid, Path, description = "User id")),
-    responses((status = 200, body = Vec<UserGroupDto>), (status = 401, body = ApiError),
+    responses((status = 200, body = Vec<UserGroupDto>), (status = 400, body = ApiError), (status = 401, body = ApiError),
               (status = 403, body = ApiError), (status = 404, body = ApiError)))]
 pub async fn get_user_groups(
     State(state): State<AppState>,
@@ -164,7 +164,7 @@ pub async fn update_user_groups(
 /// List the passkeys of a user.
 #[utoipa::path(get, path = "/api/users/{id}/webauthn-credentials", tag = "Users",
     params(("id" = Uuid, Path, description = "User id")),
-    responses((status = 200, body = Vec<WebauthnCredentialDto>), (status = 401, body = ApiError),
+    responses((status = 200, body = Vec<WebauthnCredentialDto>), (status = 400, body = ApiError), (status = 401, body = ApiError),
               (status = 403, body = ApiError), (status = 404, body = ApiError)))]
 pub async fn list_user_passkeys(
     State(state): State<AppState>,
@@ -185,7 +185,7 @@ pub async fn list_user_passkeys(
 #[utoipa::path(delete, path = "/api/users/{id}/webauthn-credentials/{credentialId}", tag = "Users",
     params(("id" = Uuid, Path, description = "User id"),
            ("credentialId" = Uuid, Path, description = "Passkey id (the `id` of the listed passkey)")),
-    responses((status = 204), (status = 401, body = ApiError), (status = 403, body = ApiError),
+    responses((status = 204), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError),
               (status = 404, body = ApiError)))]
 pub async fn delete_user_passkey(
     State(state): State<AppState>,
@@ -240,7 +240,7 @@ pub async fn update_user_profile_picture(
 /// Remove a user's profile picture (back to the default).
 #[utoipa::path(delete, path = "/api/users/{id}/profile-picture", tag = "Users",
     params(("id" = Uuid, Path, description = "User id")),
-    responses((status = 204), (status = 401, body = ApiError), (status = 403, body = ApiError),
+    responses((status = 204), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError),
               (status = 404, body = ApiError)))]
 pub async fn delete_user_profile_picture(
     State(state): State<AppState>,
