@@ -236,6 +236,24 @@ describe('admin: OIDC clients, application configuration, audit logs, My Apps', 
     assert.match(logo.headers.get('content-type'), /^image\//);
   });
 
+  test('the settings form saves edits; blank URL rows are dropped', async () => {
+    await byTestId('client-description').fill('The team wiki');
+    await byTestId('client-logout-callback-url-add').click();
+    await byTestId('client-logout-callback-url-1').fill('https://wiki.example/logged-out');
+    await byTestId('client-callback-url-add').click(); // left blank
+    await byTestId('client-pkce').check();
+    await byTestId('client-access-token-minutes').fill('15');
+    await byTestId('client-submit').click();
+    await byTestId('client-saved').waitFor();
+    assert.equal(await page.getByTestId('client-callback-url-2').count(), 0);
+    const { body } = await apiCall(page, 'GET', `/api/oidc/clients/${CLIENT_ID}`);
+    assert.equal(body.description, 'The team wiki');
+    assert.deepEqual(body.callbackURLs, ['https://wiki.example/oauth/callback']);
+    assert.deepEqual(body.logoutCallbackURLs, ['https://wiki.example/logged-out']);
+    assert.equal(body.pkceEnabled, true);
+    assert.equal(body.accessTokenDurationMinutes, 15);
+  });
+
   test('the client is restricted to the group', async () => {
     await byTestId('client-group-restricted').check();
     const option = page.locator('[data-testid="client-group-option"][data-title="Engineering"]');

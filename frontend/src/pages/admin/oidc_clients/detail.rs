@@ -63,10 +63,20 @@ fn ClientDetails(loaded: OidcClientWithGroupsDto) -> impl IntoView {
     let client_id = loaded.client.id.clone();
     let client = RwSignal::new(loaded);
     let name = move || client.with(|c| c.client.name.clone());
-    // The logo re-renders when it changes (upload or removal).
+    // Bumped by every logo change, so the header and previews load the new image.
+    let logo_version = RwSignal::new(0u32);
     let logo = move || {
         let meta = client.with(|c| meta_of(&c.client));
-        view! { <ClientLogo client=meta large=true /> }
+        let version = logo_version.get();
+        if version > 0 && (meta.has_logo || meta.has_dark_logo) {
+            let src = api::oidc_clients::logo_url(&meta.id, meta.has_logo, version);
+            view! {
+                <img class="client-logo__image" src=src alt="" width="64" height="64" aria-hidden="true" />
+            }
+            .into_any()
+        } else {
+            view! { <ClientLogo client=meta large=true /> }.into_any()
+        }
     };
     let is_public = Signal::derive(move || client.with(|c| c.client.is_public));
     let cimd = client.with_untracked(|c| c.client.client_type == "cimd");
@@ -87,7 +97,7 @@ fn ClientDetails(loaded: OidcClientWithGroupsDto) -> impl IntoView {
         <EndpointsCard client_id=client_id.clone() is_public />
         <SettingsCard client cimd />
         <SecretsCard client_id=client_id.clone() is_public />
-        <LogosCard client />
+        <LogosCard client version=logo_version />
         <GroupsCard client />
         <PreviewCard client_id />
     }
@@ -107,6 +117,7 @@ fn SettingsCard(client: RwSignal<OidcClientWithGroupsDto>, cimd: bool) -> impl I
     });
     Effect::new(move || match save.value().get() {
         Some(Ok(updated)) => {
+            state.reset(values_of(&updated.client));
             client.set(updated);
             saved.set(true);
         }

@@ -269,8 +269,14 @@ impl ClientFormState {
         let federated = values
             .federated
             .into_iter()
-            .enumerate()
-            .map(|(i, row)| (10_000 + i as u32, row))
+            .map(|row| {
+                let mut key = 0;
+                next_key.update_value(|k| {
+                    *k += 1;
+                    key = *k;
+                });
+                (key, row)
+            })
             .collect();
         Self {
             id: RwSignal::new(values.id),
@@ -292,6 +298,39 @@ impl ClientFormState {
             errors: RwSignal::new(FieldErrors::new()),
             next_key,
         }
+    }
+
+    /// Shows `values` (after a save: what the server stored, blank rows gone); list rows get
+    /// new keys, so their inputs are rebuilt with the new text.
+    pub fn reset(&self, values: FormValues) {
+        let keyed = |list: Vec<String>| -> Vec<(u32, String)> {
+            list.into_iter().map(|v| (self.key(), v)).collect()
+        };
+        self.id.set(values.id);
+        self.name.set(values.name);
+        self.description.set(values.description);
+        self.launch_url.set(values.launch_url);
+        self.callback_urls.set(keyed(values.callback_urls));
+        self.logout_callback_urls
+            .set(keyed(values.logout_callback_urls));
+        self.is_public.set(values.is_public);
+        self.pkce_enabled.set(values.pkce_enabled);
+        self.requires_reauthentication
+            .set(values.requires_reauthentication);
+        self.requires_par.set(values.requires_par);
+        self.skip_consent.set(values.skip_consent);
+        self.access_minutes.set(values.access_minutes);
+        self.refresh_minutes.set(values.refresh_minutes);
+        self.federated.set(
+            values
+                .federated
+                .into_iter()
+                .map(|row| (self.key(), row))
+                .collect(),
+        );
+        self.logo_url.set(values.logo_url);
+        self.dark_logo_url.set(values.dark_logo_url);
+        self.errors.set(FieldErrors::new());
     }
 
     /// A fresh key for a new row.

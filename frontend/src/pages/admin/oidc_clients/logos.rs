@@ -26,7 +26,11 @@ pub fn check_logo_size(bytes: f64) -> Result<(), &'static str> {
 
 /// The logos card.
 #[component]
-pub fn LogosCard(client: RwSignal<OidcClientWithGroupsDto>) -> impl IntoView {
+pub fn LogosCard(
+    client: RwSignal<OidcClientWithGroupsDto>,
+    /// Bumped after every change (cache busting for every view of the logo).
+    version: RwSignal<u32>,
+) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="client-logos-title" data-testid="client-logos">
             <h2 id="client-logos-title" class="card__title">
@@ -36,8 +40,8 @@ pub fn LogosCard(client: RwSignal<OidcClientWithGroupsDto>) -> impl IntoView {
                 "Shown on the consent page and in My Apps. PNG, JPEG, SVG, ICO, GIF, WebP, AVIF or HEIC, at most 2 MiB. The dark logo is used with dark colour schemes."
             </p>
             <div class="logo-grid">
-                <LogoPane client light=true />
-                <LogoPane client light=false />
+                <LogoPane client version light=true />
+                <LogoPane client version light=false />
             </div>
         </section>
     }
@@ -45,13 +49,16 @@ pub fn LogosCard(client: RwSignal<OidcClientWithGroupsDto>) -> impl IntoView {
 
 /// One variant: preview, upload, URL, remove.
 #[component]
-fn LogoPane(client: RwSignal<OidcClientWithGroupsDto>, light: bool) -> impl IntoView {
+fn LogoPane(
+    client: RwSignal<OidcClientWithGroupsDto>,
+    version: RwSignal<u32>,
+    light: bool,
+) -> impl IntoView {
     let session = use_session();
     let id = client.with_untracked(|c| c.client.id.clone());
     let id = StoredValue::new(id);
     let slug = if light { "light" } else { "dark" };
     let title = if light { "Light logo" } else { "Dark logo" };
-    let version = RwSignal::new(0u32);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let url = RwSignal::new(String::new());
