@@ -215,6 +215,21 @@ describe('admin: OIDC clients, application configuration, audit logs, My Apps', 
     const body = await r.json();
     assert.equal(r.status, 200, JSON.stringify(body));
     assert.ok(body.access_token);
+
+    // A second secret with an expiry date, then deleted again.
+    await byTestId('client-secret-expiry').fill('2030-12-31');
+    await byTestId('client-secret-create').click();
+    await byTestId('client-secret-once').filter({ hasText: 'It expires 31 Dec 2030, 23:59 UTC.' }).waitFor();
+    await byTestId('client-secret-dialog-close').click();
+    const expiring = page.getByTestId('client-secret').filter({ hasText: 'Expires 31 Dec 2030' });
+    await expiring.waitFor();
+    assert.equal(await page.getByTestId('client-secret').count(), 2);
+    await expiring.getByTestId('client-secret-delete').click();
+    await byTestId('client-secret-delete-dialog-confirm').click();
+    await expiring.waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('client-secret').count(), 1);
+    const secrets = await apiCall(page, 'GET', `/api/oidc/clients/${CLIENT_ID}/secrets`);
+    assert.deepEqual(secrets.body.map((s) => s.expiresAt), [null]);
   });
 
   test('a logo file is uploaded and previewed', async () => {
@@ -364,6 +379,23 @@ describe('admin: OIDC clients, application configuration, audit logs, My Apps', 
     const get = (k) => vars.body.find((v) => v.key === k)?.value;
     assert.equal(get('appName'), 'Acme ID');
     assert.equal(get('accentColor'), 'default');
+  });
+
+  test('an application image is uploaded from the configuration page', async () => {
+    await page.goto(server.url + '/settings/admin/application-configuration');
+    await byTestId('app-image-logo-light-none').waitFor();
+    await byTestId('app-image-logo-light-file').setInputFiles({
+      name: 'logo.png',
+      mimeType: 'image/png',
+      buffer: solidPng(48, [185, 28, 28]),
+    });
+    await byTestId('app-image-logo-light-preview').waitFor();
+    await page.waitForFunction(() => {
+      const img = document.querySelector('[data-testid="app-image-logo-light-preview"]');
+      return img && img.complete && img.naturalWidth > 0;
+    });
+    const logo = await fetch(`${server.url}/api/application-images/logo?light=true`);
+    assert.equal(logo.status, 200);
   });
 
   test('the configuration checks values with the API rules before saving', async () => {
