@@ -57,6 +57,8 @@ pub enum ErrorCode {
     EmailNotConfigured,
     LdapUserUpdate,
     LdapUserGroupUpdate,
+    /// The change would leave no enabled administrator.
+    LastAdmin,
     /// A code this build does not know yet (newer server); treat by HTTP status.
     #[serde(other)]
     Unknown,
@@ -114,6 +116,7 @@ impl ErrorCode {
             Self::EmailNotConfigured => "email_not_configured",
             Self::LdapUserUpdate => "ldap_user_update",
             Self::LdapUserGroupUpdate => "ldap_user_group_update",
+            Self::LastAdmin => "last_admin",
             Self::Unknown => "unknown",
         }
     }

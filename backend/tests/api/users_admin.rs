@@ -695,3 +695,35 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    the_last_enabled_admin_cannot_be_demoted_disabled_or_deleted,
+    |app: TestApp| async move {
+        let mut c = admin(&app).await;
+        let me: UserDto = c.get("/api/users/me").await.json();
+        let path = format!("/api/users/{}", me.id);
+        let body = |admin: bool, disabled: bool| {
+            json!({"username": "admin", "email": "admin@example.com", "firstName": "Ada",
+               "lastName": "Admin", "isAdmin": admin, "disabled": disabled})
+        };
+        for (b, what) in [
+            (body(false, false), "demote"),
+            (body(true, true), "disable"),
+        ] {
+            let r = put(&mut c, &path, b).await;
+            assert_eq!(r.status, StatusCode::CONFLICT, "{what}: {}", r.text());
+            assert_eq!(r.json::<ApiError>().code, ErrorCode::LastAdmin, "{what}");
+        }
+        let r = delete(&mut c, &path).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+        // A second enabled admin makes each of these allowed; the first one demotes itself.
+        create_user(
+        &mut c,
+        json!({"username": "second", "email": "second@example.com", "firstName": "S", "isAdmin": true}),
+    )
+    .await;
+        let r = put(&mut c, &path, body(false, false)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert!(!r.json::<UserDto>().is_admin);
+    }
+);

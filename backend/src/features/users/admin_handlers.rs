@@ -118,7 +118,7 @@ pub async fn update_user(
 #[utoipa::path(delete, path = "/api/users/{id}", tag = "Users",
     params(("id" = Uuid, Path, description = "User id")),
     responses((status = 204), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError),
-              (status = 404, body = ApiError)))]
+              (status = 404, body = ApiError), (status = 409, body = ApiError)))]
 pub async fn delete_user(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,

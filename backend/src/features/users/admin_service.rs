@@ -161,9 +161,32 @@ pub async fn update(
     active.first_name = Set(req.first_name);
     active.last_name = Set(req.last_name);
     active.display_name = Set(req.display_name);
+    if user.is_admin && !user.disabled && (!req.is_admin || req.disabled) {
+        ensure_another_admin(db, id).await?;
+    }
     active.is_admin = Set(req.is_admin);
     active.disabled = Set(req.disabled);
     active.update(db).await.map_err(map_unique)
+}
+
+/// Refuses (409 `last_admin`) a change that would leave no enabled administrator but `id`:
+/// demoting, disabling or deleting the last one would lock everyone out of the admin area.
+async fn ensure_another_admin(db: &impl ConnectionTrait, id: Uuid) -> Result<(), AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let others = users::Entity::find()
+        .filter(users::Column::IsAdmin.eq(true))
+        .filter(users::Column::Disabled.eq(false))
+        .filter(users::Column::Id.ne(id))
+        .count(db)
+        .await?;
+    if others == 0 {
+        return Err(AppError::Coded {
+            status: StatusCode::CONFLICT,
+            code: ErrorCode::LastAdmin,
+            message: "This is the last enabled administrator: promote another user first".into(),
+        });
+    }
+    Ok(())
 }
 
 /// Deletes a user with everything that hangs off them; the deleted row (the caller removes
@@ -180,6 +203,9 @@ pub async fn delete(
             code: ErrorCode::LdapUserUpdate,
             message: "LDAP users can't be deleted while LDAP is enabled".into(),
         });
+    }
+    if user.is_admin && !user.disabled {
+        ensure_another_admin(db, id).await?;
     }
     match repo::delete(db, id).await? {
         0 => Err(not_found()),
