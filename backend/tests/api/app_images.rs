@@ -451,12 +451,18 @@ db_test!(
                 .as_deref(),
             Some(&r.body[..])
         );
+        // A user without a picture of their own now gets the default one, not initials.
+        let me: serde_json::Value = c.get("/api/users/me").await.json();
+        let avatar = format!("/api/users/{}/profile-picture.png", me["id"].as_str().unwrap());
+        assert_eq!(c.get(&avatar).await.body, r.body, "the default picture is the fallback");
+        let default_png = r.body.clone();
         let r = upload(&c, "/default-profile-picture", SVG.as_bytes()).await;
         assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 
         let r = c.send(Method::DELETE, &path, None).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
         assert_eq!(c.get(&path).await.status, StatusCode::NOT_FOUND);
+        assert_ne!(c.get(&avatar).await.body, default_png, "back to initials");
     }
 );
 

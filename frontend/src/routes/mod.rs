@@ -40,8 +40,8 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/setup") view=SetupAlias />
                 <Route path=path!("/signup/setup") view=SetupPage />
                 <Route path=path!("/signup/add-passkey") view=AddPasskeyPage />
-                <Route path=path!("/signup") view=crate::pages::signup::signup::SignupPage />
-                <Route path=path!("/st/:token") view=crate::pages::signup::signup::SignupTokenAlias />
+                <Route path=path!("/signup") view=crate::pages::signup::sign_up::SignupPage />
+                <Route path=path!("/st/:token") view=crate::pages::signup::sign_up::SignupTokenAlias />
                 // Every `/settings/*` page inside the settings layout (sidebar navigation).
                 <ParentRoute path=path!("/settings") view=SettingsLayout>
                     <Route path=path!("") view=SettingsRedirect />
@@ -56,6 +56,8 @@ pub fn AppRoutes() -> impl IntoView {
                     <Route path=path!("admin/api-keys") view=crate::pages::admin::api_keys::ApiKeysPage />
                     <Route path=path!("admin/oidc-clients") view=crate::pages::admin::oidc_clients::OidcClientsPage />
                     <Route path=path!("admin/oidc-clients/:id") view=crate::pages::admin::oidc_clients::OidcClientPage />
+                    <Route path=path!("admin/apis") view=crate::pages::admin::apis::ApisPage />
+                    <Route path=path!("admin/apis/:id") view=crate::pages::admin::apis::ApiPage />
                     <Route path=path!("admin/application-configuration") view=crate::pages::admin::app_config::AppConfigPage />
                 </ParentRoute>
                 <Route path=path!("/interaction") view=InteractionPage />

@@ -54,7 +54,8 @@ pub(super) fn picture_path(id: Uuid) -> String {
     format!("profile-pictures/{id}.png")
 }
 
-/// Get a user's profile picture: the uploaded one, else a generated initials avatar (PNG).
+/// Get a user's profile picture: the uploaded one, else the default picture, else a generated
+/// initials avatar (PNG).
 #[utoipa::path(get, path = "/api/users/{id}/profile-picture.png", tag = "Users",
     params(("id" = String, Path, description = "User id (UUID)")),
     responses((status = 200, content_type = "image/png", body = Vec<u8>), (status = 404, body = ApiError)))]
@@ -72,11 +73,15 @@ pub async fn get_profile_picture(
                 .one(&state.db)
                 .await?
                 .ok_or(AppError::NotFound("User"))?;
-            picture::initials_png(&picture::initials(
-                &user.first_name,
-                &user.last_name,
-                &user.username,
-            ))
+            // Reference 6.1: custom picture, else the global default picture, else initials.
+            match crate::features::app_images::default_profile_picture(&state).await? {
+                Some(png) => png,
+                None => picture::initials_png(&picture::initials(
+                    &user.first_name,
+                    &user.last_name,
+                    &user.username,
+                )),
+            }
         }
     };
     let cache = if query.contains_key("skipCache") {

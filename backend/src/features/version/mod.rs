@@ -77,10 +77,11 @@ struct Cached {
 
 async fn latest(state: &AppState) -> Result<String, AppError> {
     let now = state.clock.now();
-    if let Some(c) = cached(&state.db).await? {
-        if now - c.fetched_at < CACHE_FOR && c.fetched_at <= now {
-            return Ok(c.version);
-        }
+    if let Some(c) = cached(&state.db).await?
+        && now - c.fetched_at < CACHE_FOR
+        && c.fetched_at <= now
+    {
+        return Ok(c.version);
     }
     // A failed fetch is remembered too (as empty), so an unreachable releases API costs one
     // timeout per interval, not one per page view.

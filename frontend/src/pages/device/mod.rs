@@ -49,7 +49,7 @@ pub enum Done {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum DeviceNext {
-    Info(String, DeviceCodeInfoDto),
+    Info(String, Box<DeviceCodeInfoDto>),
     Finished(Done),
 }
 
@@ -88,7 +88,7 @@ impl Device {
             session,
         };
         Effect::new(move || match action.value().get() {
-            Some(Ok(DeviceNext::Info(code, info))) => device.info.set(Some((code, info))),
+            Some(Ok(DeviceNext::Info(code, info))) => device.info.set(Some((code, *info))),
             Some(Ok(DeviceNext::Finished(done))) => device.done.set(Some(done)),
             Some(Err(e)) => device.fail(e),
             None => {}
@@ -172,7 +172,7 @@ async fn run(op: DeviceOp) -> Result<DeviceNext, DeviceError> {
     match op {
         DeviceOp::Lookup(code) => api::oidc::device_info(&code)
             .await
-            .map(|info| DeviceNext::Info(code, info))
+            .map(|info| DeviceNext::Info(code, Box::new(info)))
             .map_err(DeviceError::Api),
         DeviceOp::Authorize {
             code,

@@ -3,4 +3,4 @@
 
 pub mod add_passkey;
 pub mod setup;
-pub mod signup;
+pub mod sign_up;
