@@ -149,6 +149,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(features::one_time_access::router())
         .merge(features::signup::router())
         .merge(features::api_keys::router())
+        .merge(features::apis::router())
         .merge(features::oidc::router())
         .merge(features::audit_log::router())
         .merge(features::version::router())

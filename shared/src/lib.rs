@@ -2,6 +2,7 @@
 //! error vocabulary. Compiles to wasm32; never depends on server crates.
 
 pub mod api_key;
+pub mod api_resource;
 pub mod app_config;
 pub mod audit_log;
 pub mod custom_claim;

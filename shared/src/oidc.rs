@@ -60,6 +60,18 @@ pub struct InteractionUserDto {
     pub email: Option<String>,
 }
 
+/// Display information of a requested API permission (a custom scope), for consent screens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScopeInfoDto {
+    /// The scope (the permission key).
+    pub key: String,
+    /// The permission's display name.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
 /// `GET /api/oidc/interactions/{id}`: a pending authorization request and what remains to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -69,6 +81,9 @@ pub struct InteractionDto {
     pub client: OidcClientMetaDto,
     /// The scopes the client asked for (unknown scopes already removed).
     pub scopes: Vec<String>,
+    /// Display names of the API permissions among `scopes` (standard scopes are not listed).
+    #[serde(default)]
+    pub scope_info: Vec<ScopeInfoDto>,
     /// The first step still to complete; `None` when the request can be resumed.
     pub current_step: Option<InteractionStep>,
     /// Every step still to complete, in order.
@@ -105,6 +120,9 @@ pub struct CompleteInteractionResponse {
 pub struct DeviceCodeInfoDto {
     /// Space-separated scopes the device asked for.
     pub scope: String,
+    /// Display names of the API permissions among the scopes.
+    #[serde(default)]
+    pub scope_info: Vec<ScopeInfoDto>,
     /// True when the user has not yet consented to these scopes for this client.
     pub authorization_required: bool,
     /// True when approving needs a fresh passkey assertion (client setting).

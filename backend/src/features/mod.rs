@@ -2,6 +2,7 @@
 
 pub mod api_docs;
 pub mod api_keys;
+pub mod apis;
 pub mod app_config;
 pub mod app_images;
 pub mod audit_log;

@@ -7,6 +7,7 @@
 mod helpers;
 
 mod api_keys;
+mod apis;
 mod app_config;
 mod audit_log;
 mod app_images;

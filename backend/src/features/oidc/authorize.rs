@@ -62,9 +62,9 @@ pub async fn requirements(
     auth_time: i64,
     now: DateTime<Utc>,
 ) -> Result<Needs, sea_orm::DbErr> {
+    let keys = super::resource::consent_keys(req.audience.as_deref(), &req.scopes);
     let consent = !c.skip_consent
-        && (req.has_prompt("consent")
-            || !consent::covers(&state.db, user, &c.id, &req.scopes).await?);
+        && (req.has_prompt("consent") || !consent::covers(&state.db, user, &c.id, &keys).await?);
     let reauth = req.has_prompt("login")
         || c.requires_reauthentication
         || req
@@ -87,6 +87,7 @@ fn origin(ip: Option<std::net::IpAddr>, user_agent: String) -> Origin {
            ("code_challenge" = Option<String>, Query), ("code_challenge_method" = Option<String>, Query),
            ("response_mode" = Option<String>, Query), ("prompt" = Option<String>, Query),
            ("max_age" = Option<i64>, Query), ("request" = Option<String>, Query),
+           ("resource" = Option<String>, Query, description = "An API's resource URI (RFC 8707): the access token's audience"),
            ("request_uri" = Option<String>, Query), ("interaction" = Option<String>, Query)),
     responses((status = 302, description = "To the client's redirect URI, the interaction page or the error page"),
               (status = 200, description = "form_post response page")))]
@@ -173,12 +174,15 @@ async fn run(
         Ok(None) => return request::error_page("The client is unknown"),
         Err(e) => return request::error_page(&OAuthError::from(e).description),
     };
-    let req = match request::validate(state, &c, &params, via_par) {
+    let mut req = match request::validate(state, &c, &params, via_par) {
         Ok(r) => r,
         Err(Failure::Page(msg)) => return request::error_page(&msg),
         Err(Failure::Redirect(target, e)) => return request::respond_error(&target, &issuer, &e),
     };
     let target = req.target.clone();
+    if let Err(e) = super::resource::apply(&state.db, &mut req, &params).await {
+        return request::respond_error(&target, &issuer, &e);
+    }
     match decide(state, &c, req, session, &origin, now).await {
         Ok(r) => r,
         Err(e) => request::respond_error(&target, &issuer, &e),
@@ -380,6 +384,7 @@ pub async fn issue_code(
         nonce: req.nonce.clone(),
         code_challenge: req.code_challenge.clone(),
         code_challenge_method: req.code_challenge_method.clone(),
+        audience: req.audience.clone(),
         extra: serde_json::json!({ "redirect_uri_sent": req.redirect_uri_sent }),
     };
     store::insert(

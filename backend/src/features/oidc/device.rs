@@ -49,7 +49,7 @@ impl DeviceState {
 
 /// Start a device authorization.
 #[utoipa::path(post, path = "/api/oidc/device/authorize", tag = "OIDC",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "client_id (and credentials), scope"),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "client_id (and credentials), scope, resource (an API, RFC 8707)"),
     responses((status = 200, description = "device_code, user_code, verification_uri(_complete), expires_in, interval", body = serde_json::Value),
               (status = 400, body = serde_json::Value), (status = 401, body = serde_json::Value)))]
 pub async fn authorize_device(
@@ -68,17 +68,22 @@ async fn start(
     let params = Params::from_form(headers, body)?;
     let caller = client_auth::authenticate(state, headers, &params).await?;
     let now = state.clock.now();
-    let scopes: Vec<String> = params
-        .scopes()
-        .into_iter()
-        .filter(|s| super::claims::STANDARD_SCOPES.contains(&s.as_str()))
-        .collect();
+    let resolved = super::resource::resolve(
+        &state.db,
+        &caller.client.id,
+        params.get("resource"),
+        &params.scopes(),
+        crate::features::apis::repo::Subject::User,
+    )
+    .await?;
+    let scopes = resolved.scopes;
     let device_code = crate::crypto::random_token(32);
     let user_code = format!("E{}", crate::crypto::random_from(ALPHABET, 7));
     let family = uuid::Uuid::new_v4().to_string();
     let data = RequestData {
         client_id: caller.client.id.clone(),
         scopes: scopes.clone(),
+        audience: resolved.audience,
         extra: serde_json::to_value(DeviceState {
             status: "pending".into(),
             interval: INTERVAL,
@@ -167,9 +172,13 @@ pub async fn get_device_info(
     Query(q): Query<CodeQuery>,
 ) -> Result<Json<DeviceCodeInfoDto>, AppError> {
     let (_, device, c) = pending(&state, &q.code).await?;
-    let consented = consent::covers(&state.db, s.user.id, &c.id, &device.data.scopes).await?;
+    let d = &device.data;
+    let keys = super::resource::consent_keys(d.audience.as_deref(), &d.scopes);
+    let consented = consent::covers(&state.db, s.user.id, &c.id, &keys).await?;
     Ok(Json(DeviceCodeInfoDto {
-        scope: device.data.scopes.join(" "),
+        scope: d.scopes.join(" "),
+        scope_info: super::resource::scope_info(&state.db, d.audience.as_deref(), &d.scopes)
+            .await?,
         authorization_required: !c.skip_consent && !consented,
         reauthentication_required: c.requires_reauthentication,
         client: super::clients::service::meta_dto(&c),
@@ -219,7 +228,8 @@ pub async fn verify_device(
     let new = if c.skip_consent {
         false
     } else {
-        consent::grant(&state.db, s.user.id, &c.id, &data.scopes, now).await?
+        let keys = super::resource::consent_keys(data.audience.as_deref(), &data.scopes);
+        consent::grant(&state.db, s.user.id, &c.id, &keys, now).await?
     };
     let event = if new {
         AuditEvent::NewDeviceCodeAuthorization

@@ -43,6 +43,7 @@ constructors! {
     unsupported_grant_type => BAD_REQUEST, "unsupported_grant_type";
     unsupported_token_type => BAD_REQUEST, "unsupported_token_type";
     invalid_scope => BAD_REQUEST, "invalid_scope";
+    invalid_target => BAD_REQUEST, "invalid_target";
     access_denied => BAD_REQUEST, "access_denied";
     authorization_pending => BAD_REQUEST, "authorization_pending";
     slow_down => BAD_REQUEST, "slow_down";

@@ -80,10 +80,14 @@ async fn dto(
         None => None,
     };
     let required_steps = steps(i);
+    let scope_info =
+        super::resource::scope_info(&state.db, p.request.audience.as_deref(), &p.request.scopes)
+            .await?;
     Ok(InteractionDto {
         id: i.id.to_string(),
         client: super::clients::service::meta_dto(c),
         scopes: p.request.scopes.clone(),
+        scope_info,
         current_step: required_steps.first().copied(),
         required_steps,
         user,
@@ -212,16 +216,20 @@ pub async fn complete_interaction(
             if !bound_to_caller {
                 return Err(AppError::Forbidden);
             }
-            p.new_consent = consent::grant(&state.db, s.user.id, &c.id, &p.request.scopes, now)
-                .await?
-                || p.new_consent;
+            let keys =
+                super::resource::consent_keys(p.request.audience.as_deref(), &p.request.scopes);
+            p.new_consent =
+                consent::grant(&state.db, s.user.id, &c.id, &keys, now).await? || p.new_consent;
             active.consent_required = Set(false);
         }
     }
     active.parameters = Set(serde_json::to_value(&p).unwrap_or_default());
     let updated = active.update(&state.db).await?;
     if steps(&updated).is_empty() {
-        return Ok(redirect_response(format!("/authorize?interaction={}", model.id)));
+        return Ok(redirect_response(format!(
+            "/authorize?interaction={}",
+            model.id
+        )));
     }
     Ok(Json(CompleteInteractionResponse {
         interaction: Some(dto(&state, &updated, &p, &c).await?),

@@ -21,6 +21,7 @@ pub mod params;
 pub mod pkce;
 pub mod redirect;
 pub mod request;
+pub mod resource;
 pub mod store;
 pub mod token;
 pub mod tokens;

@@ -37,7 +37,10 @@ async fn push(
     params
         .0
         .insert("client_id".into(), caller.client.id.clone());
-    request::validate(state, &caller.client, &params, true).map_err(|f| f.into_oauth())?;
+    let mut req =
+        request::validate(state, &caller.client, &params, true).map_err(|f| f.into_oauth())?;
+    // Resource and scope errors surface now; /authorize resolves them again on use.
+    super::resource::apply(&state.db, &mut req, &params).await?;
     let now = state.clock.now();
     let (uri, key) = request::new_request_uri();
     let data = RequestData {

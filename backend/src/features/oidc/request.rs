@@ -45,6 +45,9 @@ pub struct AuthRequest {
     pub code_challenge_method: Option<String>,
     pub prompt: Vec<String>,
     pub max_age: Option<i64>,
+    /// The API of the `resource` parameter (RFC 8707), set by [`super::resource::apply`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
 }
 
 impl AuthRequest {
@@ -259,6 +262,7 @@ pub fn validate(
         code_challenge_method: challenge.map(|_| method.unwrap_or("plain").to_owned()),
         prompt,
         max_age,
+        audience: None,
     })
 }
 

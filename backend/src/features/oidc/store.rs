@@ -69,6 +69,9 @@ pub struct RequestData {
     pub code_challenge: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_challenge_method: Option<String>,
+    /// The API (RFC 8707 resource) the grant's access tokens are for; `None`: the client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
     /// Kind-specific extras (PAR parameters, device-code state).
     #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     pub extra: serde_json::Value,

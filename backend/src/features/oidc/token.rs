@@ -103,6 +103,8 @@ async fn mint(
 ) -> Result<TokenResponse, OAuthError> {
     let user = grant_user(state, c, session.subject).await?;
     let profile = claims::load_profile(&state.db, user, scopes).await?;
+    // The grant's API audience (RFC 8707) carries over to every token of the family.
+    let audience = stored.data.audience.as_deref();
     let keys = state.keys.get();
     tokens::issue(
         &state.db,
@@ -118,6 +120,7 @@ async fn mint(
             family: &stored.row.request_id,
             refresh: true,
         },
+        audience,
         now,
     )
     .await
@@ -242,6 +245,20 @@ async fn refresh(
             wanted
         }
     };
+    // One audience per grant family (RFC 8707 allows narrowing, not switching APIs).
+    if let Some(r) = params.get("resource")
+        && stored.data.audience.as_deref()
+            != Some(pocket_shared::api_resource::rules::normalize_resource(r).as_str())
+    {
+        return Err(OAuthError::invalid_target(
+            "The resource differs from the one this grant was issued for",
+        ));
+    }
+    // A grant for an API still needs the client's access to it; revoked permissions go.
+    let scopes = match &stored.data.audience {
+        Some(aud) => super::resource::recheck(&state.db, &caller.client.id, aud, &scopes).await?,
+        None => scopes,
+    };
     mint(
         state,
         &caller.client,
@@ -266,9 +283,18 @@ async fn client_credentials(
             "Public clients cannot use client_credentials",
         ));
     }
-    // The client acts for itself: identity scopes make no sense and are dropped.
-    let scopes: Vec<String> = params
-        .scopes()
+    let resolved = super::resource::resolve(
+        &state.db,
+        &caller.client.id,
+        params.get("resource"),
+        &params.scopes(),
+        crate::features::apis::repo::Subject::Client,
+    )
+    .await?;
+    // The client acts for itself: identity scopes make no sense and are dropped (so these
+    // tokens never work at userinfo).
+    let scopes: Vec<String> = resolved
+        .scopes
         .into_iter()
         .filter(|s| !IDENTITY_SCOPES.contains(&s.as_str()))
         .collect();
@@ -291,6 +317,7 @@ async fn client_credentials(
             family: &family,
             refresh: false,
         },
+        resolved.audience.as_deref(),
         now,
     )
     .await

@@ -83,6 +83,17 @@ pub fn mint(
     grant: &Grant<'_>,
     now: DateTime<Utc>,
 ) -> Result<Minted, OAuthError> {
+    mint_for(keys, issuer, grant, None, now)
+}
+
+/// As [`mint`], with the access token for `audience` (an API, RFC 8707) instead of the client.
+pub fn mint_for(
+    keys: &crate::crypto::keystore::KeySet,
+    issuer: &str,
+    grant: &Grant<'_>,
+    audience: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Minted, OAuthError> {
     let c = grant.client;
     let iat = now.timestamp();
     let scope = grant.scopes.join(" ");
@@ -90,7 +101,7 @@ pub fn mint(
         Some(u) => u.to_string(),
         None => format!("client-{}", c.id),
     };
-    let mut aud = vec![json!(c.id)];
+    let mut aud = vec![json!(audience.unwrap_or(&c.id))];
     if grant.session.subject.is_some()
         && grant
             .scopes
@@ -154,20 +165,23 @@ pub fn mint(
     })
 }
 
-/// Mints and records the tokens of `grant`.
+/// Mints and records the tokens of `grant`, the access token for `audience` (an API) or,
+/// without one, for the client.
 pub async fn issue(
     db: &impl ConnectionTrait,
     keys: &crate::crypto::keystore::KeySet,
     issuer: &str,
     grant: Grant<'_>,
+    audience: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<TokenResponse, OAuthError> {
     let c = grant.client;
-    let minted = mint(keys, issuer, &grant, now)?;
+    let minted = mint_for(keys, issuer, &grant, audience, now)?;
     let data = RequestData {
         client_id: c.id.clone(),
         scopes: grant.scopes.to_vec(),
         session: grant.session.clone(),
+        audience: audience.map(str::to_owned),
         ..Default::default()
     };
     let refresh_exp = now + refresh_lifetime(c);

@@ -42,6 +42,15 @@ async fn userinfo(
     let at = bearer::verify(state, &token, now)
         .await?
         .ok_or_else(|| denied("The access token is invalid, expired or revoked"))?;
+    // A token for an API is good here only when its audience names us too (it then carries
+    // identity scopes, see `tokens.rs`).
+    let for_us = at.claims["aud"].as_array().is_some_and(|a| {
+        a.iter()
+            .any(|v| v.as_str() == Some(state.config.app_url.as_str()))
+    });
+    if at.stored.data.audience.is_some() && !for_us {
+        return Err(denied("The access token is meant for another resource"));
+    }
     let scopes = &at.stored.data.scopes;
     if !scopes.iter().any(|s| s == "openid") {
         return Err(
@@ -56,7 +65,11 @@ async fn userinfo(
     .filter(|u| !u.disabled)
     .ok_or_else(|| denied("The user of this token no longer exists or is disabled"))?;
     let profile = load_profile(&state.db, user, scopes).await?;
-    Ok(Value::Object(claims(&profile, scopes, &state.config.app_url)))
+    Ok(Value::Object(claims(
+        &profile,
+        scopes,
+        &state.config.app_url,
+    )))
 }
 
 /// The userinfo response for `p` and the token's `scopes`: the scope claims and `sub` (also

@@ -6,6 +6,7 @@ mod federated;
 mod flows;
 mod keys;
 mod negative;
+mod resources;
 
 use crate::helpers::{Client, TestApp, TestResponse};
 use axum::body::Body;
