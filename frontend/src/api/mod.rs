@@ -3,6 +3,7 @@
 
 pub mod admin_users;
 pub mod api_keys;
+pub mod apis;
 pub mod app_config;
 pub mod app_config_admin;
 pub mod app_images;

@@ -54,6 +54,11 @@ pub const ADMIN_ITEMS: &[NavItem] = &[
         testid: "nav-admin-oidc-clients",
     },
     NavItem {
+        href: "/settings/admin/apis",
+        label: "OAuth APIs",
+        testid: "nav-admin-apis",
+    },
+    NavItem {
         href: "/settings/admin/api-keys",
         label: "API Keys",
         testid: "nav-admin-api-keys",
