@@ -238,7 +238,7 @@ fn PermissionRow(
     };
     let uid = row.uid;
     view! {
-        <li class="permission-row" data-testid="api-permission-row">
+        <li class="federated-row" data-testid="api-permission-row">
             {field("key", "Key", row.key)}
             {field("name", "Name", row.name)}
             {field("description", "Description", row.description)}
