@@ -129,9 +129,9 @@ impl AppState {
         (name = "User Groups", description = "User groups: members, custom claims, allowed OIDC clients"),
         (name = "Custom Claims", description = "Extra ID token and userinfo claims of users and groups"),
         (name = "OIDC Clients", description = "OpenID Connect clients: registration, secrets, allowed groups"),
-        (name = "Audit Logs", description = "Sign-ins, authorizations and passkey changes"),
         (name = "API Keys", description = "Your API keys (send one as `X-API-Key` to act as yourself)"),
         (name = "Signup", description = "Self-signup and signup tokens"),
+        (name = "Audit Logs", description = "Sign-ins, authorizations and passkey changes"),
     )
 )]
 struct ApiDoc;

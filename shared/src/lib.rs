@@ -15,8 +15,8 @@ pub mod user;
 pub mod user_group;
 pub mod webauthn;
 
-pub use pagination::Pagination;
 pub use app_config::{AppConfigVariable, ConfigValueType, PublicAppConfig};
 pub use error::{ApiError, ErrorCode, FieldError};
+pub use pagination::Pagination;
 pub use user::{SignUpRequest, UserDto, UserUpdateRequest};
 pub use webauthn::{WebauthnCredentialDto, WebauthnCredentialUpdateRequest};

@@ -453,8 +453,15 @@ db_test!(
         );
         // A user without a picture of their own now gets the default one, not initials.
         let me: serde_json::Value = c.get("/api/users/me").await.json();
-        let avatar = format!("/api/users/{}/profile-picture.png", me["id"].as_str().unwrap());
-        assert_eq!(c.get(&avatar).await.body, r.body, "the default picture is the fallback");
+        let avatar = format!(
+            "/api/users/{}/profile-picture.png",
+            me["id"].as_str().unwrap()
+        );
+        assert_eq!(
+            c.get(&avatar).await.body,
+            r.body,
+            "the default picture is the fallback"
+        );
         let default_png = r.body.clone();
         let r = upload(&c, "/default-profile-picture", SVG.as_bytes()).await;
         assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);

@@ -259,7 +259,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "usage_count",
         ],
     ),
-    ("signup_tokens_user_groups", &["signup_token_id", "user_group_id"]),
+    (
+        "signup_tokens_user_groups",
+        &["signup_token_id", "user_group_id"],
+    ),
 ];
 
 /// Reference section 5.2: (table, column, referenced table, ON DELETE action).

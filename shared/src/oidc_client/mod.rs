@@ -1,8 +1,8 @@
 //! OIDC client administration DTOs (`/api/oidc/clients`, secrets, allowed groups) and the
 //! field rules the API applies and the SPA's client form can apply before sending.
 
-use crate::user::UserGroupSummaryDto;
 pub use crate::pagination::Pagination;
+use crate::user::UserGroupSummaryDto;
 use serde::{Deserialize, Serialize};
 
 /// An external issuer whose signed JWTs authenticate the client (RFC 7523 client assertions).
@@ -136,7 +136,11 @@ pub struct OidcClientUpdateRequest {
     #[serde(default, rename = "logoUrl", skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
     /// As `logoUrl`, for the dark logo.
-    #[serde(default, rename = "darkLogoUrl", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "darkLogoUrl",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dark_logo_url: Option<String>,
 }
 

@@ -619,16 +619,22 @@ db_test!(denied_consent_sends_access_denied, |app: TestApp| async {
     );
 });
 
-db_test!(a_malformed_interaction_id_is_not_found, |app: TestApp| async {
-    for (method, path) in [
-        (axum::http::Method::GET, "/api/oidc/interactions/not-a-uuid"),
-        (axum::http::Method::POST, "/api/oidc/interactions/not-a-uuid/cancel"),
-    ] {
-        let r = app.call(method, path).await;
-        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text());
-        assert_eq!(r.json::<Value>()["code"], "interaction_not_found", "{path}");
+db_test!(
+    a_malformed_interaction_id_is_not_found,
+    |app: TestApp| async {
+        for (method, path) in [
+            (axum::http::Method::GET, "/api/oidc/interactions/not-a-uuid"),
+            (
+                axum::http::Method::POST,
+                "/api/oidc/interactions/not-a-uuid/cancel",
+            ),
+        ] {
+            let r = app.call(method, path).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text());
+            assert_eq!(r.json::<Value>()["code"], "interaction_not_found", "{path}");
+        }
     }
-});
+);
 
 db_test!(device_flow_errors, |app: TestApp| async {
     create_client(&app, Spec::public("tv")).await;
