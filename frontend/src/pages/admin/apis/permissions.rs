@@ -144,7 +144,7 @@ pub fn PermissionsCard(api: RwSignal<ApiDto>) -> impl IntoView {
                         }
                     }
                 >
-                    <ul class="stack" data-testid="api-permission-rows">
+                    <div class="stack" data-testid="api-permission-rows">
                         <For
                             each=move || rows.get().into_iter().enumerate()
                             key=|(i, row)| (*i, row.uid)
@@ -152,7 +152,7 @@ pub fn PermissionsCard(api: RwSignal<ApiDto>) -> impl IntoView {
                                 view! { <PermissionRow index=i row errors rows /> }
                             }
                         />
-                    </ul>
+                    </div>
                 </Show>
                 {move || {
                     form_error
@@ -238,7 +238,7 @@ fn PermissionRow(
     };
     let uid = row.uid;
     view! {
-        <li class="federated-row" data-testid="api-permission-row">
+        <div class="federated-row" data-testid="api-permission-row">
             {field("key", "Key", row.key)}
             {field("name", "Name", row.name)}
             {field("description", "Description", row.description)}
@@ -256,7 +256,7 @@ fn PermissionRow(
                     "Remove"
                 </button>
             </div>
-        </li>
+        </div>
     }
 }
 
