@@ -28,6 +28,15 @@ use steps::{AccountStep, ReauthenticateStep, SignInStep};
 const NOT_AN_INTERACTION: &str =
     "This address does not name a sign-in request. Go back to the application and start again.";
 
+/// Whether `id` has the shape of an interaction id (a hyphenated UUID).
+fn is_interaction_id(id: &str) -> bool {
+    id.len() == 36
+        && id.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
 /// Loads the interaction named by `?interaction=` and shows its current step.
 #[component]
 pub fn InteractionPage() -> impl IntoView {
@@ -36,7 +45,8 @@ pub fn InteractionPage() -> impl IntoView {
         query
             .with(|q| q.get("interaction"))
             .map(|id| id.trim().to_owned())
-            .filter(|id| !id.is_empty())
+            // A mangled link is answered here, without asking the server about it.
+            .filter(|id| is_interaction_id(id))
     });
     let interaction = LocalResource::new(move || {
         let id = id.get();
@@ -56,13 +66,6 @@ pub fn InteractionPage() -> impl IntoView {
                     Some(Err(error)) if error.code() == Some(ErrorCode::InteractionNotFound) => {
                         view! {
                             <Problem title="Sign-in request not found" message=error.user_message() />
-                        }
-                            .into_any()
-                    }
-                    // A mangled link: the id is not even well-formed (400 on the path).
-                    Some(Err(error)) if error.code() == Some(ErrorCode::ValidationFailed) => {
-                        view! {
-                            <Problem title="Sign-in request not found" message=NOT_AN_INTERACTION />
                         }
                             .into_any()
                     }
@@ -157,5 +160,20 @@ fn InteractionFlow(interaction: InteractionDto) -> impl IntoView {
             }}
             {body}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_interaction_id;
+
+    #[test]
+    fn interaction_ids_are_hyphenated_uuids() {
+        assert!(is_interaction_id("00000000-0000-0000-0000-000000000000"));
+        assert!(is_interaction_id("3F2504E0-4F89-41D3-9A0C-0305E82C3301"));
+        assert!(!is_interaction_id("not-an-id"));
+        assert!(!is_interaction_id("3f2504e0-4f89-41d3-9a0c-0305e82c330"));
+        assert!(!is_interaction_id("3f2504e0x4f89-41d3-9a0c-0305e82c3301"));
+        assert!(!is_interaction_id("3f2504e0-4f89-41d3-9a0c-0305e82c330g"));
     }
 }
