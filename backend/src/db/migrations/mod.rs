@@ -3,6 +3,7 @@
 mod m20261122_000001_initial_schema;
 mod m20261122_000002_passkey_sessions;
 mod m20261201_000001_signup_tokens;
+pub mod m20261202_000001_user_search;
 pub mod schema;
 pub mod tables;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_initial_schema::Migration),
             Box::new(m20261122_000002_passkey_sessions::Migration),
             Box::new(m20261201_000001_signup_tokens::Migration),
+            Box::new(m20261202_000001_user_search::Migration),
         ]
     }
 }

@@ -97,20 +97,35 @@ pub struct ListFilter {
     pub disabled: Option<bool>,
 }
 
+/// A case-insensitive substring match on email, first name, last name or username. On SQLite a
+/// search of three characters or more goes through the FTS5 trigram index (see migration
+/// `m20261202_000001_user_search`); shorter ones, and PostgreSQL (trigram GIN indexes on the
+/// same `lower(...)` expressions), use `LOWER(column) LIKE`.
+fn search_condition(backend: DbBackend, s: &str) -> Condition {
+    if backend == DbBackend::Sqlite && s.chars().count() >= 3 {
+        // An FTS5 string: one phrase, its double quotes doubled, matched in any column.
+        let phrase = format!("\"{}\"", s.replace('"', "\"\""));
+        return Condition::all().add(Expr::cust_with_values(
+            r#""users"."rowid" IN (SELECT rowid FROM "users_search" WHERE "users_search" MATCH ?)"#,
+            [phrase],
+        ));
+    }
+    [
+        r#""users"."email""#,
+        r#""users"."first_name""#,
+        r#""users"."last_name""#,
+        r#""users"."username""#,
+    ]
+    .into_iter()
+    .fold(Condition::any(), |c, col| {
+        c.add(crate::list::contains_ci(backend, col, s))
+    })
+}
+
 fn matching(backend: DbBackend, f: &ListFilter) -> Select<users::Entity> {
     let mut q = users::Entity::find();
     if let Some(s) = f.search.as_deref() {
-        let any = [
-            r#""users"."email""#,
-            r#""users"."first_name""#,
-            r#""users"."last_name""#,
-            r#""users"."username""#,
-        ]
-        .into_iter()
-        .fold(Condition::any(), |c, col| {
-            c.add(crate::list::contains_ci(backend, col, s))
-        });
-        q = q.filter(any);
+        q = q.filter(search_condition(backend, s));
     }
     for (col, v) in [
         (users::Column::EmailVerified, f.email_verified),

@@ -1,6 +1,6 @@
 //! `GET /api/users`: search, filters, sort, pages and the field errors of a bad query.
 
-use super::{admin, create_user, error_fields};
+use super::{admin, create_user, delete, error_fields, put};
 use crate::db_test;
 use crate::helpers::{Client, TestApp};
 use axum::http::StatusCode;
@@ -120,5 +120,50 @@ db_test!(
             let l = list(&mut c, &format!("sort[column]=email&sort[direction]={dir}")).await;
             assert_eq!(usernames(&l).last(), Some(&"nomail"), "{dir}");
         }
+    }
+);
+
+db_test!(
+    search_index_follows_creates_renames_and_deletes,
+    |app: TestApp| async move {
+        // On SQLite searches of three characters or more read the FTS5 trigram index, which
+        // triggers keep in step with `users`; on PostgreSQL the trigram GIN indexes serve the
+        // same LIKE. Either way the answer must follow every change at once.
+        let mut c = admin(&app).await;
+        let u = create_user(
+            &mut c,
+            json!({"username": "quinn", "email": "quinn@fjord.example", "firstName": "Quinn",
+                   "lastName": "Oberst"}),
+        )
+        .await;
+        assert_eq!(usernames(&list(&mut c, "search=BERS").await), ["quinn"]);
+        assert_eq!(usernames(&list(&mut c, "search=fjord.ex").await), ["quinn"]);
+        assert_eq!(usernames(&list(&mut c, "search=Ob").await), ["quinn"], "2 characters");
+
+        let r = put(
+            &mut c,
+            &format!("/api/users/{}", u.id),
+            json!({"username": "quinn2", "email": "quinn@delta.example", "firstName": "Quinn",
+                   "lastName": "Marlow"}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert!(list(&mut c, "search=berst").await.data.is_empty(), "old name gone");
+        assert!(list(&mut c, "search=fjord").await.data.is_empty(), "old email gone");
+        assert_eq!(usernames(&list(&mut c, "search=arlow").await), ["quinn2"]);
+        assert_eq!(usernames(&list(&mut c, "search=uinn2").await), ["quinn2"]);
+
+        // Quotes, FTS syntax and LIKE wildcards are searched for literally.
+        for q in ["%22arlow%22", "arl*", "OR%20arlow", "a%22b%22c", "%25%25%25", "___"] {
+            let l = list(&mut c, &format!("search={q}")).await;
+            assert!(l.data.is_empty(), "{q}: {:?}", usernames(&l));
+        }
+        let total = list(&mut c, "search=example").await.pagination.total_items;
+        assert_eq!(total, 2, "admin and quinn2");
+
+        let r = delete(&mut c, &format!("/api/users/{}", u.id)).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+        assert!(list(&mut c, "search=arlow").await.data.is_empty(), "deleted");
+        assert_eq!(list(&mut c, "search=example").await.pagination.total_items, 1);
     }
 );
