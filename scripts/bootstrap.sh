@@ -34,6 +34,8 @@ npm_ci frontend
 
 if [ "${1:-}" = "--test" ]; then
   npm_ci e2e
+  # node-oidc-provider, the other side of the benchmark (its smoke run is in the tests).
+  npm_ci bench/node
   if ! command -v chromium >/dev/null; then
     log "installing Chromium (Debian) for the browser tests"
     as_root apt-get update -qq

@@ -48,6 +48,10 @@ else
 fi
 
 step "server release build" cargo build --release --locked -p backend
+# A few seconds of the benchmark harness on tiny data, against node-oidc-provider too, so it
+# cannot rot (the full run is `make bench`).
+step "benchmark harness smoke run" cargo run --quiet --locked -p bench -- --smoke \
+  --server-bin "$CARGO_TARGET_DIR/release/pocket-id"
 step "schemathesis (API fuzzing with an admin API key)" env POCKET_ID_BIN="$CARGO_TARGET_DIR/release/pocket-id" "$ROOT/scripts/schemathesis.sh"
 # POCKET_ID_PYTHON: the venv bootstrap.sh --test filled for the authlib relying party.
 step "browser tests (Playwright + Chromium)" env POCKET_ID_BIN="$CARGO_TARGET_DIR/release/pocket-id" \
