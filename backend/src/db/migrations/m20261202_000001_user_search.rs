@@ -6,8 +6,8 @@
 //! extension since PostgreSQL 13) on the same `lower(...)` expressions the query uses. SQLite
 //! gets an FTS5 table with the trigram tokenizer over those columns, kept in step with `users`
 //! by triggers (external content: the text is not stored twice); the query uses it for
-//! searches of three characters or more. Both also get an index on `lower(username)`, the
-//! default sort, so the first pages of an unfiltered list need no sort of the whole table.
+//! searches of three characters or more. Both also get indexes for the default sort (first
+//! name) and the username sort, so a page of the list needs no sort of every matching user.
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use sea_orm_migration::prelude::*;
@@ -31,7 +31,8 @@ const SQLITE: &[&str] = &[
      VALUES ('delete', old.rowid, old.username, old.email, old.first_name, old.last_name); \
      INSERT INTO users_search(rowid, username, email, first_name, last_name) \
      VALUES (new.rowid, new.username, new.email, new.first_name, new.last_name); END",
-    "CREATE INDEX users_lower_username_idx ON users (lower(username))",
+    "CREATE INDEX users_lower_username_idx ON users (lower(username), id)",
+    "CREATE INDEX users_first_name_sort_idx ON users (lower(first_name), lower(username), id)",
 ];
 
 const POSTGRES_TRGM: &[&str] = &[
@@ -42,7 +43,10 @@ const POSTGRES_TRGM: &[&str] = &[
     "CREATE INDEX users_last_name_trgm_idx ON users USING gin (lower(last_name) gin_trgm_ops)",
 ];
 
-const POSTGRES: &[&str] = &["CREATE INDEX users_lower_username_idx ON users (lower(username))"];
+const POSTGRES: &[&str] = &[
+    "CREATE INDEX users_lower_username_idx ON users (lower(username), id)",
+    "CREATE INDEX users_first_name_sort_idx ON users (lower(first_name), lower(username), id)",
+];
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

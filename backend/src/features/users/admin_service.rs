@@ -64,6 +64,7 @@ pub async fn list(db: &impl ConnectionTrait, p: &ListParams) -> Result<UserListR
     let page = repo::find_page(
         db,
         &filter,
+        total,
         sort,
         order,
         pagination.offset(),

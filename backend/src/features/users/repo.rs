@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, NullOrdering};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select, Set,
+    QueryFilter, QueryOrder, QuerySelect, Select, Set, Statement,
 };
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
@@ -101,14 +101,18 @@ pub struct ListFilter {
 /// search of three characters or more goes through the FTS5 trigram index (see migration
 /// `m20261202_000001_user_search`); shorter ones, and PostgreSQL (trigram GIN indexes on the
 /// same `lower(...)` expressions), use `LOWER(column) LIKE`.
-fn search_condition(backend: DbBackend, s: &str) -> Condition {
-    if backend == DbBackend::Sqlite && s.chars().count() >= 3 {
-        // An FTS5 string: one phrase, its double quotes doubled, matched in any column.
-        let phrase = format!("\"{}\"", s.replace('"', "\"\""));
-        return Condition::all().add(Expr::cust_with_values(
-            r#""users"."rowid" IN (SELECT rowid FROM "users_search" WHERE "users_search" MATCH ?)"#,
-            [phrase],
-        ));
+///
+/// `dense`: many users match. SQLite then walks the sort index and keeps the matches (the
+/// unary `+` stops it from looking each match up by rowid and sorting them all), which finds
+/// a page of a 25 000-user match in a few milliseconds instead of ~70.
+fn search_condition(backend: DbBackend, s: &str, dense: bool) -> Condition {
+    if let Some(phrase) = fts_phrase(backend, s) {
+        let sql = if dense {
+            r#"+"users"."rowid" IN (SELECT rowid FROM "users_search" WHERE "users_search" MATCH ?)"#
+        } else {
+            r#""users"."rowid" IN (SELECT rowid FROM "users_search" WHERE "users_search" MATCH ?)"#
+        };
+        return Condition::all().add(Expr::cust_with_values(sql, [phrase]));
     }
     [
         r#""users"."email""#,
@@ -122,10 +126,20 @@ fn search_condition(backend: DbBackend, s: &str) -> Condition {
     })
 }
 
-fn matching(backend: DbBackend, f: &ListFilter) -> Select<users::Entity> {
+/// The FTS5 query for a search the SQLite trigram index can answer (three characters or
+/// more): one phrase, its double quotes doubled, matched in any column.
+fn fts_phrase(backend: DbBackend, s: &str) -> Option<String> {
+    (backend == DbBackend::Sqlite && s.chars().count() >= 3)
+        .then(|| format!("\"{}\"", s.replace('"', "\"\"")))
+}
+
+/// Matches above this many make a search "dense" (see [`search_condition`]).
+const DENSE_MATCHES: u64 = 2_000;
+
+fn matching(backend: DbBackend, f: &ListFilter, dense: bool) -> Select<users::Entity> {
     let mut q = users::Entity::find();
     if let Some(s) = f.search.as_deref() {
-        q = q.filter(search_condition(backend, s));
+        q = q.filter(search_condition(backend, s, dense));
     }
     for (col, v) in [
         (users::Column::EmailVerified, f.email_verified),
@@ -141,38 +155,79 @@ fn matching(backend: DbBackend, f: &ListFilter) -> Select<users::Entity> {
 
 /// How many users match `f`.
 pub async fn count_matching(db: &impl ConnectionTrait, f: &ListFilter) -> Result<u64, DbErr> {
-    matching(db.get_database_backend(), f).count(db).await
+    let backend = db.get_database_backend();
+    let only_search = f.email_verified.is_none() && f.is_admin.is_none() && f.disabled.is_none();
+    if let (true, Some(phrase)) = (
+        only_search,
+        f.search.as_deref().and_then(|s| fts_phrase(backend, s)),
+    ) {
+        // Counted in the index alone, without visiting each matching user.
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                backend,
+                r#"SELECT COUNT(*) AS "n" FROM "users_search" WHERE "users_search" MATCH ?"#,
+                [phrase.into()],
+            ))
+            .await?;
+        let n: i64 = match row {
+            Some(r) => r.try_get("", "n")?,
+            None => 0,
+        };
+        return Ok(u64::try_from(n).unwrap_or(0));
+    }
+    matching(backend, f, false).count(db).await
 }
 
-/// One page of the users matching `f`. Text columns sort case-insensitively; ties are broken
-/// by username and id, the same way on both engines, so pages never overlap.
+/// One page of the users matching `f` (`total` of them). Text columns sort case-insensitively;
+/// ties are broken by username and id, the same way on both engines, so pages never overlap;
+/// the default sort (first name) and the username sort are the `(lower(first_name),
+/// lower(username), id)` and `(lower(username), id)` indexes read forwards or backwards.
 pub async fn find_page(
     db: &impl ConnectionTrait,
     f: &ListFilter,
+    total: u64,
     sort: SortColumn,
     order: Order,
     offset: u64,
     limit: u64,
 ) -> Result<Vec<users::Model>, DbErr> {
     let lower = |col: &str| Expr::cust(format!(r#"LOWER("users"."{col}")"#));
-    let q = matching(db.get_database_backend(), f);
+    let q = matching(db.get_database_backend(), f, total > DENSE_MATCHES);
     let q = match sort {
-        SortColumn::Username => q.order_by(lower("username"), order),
-        // Users without one last on both engines (their defaults differ).
-        SortColumn::Email => q.order_by_with_nulls(lower("email"), order, NullOrdering::Last),
-        SortColumn::FirstName => q.order_by(lower("first_name"), order),
-        SortColumn::LastName => q.order_by(lower("last_name"), order),
-        SortColumn::DisplayName => q.order_by(lower("display_name"), order),
-        SortColumn::Locale => {
-            q.order_by_with_nulls(users::Column::Locale, order, NullOrdering::Last)
+        // Usernames are unique (case-insensitively): the id alone breaks ties.
+        SortColumn::Username => {
+            return q
+                .order_by(lower("username"), order.clone())
+                .order_by(users::Column::Id, order)
+                .offset(offset)
+                .limit(limit)
+                .all(db)
+                .await;
         }
-        SortColumn::IsAdmin => q.order_by(users::Column::IsAdmin, order),
-        SortColumn::EmailVerified => q.order_by(users::Column::EmailVerified, order),
-        SortColumn::Disabled => q.order_by(users::Column::Disabled, order),
-        SortColumn::CreatedAt => q.order_by(users::Column::CreatedAt, order),
+        // Users without one last on both engines (their defaults differ).
+        SortColumn::Email => {
+            q.order_by_with_nulls(lower("email"), order.clone(), NullOrdering::Last)
+        }
+        SortColumn::FirstName => q.order_by(lower("first_name"), order.clone()),
+        SortColumn::LastName => q.order_by(lower("last_name"), order.clone()),
+        SortColumn::DisplayName => q.order_by(lower("display_name"), order.clone()),
+        SortColumn::Locale => {
+            q.order_by_with_nulls(users::Column::Locale, order.clone(), NullOrdering::Last)
+        }
+        SortColumn::IsAdmin => q.order_by(users::Column::IsAdmin, order.clone()),
+        SortColumn::EmailVerified => q.order_by(users::Column::EmailVerified, order.clone()),
+        SortColumn::Disabled => q.order_by(users::Column::Disabled, order.clone()),
+        SortColumn::CreatedAt => q.order_by(users::Column::CreatedAt, order.clone()),
     };
-    q.order_by(lower("username"), Order::Asc)
-        .order_by(users::Column::Id, Order::Asc)
+    // The default sort (first name) breaks ties in its own direction, so its index serves
+    // both directions; the others break ties alphabetically.
+    let ties = if sort == SortColumn::FirstName {
+        order
+    } else {
+        Order::Asc
+    };
+    q.order_by(lower("username"), ties.clone())
+        .order_by(users::Column::Id, ties)
         .offset(offset)
         .limit(limit)
         .all(db)
