@@ -31,6 +31,17 @@ pub enum DbSetupError {
 }
 
 /// Connects to the configured database (creating a SQLite file and its folder when missing).
+/// SQLite connections: one per core (at least 2, at most 8). Each sqlx SQLite connection is a
+/// thread of its own and SQLite has one writer at a time: more connections than cores only
+/// add context switches and page caches the other connections' writes invalidate. On the
+/// benchmark machine (2 cores) going from 8 to 2 raised client-credentials throughput 1.7×
+/// and userinfo 1.7× (docs/BENCHMARKS.md).
+fn sqlite_pool_size() -> u32 {
+    std::thread::available_parallelism()
+        .map_or(2, |n| u32::try_from(n.get()).unwrap_or(8))
+        .clamp(2, 8)
+}
+
 pub async fn connect(db: &Database) -> Result<DatabaseConnection, DbSetupError> {
     let opts = match db {
         Database::Sqlite { path } => {
@@ -54,7 +65,7 @@ pub async fn connect(db: &Database) -> Result<DatabaseConnection, DbSetupError> 
                     .busy_timeout(SQLITE_BUSY_TIMEOUT)
                     .foreign_keys(true)
             })
-            .max_connections(8)
+            .max_connections(sqlite_pool_size())
             .min_connections(1);
             o
         }
@@ -67,6 +78,12 @@ pub async fn connect(db: &Database) -> Result<DatabaseConnection, DbSetupError> 
     let mut opts = opts;
     opts.connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
+        // sqlx would ping every connection it hands out: one more round trip per statement
+        // (for SQLite a hop to the connection's worker thread and back, which the benchmark
+        // showed costing as much as the query). A connection that broke (PostgreSQL
+        // restarted) fails its next statement and is dropped; idle ones are retired below.
+        .test_before_acquire(false)
+        .idle_timeout(Duration::from_secs(600))
         // Statements are logged by our own spans when needed; sqlx's INFO-level query log would
         // flood the output.
         .sqlx_logging(false);
