@@ -390,11 +390,19 @@ async fn run(mut args: Args) -> Result<(), Error> {
         )
         .into());
     }
-    let work = tempfile::Builder::new().prefix("pocket-bench-").tempdir()?;
+    let tmp = tempfile::Builder::new().prefix("pocket-bench-").tempdir()?;
+    // BENCH_KEEP=1 keeps the databases and server logs for a closer look.
+    let (work, _cleanup) = if std::env::var_os("BENCH_KEEP").is_some() {
+        let path = tmp.keep();
+        eprintln!("keeping {}", path.display());
+        (path, None)
+    } else {
+        (tmp.path().to_owned(), Some(tmp))
+    };
     if let Some(users) = args.scale {
         return run_scale(
             &bin,
-            work.path(),
+            work.as_path(),
             &args,
             &args.engines,
             users,
@@ -438,12 +446,12 @@ async fn run(mut args: Args) -> Result<(), Error> {
     for engine in &args.engines {
         match engine.as_str() {
             "sqlite" => {
-                let db = work.path().join("ours-SQLite/pocket-id.db");
+                let db = work.as_path().join("ours-SQLite/pocket-id.db");
                 run_ours(
                     &bin,
                     Engine::Sqlite,
                     db.display().to_string(),
-                    work.path(),
+                    work.as_path(),
                     &args,
                     &plan,
                     &mut cells,
@@ -458,7 +466,7 @@ async fn run(mut args: Args) -> Result<(), Error> {
                         &bin,
                         Engine::Postgres,
                         url,
-                        work.path(),
+                        work.as_path(),
                         &args,
                         &plan,
                         &mut cells,
@@ -480,7 +488,7 @@ async fn run(mut args: Args) -> Result<(), Error> {
             // Back to back with our SQLite run.
             run_node(
                 &args.node_dir,
-                work.path(),
+                work.as_path(),
                 &args,
                 &plan,
                 &mut cells,
@@ -514,7 +522,7 @@ async fn run(mut args: Args) -> Result<(), Error> {
     };
     report.evaluate();
     let out_dir = if args.smoke {
-        work.path().to_owned()
+        work.as_path().to_owned()
     } else {
         args.out_dir.clone()
     };
@@ -545,7 +553,7 @@ async fn run(mut args: Args) -> Result<(), Error> {
         }
         // Both engines' seed SQL and search indexes, on a few hundred users.
         let engines = ["sqlite".to_owned(), "postgres".to_owned()];
-        run_scale(&bin, work.path(), &args, &engines, 300, 1, work.path()).await?;
+        run_scale(&bin, work.as_path(), &args, &engines, 300, 1, work.as_path()).await?;
         eprintln!("bench smoke run: {} cells, zero errors", report.cells.len());
     } else {
         eprintln!(
