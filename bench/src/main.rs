@@ -54,6 +54,9 @@ struct Args {
     postgres_url: String,
     #[arg(long, value_delimiter = ',', default_value = "RS256,ES256,EdDSA")]
     algs: Vec<String>,
+    /// Algorithms for the PostgreSQL pass (default: the same as --algs).
+    #[arg(long, value_delimiter = ',')]
+    postgres_algs: Vec<String>,
     #[arg(long, value_delimiter = ',')]
     scenarios: Vec<String>,
     #[arg(long, value_delimiter = ',', default_value = "1,8,64")]
@@ -62,7 +65,7 @@ struct Args {
     #[arg(long, default_value_t = 1.0)]
     warmup: f64,
     /// Seconds measured per run.
-    #[arg(long, default_value_t = 5.0)]
+    #[arg(long, default_value_t = 3.0)]
     duration: f64,
     #[arg(long, default_value_t = 3)]
     runs: usize,
@@ -250,7 +253,12 @@ async fn run_ours(
     // The clients, the secret and the signed-in user survive key rotations and restarts.
     let prepared = std::sync::Arc::new(ours.provision(&s, args.clients).await?);
     s.stop()?;
-    for (i, alg) in args.algs.iter().enumerate() {
+    let algs = if engine == Engine::Postgres && !args.postgres_algs.is_empty() {
+        &args.postgres_algs
+    } else {
+        &args.algs
+    };
+    for (i, alg) in algs.iter().enumerate() {
         if i > 0 || alg != "RS256" {
             ours.key_rotate(alg)?;
         }
