@@ -5,10 +5,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 "$ROOT/scripts/bootstrap.sh"
 
-log "building the web interface (trunk, release)"
-# npm binaryen's wasm-opt first on PATH: Debian's older wasm-opt produces broken wasm.
-PATH="$ROOT/frontend/node_modules/.bin:$PATH" trunk build --release --offline
-node "$ROOT/scripts/precompress.mjs" "$ROOT/frontend/dist"
+log "building the web interface (trunk, release: the full and the public app)"
+"$ROOT/scripts/build-spa.sh"
 
 log "building the server (release)"
 cargo build --release --locked -p backend

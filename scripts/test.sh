@@ -36,8 +36,7 @@ step "clippy (wasm32: frontend, shared)" cargo clippy -p frontend -p pocket-shar
 step "shared compiles for wasm32" cargo check -p pocket-shared --target wasm32-unknown-unknown --locked
 
 build_spa() {
-  PATH="$ROOT/frontend/node_modules/.bin:$PATH" trunk build --release --offline
-  node "$ROOT/scripts/precompress.mjs" "$ROOT/frontend/dist"
+  "$ROOT/scripts/build-spa.sh"
 }
 step "SPA release build (trunk)" build_spa
 

@@ -1,6 +1,8 @@
 //! The single-page app: trunk's `frontend/dist` embedded in release builds (read from disk in
-//! debug builds), precompressed variants, long-lived caching for hashed assets, and
-//! `index.html` for every other GET so client-side routes deep-link.
+//! debug builds), precompressed variants, long-lived caching for hashed assets, and an HTML
+//! entry for every other GET so client-side routes deep-link: `public.html` (the small public
+//! app: sign-in, sign-up, consent, device, logout) for the paths that app owns, `index.html`
+//! (the full app, every page) for all others.
 
 use crate::app::content_security_policy;
 use axum::body::Body;
@@ -53,15 +55,20 @@ impl AssetSource for MemoryAssets {
     }
 }
 
+/// The full app's HTML entry: every page, and the fallback for unknown paths.
 const INDEX: &str = "index.html";
+/// The public app's HTML entry (see [`served_by_public_app`]).
+const PUBLIC_INDEX: &str = "public.html";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const ONE_DAY: &str = "public, max-age=86400";
 const NO_STORE: &str = "no-store";
 
-/// The SPA responder: files plus the CSP that admits trunk's inline loader by hash.
+/// The SPA responder: files plus, for each HTML entry, the CSP that admits its inline loader
+/// (trunk's) by hash.
 pub struct Spa {
     source: Box<dyn AssetSource>,
     index_csp: HeaderValue,
+    public_csp: HeaderValue,
 }
 
 impl Spa {
@@ -71,14 +78,13 @@ impl Spa {
     }
 
     pub fn new(source: Box<dyn AssetSource>) -> Self {
-        let hashes = source
-            .get(INDEX)
-            .map(|a| inline_script_hashes(&String::from_utf8_lossy(&a.data)))
-            .unwrap_or_default();
-        let csp = content_security_policy(&hashes);
-        let index_csp = HeaderValue::from_str(&csp)
-            .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
-        Self { source, index_csp }
+        let index_csp = page_csp(source.as_ref(), INDEX);
+        let public_csp = page_csp(source.as_ref(), PUBLIC_INDEX);
+        Self {
+            source,
+            index_csp,
+            public_csp,
+        }
     }
 
     /// Answers a non-API request.
@@ -102,6 +108,7 @@ impl Spa {
         let file = path.trim_start_matches('/');
         if !file.is_empty()
             && file != INDEX
+            && file != PUBLIC_INDEX
             && !file.ends_with(".br")
             && !file.ends_with(".gz")
             && let Some(asset) = self.source.get(file)
@@ -109,11 +116,18 @@ impl Spa {
             let cache = if is_hashed(file) { IMMUTABLE } else { ONE_DAY };
             return self.serve(file, asset, headers, cache, None);
         }
+        // A build without the public app (e.g. `trunk serve`'s) serves the full app everywhere.
+        if served_by_public_app(path)
+            && let Some(page) = self.source.get(PUBLIC_INDEX)
+        {
+            let csp = Some(self.public_csp.clone());
+            return self.serve(PUBLIC_INDEX, page, headers, NO_STORE, csp);
+        }
         match self.source.get(INDEX) {
             Some(index) => self.serve(INDEX, index, headers, NO_STORE, Some(self.index_csp.clone())),
             None => (
                 StatusCode::SERVICE_UNAVAILABLE,
-                "The web interface was not built into this binary: run `make build` (trunk build --release) before building the server.",
+                "The web interface was not built into this binary: run `make build` (scripts/build-spa.sh) before building the server.",
             )
                 .into_response(),
         }
@@ -186,6 +200,44 @@ impl Spa {
     }
 }
 
+/// True for the paths the public app renders (its route table: `PublicRoutes` in
+/// `frontend/src/routes/mod.rs`; keep the two lists equal): the pages a visitor needs before
+/// signing in, so that a first visit does not download the admin area. A page missing here
+/// still works (the full app has every page), only with the bigger download; a path listed here
+/// that the public app lacks would show its "Page not found".
+fn served_by_public_app(path: &str) -> bool {
+    const PAGES: &[&str] = &[
+        "/login",
+        "/login/alternative",
+        "/login/alternative/code",
+        "/lc",
+        "/setup",
+        "/signup",
+        "/signup/setup",
+        "/signup/add-passkey",
+        "/interaction",
+        "/interaction/error",
+        "/device",
+        "/logout",
+    ];
+    // `/lc/:code` and `/st/:token`: exactly one segment.
+    let one_segment_under = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+    };
+    PAGES.contains(&path) || one_segment_under("/lc/") || one_segment_under("/st/")
+}
+
+/// The CSP for an HTML entry: its inline scripts admitted by hash (none if it is missing).
+fn page_csp(source: &dyn AssetSource, page: &str) -> HeaderValue {
+    let hashes = source
+        .get(page)
+        .map(|a| inline_script_hashes(&String::from_utf8_lossy(&a.data)))
+        .unwrap_or_default();
+    HeaderValue::from_str(&content_security_policy(&hashes))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
+}
+
 /// True when an `Accept-Encoding` value admits `coding` (honours `;q=0`).
 fn accepts(header: &str, coding: &str) -> bool {
     header.split(',').any(|part| {
@@ -252,11 +304,16 @@ mod tests {
     use super::*;
 
     const INDEX_HTML: &str = "<html><head><link rel=\"modulepreload\" href=\"/frontend-0123456789abcdef.js\"><script type=\"module\">import init from '/frontend-0123456789abcdef.js';await init();</script><script src=\"/x.js\"></script></head><body></body></html>";
+    const PUBLIC_SCRIPT: &str =
+        "import init from '/frontend-public-fedcba9876543210.js';await init();";
+    const PUBLIC_HTML: &str = "<html><head><script type=\"module\">import init from '/frontend-public-fedcba9876543210.js';await init();</script></head><body></body></html>";
 
     fn spa() -> Spa {
         let files = [
             ("index.html", INDEX_HTML.as_bytes().to_vec()),
+            ("public.html", PUBLIC_HTML.as_bytes().to_vec()),
             ("index.html.br", b"BR-INDEX".to_vec()),
+            ("public.html.br", b"BR-PUBLIC".to_vec()),
             ("frontend-0123456789abcdef.js", b"console.log(1)".to_vec()),
             ("frontend-0123456789abcdef.js.br", b"BR-JS".to_vec()),
             ("frontend-0123456789abcdef.js.gz", b"GZ-JS".to_vec()),
@@ -300,6 +357,104 @@ mod tests {
             .find(|d| d.trim().starts_with("script-src"))
             .unwrap();
         assert!(!script_src.contains("unsafe-inline"), "{script_src}");
+    }
+
+    async fn body(r: Response) -> String {
+        let bytes = axum::body::to_bytes(r.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    fn script_hash(script: &str) -> String {
+        format!(
+            "'sha256-{}'",
+            crate::crypto::sha256_base64(script.as_bytes())
+        )
+    }
+
+    #[tokio::test]
+    async fn the_public_app_gets_its_pages_with_its_own_script_hash() {
+        let s = spa();
+        let index_hash =
+            script_hash("import init from '/frontend-0123456789abcdef.js';await init();");
+        for path in [
+            "/login",
+            "/login?redirect=%2Fsettings%2Faccount",
+            "/login/alternative",
+            "/login/alternative/code?code=abc",
+            "/lc",
+            "/lc/ABCDEF",
+            "/setup",
+            "/signup",
+            "/signup/setup",
+            "/signup/add-passkey",
+            "/st/token123",
+            "/interaction?id=1",
+            "/interaction/error?error=access_denied",
+            "/device?code=ABCD-EFGH",
+            "/logout",
+        ] {
+            let r = get(&s, path, "");
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            assert_eq!(header(&r, header::CACHE_CONTROL), NO_STORE, "{path}");
+            let csp = header(&r, header::CONTENT_SECURITY_POLICY).to_owned();
+            assert!(csp.contains(&script_hash(PUBLIC_SCRIPT)), "{path}: {csp}");
+            assert!(!csp.contains(&index_hash), "{path}: {csp}");
+            assert_eq!(body(r).await, PUBLIC_HTML, "{path}");
+        }
+        let r = get(&s, "/login", "br");
+        assert_eq!(header(&r, header::CONTENT_ENCODING), "br");
+        assert_eq!(body(r).await, "BR-PUBLIC");
+        let r = get(&s, "/settings", "br");
+        assert_eq!(body(r).await, "BR-INDEX");
+    }
+
+    #[tokio::test]
+    async fn every_other_path_gets_the_full_app() {
+        let s = spa();
+        for path in [
+            "/",
+            "/settings",
+            "/settings/account",
+            "/settings/admin/users/1",
+            "/lc/a/b",
+            "/st",
+            "/login/other",
+            "/loginx",
+            "/nope",
+            "/index.html",
+            "/public.html",
+        ] {
+            let r = get(&s, path, "");
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            let csp = header(&r, header::CONTENT_SECURITY_POLICY).to_owned();
+            assert!(!csp.contains(&script_hash(PUBLIC_SCRIPT)), "{path}: {csp}");
+            assert_eq!(body(r).await, INDEX_HTML, "{path}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_build_without_the_public_app_serves_the_full_app_everywhere() {
+        let s = Spa::new(Box::new(MemoryAssets(HashMap::from([(
+            INDEX.to_owned(),
+            INDEX_HTML.as_bytes().to_vec(),
+        )]))));
+        let r = get(&s, "/login", "");
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(body(r).await, INDEX_HTML);
+    }
+
+    #[test]
+    fn public_app_paths() {
+        assert!(served_by_public_app("/login"));
+        assert!(served_by_public_app("/lc/x"));
+        assert!(served_by_public_app("/st/x"));
+        assert!(!served_by_public_app("/lc/"));
+        assert!(!served_by_public_app("/st/"));
+        assert!(!served_by_public_app("/st/x/y"));
+        assert!(!served_by_public_app("/"));
+        assert!(!served_by_public_app("/settings/account"));
     }
 
     #[test]
@@ -354,6 +509,7 @@ mod tests {
     fn hash_detection() {
         assert!(is_hashed("frontend-4f1c2b9a8e7d6c5b.js"));
         assert!(is_hashed("frontend-4f1c2b9a8e7d6c5b_bg.wasm"));
+        assert!(is_hashed("frontend-public-4f1c2b9a8e7d6c5b_bg.wasm"));
         assert!(is_hashed("style-4f1c2b9a8e7d6c5b.css"));
         assert!(
             is_hashed("frontend-ad1c29b64131f0c.js"),

@@ -1,15 +1,12 @@
-//! Entry point of the Pocket ID single-page app: installs the panic hook and mounts [`app::App`].
+//! The Pocket ID single-page app, built as two wasm binaries from this library: the full app
+//! (`src/main.rs`: every page) and the small public app (`src/bin/public.rs`: sign-in, sign-up,
+//! consent, device and logout pages), so a first visit to `/login` does not download the admin
+//! area. The server picks the app by path (`backend/src/spa.rs`).
 
-mod api;
-mod app;
-mod components;
-mod pages;
-mod routes;
-mod state;
-mod webauthn;
-
-fn main() {
-    // Panics become readable `console.error` messages instead of "unreachable executed".
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
-}
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod pages;
+pub mod routes;
+pub mod state;
+pub mod webauthn;

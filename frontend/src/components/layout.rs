@@ -4,9 +4,10 @@
 
 use crate::api;
 use crate::components::avatar::Avatar;
+use crate::routes::navigation::use_app_navigate;
 use crate::state::{use_app_config, use_session};
 use leptos::prelude::*;
-use leptos_router::{NavigateOptions, hooks::use_navigate};
+use leptos_router::NavigateOptions;
 use pocket_shared::UserDto;
 
 /// Header, `<main>` and footer; `children` is the routed page.
@@ -14,7 +15,7 @@ use pocket_shared::UserDto;
 pub fn Layout(children: Children) -> impl IntoView {
     let config = use_app_config();
     let session = use_session();
-    let navigate = use_navigate();
+    let navigate = use_app_navigate();
     // Lives here, not in the user menu, because the menu disappears as soon as it succeeds.
     let sign_out = Action::new_local(move |_: &()| {
         let navigate = navigate.clone();
@@ -25,8 +26,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                 _ => {
                     // Navigate first, then clear the session, so the guard sees the sign-in
                     // page (not the protected page we left) when it reacts.
-                    navigate("/login", NavigateOptions::default());
-                    session.set_signed_out();
+                    if navigate.go("/login", NavigateOptions::default()) {
+                        session.set_signed_out();
+                    }
                     Ok(())
                 }
             }

@@ -1,7 +1,8 @@
-//! The route table (Pocket ID's paths), the guard that applies the session rules to every
-//! route, and the alias routes that only redirect.
+//! The route tables (Pocket ID's paths) of the full and the public app, the guard that applies
+//! the session rules to every route, and the alias routes that only redirect.
 
 pub mod guard;
+pub mod navigation;
 mod redirects;
 
 use crate::components::{error_view::ErrorView, loading::Loading, settings_nav::SettingsLayout};
@@ -15,17 +16,19 @@ use crate::pages::{
     signup::{add_passkey::AddPasskeyPage, setup::SetupPage},
 };
 use crate::state::{SessionState, use_session};
-use guard::{Access, Viewer, access_for, guard_redirect, served_by_backend};
+use guard::{Access, Viewer, access_for, guard_redirect};
 use leptos::prelude::*;
 use leptos_router::{
     NavigateOptions,
     components::{ParentRoute, Route, Routes},
-    hooks::{use_location, use_navigate},
+    hooks::use_location,
     path,
 };
+use navigation::{load_page, use_app_navigate};
 use redirects::{LoginCodeAlias, RootRedirect, SettingsRedirect, SetupAlias};
 
-/// All client-side routes, behind the session guard; rendered inside the layout's `<main>`.
+/// The full app's routes (every page), behind the session guard; rendered inside the layout's
+/// `<main>`.
 #[component]
 pub fn AppRoutes() -> impl IntoView {
     view! {
@@ -69,6 +72,66 @@ pub fn AppRoutes() -> impl IntoView {
     }
 }
 
+/// The public app's routes: the pages a visitor needs before signing in
+/// ([`navigation::is_public_page`]; keep the two lists equal). The server sends the full app for
+/// every other path, which this app reaches by loading it from the server ([`LoadFullApp`]).
+#[component]
+pub fn PublicRoutes() -> impl IntoView {
+    // Read before the router first navigates (e.g. a guard redirect).
+    let loaded_at = window().location().pathname().unwrap_or_default();
+    let fallback = move || view! { <LoadFullApp loaded_at=loaded_at.clone() /> };
+    view! {
+        <RouteGuard>
+            <Routes fallback=fallback.clone()>
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/login/alternative") view=AlternativeLoginPage />
+                <Route path=path!("/login/alternative/code") view=LoginCodePage />
+                <Route path=path!("/lc") view=LoginCodeAlias />
+                <Route path=path!("/lc/:code") view=LoginCodeAlias />
+                <Route path=path!("/setup") view=SetupAlias />
+                <Route path=path!("/signup/setup") view=SetupPage />
+                <Route path=path!("/signup/add-passkey") view=AddPasskeyPage />
+                <Route path=path!("/signup") view=crate::pages::signup::sign_up::SignupPage />
+                <Route path=path!("/st/:token") view=crate::pages::signup::sign_up::SignupTokenAlias />
+                <Route path=path!("/interaction") view=InteractionPage />
+                <Route path=path!("/interaction/error") view=InteractionErrorPage />
+                <Route path=path!("/device") view=DevicePage />
+                <Route path=path!("/logout") view=LogoutPage />
+            </Routes>
+        </RouteGuard>
+    }
+}
+
+/// The public app's fallback: a path of the full app that reached the router in this document
+/// (links and [`navigation::AppNavigate`] load those pages directly; this catches the rest).
+/// Loads it from the server (replacing the history entry the router made), which answers with
+/// the full app. The path this document was loaded for is not the full app's, or the server
+/// would have sent that one: it gets "Page not found" rather than a reload loop.
+#[component]
+fn LoadFullApp(loaded_at: String) -> impl IntoView {
+    let location = use_location();
+    let path = location.pathname.get_untracked();
+    if path == loaded_at {
+        return view! { <NotFoundPage /> }.into_any();
+    }
+    let mut url = path;
+    let search = location.search.get_untracked();
+    let search = search.trim_start_matches('?');
+    if !search.is_empty() {
+        url.push('?');
+        url.push_str(search);
+    }
+    let hash = location.hash.get_untracked();
+    let hash = hash.trim_start_matches('#');
+    if !hash.is_empty() {
+        url.push('#');
+        url.push_str(hash);
+    }
+    // After the router has finished this navigation (its history entry is the one replaced).
+    Effect::new(move || load_page(&url, true));
+    view! { <Loading /> }.into_any()
+}
+
 /// What the guard does for the current path and session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Verdict {
@@ -88,7 +151,7 @@ enum Verdict {
 fn RouteGuard(children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     let location = use_location();
-    let navigate = use_navigate();
+    let navigate = use_app_navigate();
     let verdict = Memo::new(move |_| {
         let path = location.pathname.get();
         let search = location.search.get();
@@ -114,20 +177,15 @@ fn RouteGuard(children: ChildrenFn) -> impl IntoView {
     });
     Effect::new(move || {
         if let Verdict::Redirect(to) = verdict.get() {
-            if served_by_backend(&to) {
-                // E.g. back to an OIDC authorize request, which the server answers.
-                if let Err(e) = window().location().replace(&to) {
-                    leptos::logging::error!("could not open {to}: {e:?}");
-                }
-            } else {
-                navigate(
-                    &to,
-                    NavigateOptions {
-                        replace: true,
-                        ..Default::default()
-                    },
-                );
-            }
+            // A page load for targets the server answers (e.g. back to an OIDC authorize
+            // request) or the other app renders.
+            navigate.go(
+                &to,
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
         }
     });
     // Keyed on the kind only, so moving between allowed pages does not rebuild the router.

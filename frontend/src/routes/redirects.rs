@@ -1,21 +1,22 @@
 //! Routes that only send the browser elsewhere: `/`, `/setup`, `/lc[/:code]`, `/settings`.
 
 use super::guard::{login_code_url, settings_home};
+use super::navigation::use_app_navigate;
 use crate::components::{error_view::ErrorView, loading::Loading};
 use crate::state::use_app_config;
 use leptos::prelude::*;
 use leptos_router::{
     NavigateOptions,
-    hooks::{use_navigate, use_params_map, use_query_map},
+    hooks::{use_params_map, use_query_map},
 };
 
 /// Navigates to `to` (replacing the history entry) once mounted, showing "Loading…" meanwhile.
 #[component]
 pub fn Navigate(#[prop(into)] to: String) -> impl IntoView {
-    let navigate = use_navigate();
+    let navigate = use_app_navigate();
     // In an effect, not during render: the router must finish the current navigation first.
     Effect::new(move || {
-        navigate(
+        navigate.go(
             &to,
             NavigateOptions {
                 replace: true,

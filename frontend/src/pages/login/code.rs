@@ -5,9 +5,10 @@ use super::complete_sign_in;
 use crate::api;
 use crate::components::form::{Alert, Tone};
 use crate::routes::guard::with_redirect;
+use crate::routes::navigation::use_app_navigate;
 use crate::state::use_session;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// Login codes are 6 characters (valid up to 15 minutes) or 12 (longer lived).
 const CODE_LENGTHS: [usize; 2] = [6, 12];
@@ -33,7 +34,7 @@ pub fn check_code(code: &str) -> Result<(), &'static str> {
 #[component]
 pub fn LoginCodePage() -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
+    let navigate = use_app_navigate();
     let query = use_query_map();
     let linked_code = query
         .with_untracked(|q| q.get("code"))

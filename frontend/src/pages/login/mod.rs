@@ -5,13 +5,11 @@ pub mod alternative;
 pub mod code;
 
 use crate::components::{error_view::ErrorView, loading::Loading, passkey_sign_in::PasskeySignIn};
-use crate::routes::guard::{after_sign_in, served_by_backend, with_redirect};
+use crate::routes::guard::{after_sign_in, with_redirect};
+use crate::routes::navigation::{AppNavigate, use_app_navigate};
 use crate::state::{Session, use_app_config, use_session};
 use leptos::prelude::*;
-use leptos_router::{
-    NavigateOptions,
-    hooks::{use_navigate, use_query_map},
-};
+use leptos_router::{NavigateOptions, hooks::use_query_map};
 use pocket_shared::UserDto;
 use pocket_shared::signup::SignupMode;
 
@@ -36,32 +34,27 @@ pub fn LoginPage() -> impl IntoView {
 }
 
 /// Records the session and continues to the `redirect` target (or `/settings`); targets the
-/// backend serves get a full page load.
+/// backend serves (e.g. back to an OIDC authorize request, which must see the new session
+/// cookie) or only the full app renders get a full page load.
 pub fn complete_sign_in(
     session: Session,
-    navigate: &impl Fn(&str, NavigateOptions),
+    navigate: &AppNavigate,
     redirect: Option<&str>,
     user: UserDto,
 ) {
     let target = after_sign_in(redirect);
-    if served_by_backend(&target) {
-        // E.g. back to an OIDC authorize request: the server must see the new session cookie.
-        if let Err(e) = window().location().set_href(&target) {
-            leptos::logging::error!("could not open {target}: {e:?}");
-        }
-        return;
-    }
     // Navigate first, then record the session: the guard then sees the target page, not the
-    // sign-in page it would bounce a signed-in user from.
-    navigate(&target, NavigateOptions::default());
-    session.set_signed_in(user);
+    // sign-in page it would bounce a signed-in user from. A page being replaced needs neither.
+    if navigate.go(&target, NavigateOptions::default()) {
+        session.set_signed_in(user);
+    }
 }
 
 /// The sign-in card, continuing to `?redirect=` once signed in.
 #[component]
 fn LoginCard(app_name: String, signups_open: bool) -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
+    let navigate = use_app_navigate();
     let redirect = use_query_map().with_untracked(|q| q.get("redirect"));
     let alternative_href = with_redirect("/login/alternative", redirect.as_deref());
     let on_signed_in = Callback::new(move |user| {

@@ -2,10 +2,11 @@
 //! (skippable); continues to `/settings/account`.
 
 use crate::components::form::{Alert, Tone};
+use crate::routes::navigation::use_app_navigate;
 use crate::state::use_app_config;
 use crate::webauthn::{self, Ceremony};
 use leptos::prelude::*;
-use leptos_router::{NavigateOptions, hooks::use_navigate};
+use leptos_router::NavigateOptions;
 
 /// Where both buttons lead.
 const NEXT: &str = "/settings/account";
@@ -14,11 +15,13 @@ const NEXT: &str = "/settings/account";
 #[component]
 pub fn AddPasskeyPage() -> impl IntoView {
     let config = use_app_config();
-    let navigate = use_navigate();
+    let navigate = use_app_navigate();
     let error = RwSignal::new(None::<String>);
     let add = Action::new_local(|_: &()| webauthn::register_passkey());
     Effect::new(move || match add.value().get() {
-        Some(Ok(_)) => navigate(NEXT, NavigateOptions::default()),
+        Some(Ok(_)) => {
+            navigate.go(NEXT, NavigateOptions::default());
+        }
         Some(Err(e)) if !e.is_aborted() => error.set(Some(e.user_message(Ceremony::Register))),
         _ => {}
     });

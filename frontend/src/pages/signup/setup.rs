@@ -7,9 +7,10 @@ use crate::components::{
     form::{Alert, FieldErrors, TextField, Tone, api_field_errors, rule_errors},
     loading::Loading,
 };
+use crate::routes::navigation::use_app_navigate;
 use crate::state::{use_app_config, use_session};
 use leptos::prelude::*;
-use leptos_router::{NavigateOptions, hooks::use_navigate};
+use leptos_router::NavigateOptions;
 use pocket_shared::{ErrorCode, SignUpRequest, user::rules};
 
 /// The label of each request field, for messages.
@@ -102,7 +103,7 @@ fn SetupDone() -> impl IntoView {
 #[component]
 fn SetupForm(app_name: String, require_email: bool) -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
+    let navigate = use_app_navigate();
     let username = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let first_name = RwSignal::new(String::new());
@@ -119,7 +120,7 @@ fn SetupForm(app_name: String, require_email: bool) -> impl IntoView {
         Some(Ok(user)) => {
             // Navigate before recording the session: the guard would otherwise send the new
             // admin from this guest-only page to /settings.
-            navigate("/signup/add-passkey", NavigateOptions::default());
+            navigate.go("/signup/add-passkey", NavigateOptions::default());
             session.set_signed_in(user);
         }
         Some(Err(e)) => show_error(&e, errors, form_error, done),

@@ -9,11 +9,12 @@ use crate::components::{
     loading::Loading,
 };
 use crate::routes::guard::encode_uri_component;
+use crate::routes::navigation::use_app_navigate;
 use crate::state::{use_app_config, use_session};
 use leptos::prelude::*;
 use leptos_router::{
     NavigateOptions,
-    hooks::{use_navigate, use_params_map, use_query_map},
+    hooks::{use_params_map, use_query_map},
 };
 use pocket_shared::signup::{SignupMode, rules};
 use pocket_shared::{ErrorCode, SignUpRequest};
@@ -83,10 +84,10 @@ fn failure_message(error: &ClientError) -> String {
 pub fn SignupTokenAlias() -> impl IntoView {
     let token = use_params_map().with_untracked(|p| p.get("token"));
     let to = signup_url(token.as_deref());
-    let navigate = use_navigate();
+    let navigate = use_app_navigate();
     // In an effect, not during render: the router must finish the current navigation first.
     Effect::new(move || {
-        navigate(
+        navigate.go(
             &to,
             NavigateOptions {
                 replace: true,
@@ -168,7 +169,7 @@ fn SignupClosed(view: SignupView) -> impl IntoView {
 #[component]
 fn SignupForm(app_name: String, require_email: bool, token: Option<String>) -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
+    let navigate = use_app_navigate();
     let username = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let first_name = RwSignal::new(String::new());
@@ -184,7 +185,7 @@ fn SignupForm(app_name: String, require_email: bool, token: Option<String>) -> i
         Some(Ok(user)) => {
             // Navigate before recording the session: the guard would otherwise send the new
             // user from this guest-only page to /settings.
-            navigate("/signup/add-passkey", NavigateOptions::default());
+            navigate.go("/signup/add-passkey", NavigateOptions::default());
             session.set_signed_in(user);
         }
         Some(Err(e)) => {
