@@ -185,8 +185,10 @@ fn references(text: &str) -> Vec<String> {
         let mut rest = text;
         while let Some(i) = rest.find(key) {
             rest = &rest[i + key.len()..];
-            let end = rest.find(['"', ')', '\'']).unwrap_or(rest.len());
-            let r = rest[..end].trim_matches(|c| c == '\'' || c == '"');
+            // `url('/f.woff2')`: the quote opens the value, it does not end it.
+            let value = rest.trim_start_matches([' ', '\'', '"']);
+            let end = value.find(['"', ')', '\'']).unwrap_or(value.len());
+            let r = value[..end].trim();
             if r.starts_with('/') && !r.starts_with("//") {
                 out.push(r.split('#').next().unwrap_or(r).to_owned());
             }
@@ -195,8 +197,26 @@ fn references(text: &str) -> Vec<String> {
     out
 }
 
+/// The scripts and modules trunk's inline loader fetches: it imports the wasm-bindgen glue and
+/// hands `init` the module's URL, both as absolute paths in single quotes. (The glue's own
+/// default module name, beside itself and without the hash, is never fetched.)
+fn loader_references(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("'/") {
+        rest = &rest[i + 1..];
+        let end = rest.find('\'').unwrap_or(rest.len());
+        let r = &rest[..end];
+        if !r.starts_with("//") && (r.ends_with(".js") || r.ends_with(".wasm")) {
+            out.push(r.to_owned());
+        }
+        rest = &rest[(end + 1).min(rest.len())..];
+    }
+    out
+}
+
 /// Everything a browser fetches for the first view of `page` (HTML, scripts, styles, WASM,
-/// fonts and images the HTML and CSS reference, and the application logo).
+/// fonts and images the HTML and CSS reference, and what trunk's loader imports).
 pub async fn first_load(server: &Running, page: &str) -> Result<FirstLoad, Error> {
     let mut queue = vec![page.to_owned()];
     let mut seen = std::collections::BTreeSet::new();
@@ -226,18 +246,17 @@ pub async fn first_load(server: &Running, page: &str) -> Result<FirstLoad, Error
             brotli(&plain)
         };
         let ctype = res.header("content-type").unwrap_or("").to_owned();
-        if ctype.contains("html") || ctype.contains("css") || path.ends_with(".js") {
+        let html = ctype.contains("html");
+        // Only the page is HTML: a reference answered with HTML is the SPA's fallback for a file
+        // the build lacks, which no browser would count as loaded.
+        if html && path != page {
+            return Err(format!("first load: {path} is not a file of the build").into());
+        }
+        if html || ctype.contains("css") {
             let text = String::from_utf8_lossy(&plain);
-            // The wasm-bindgen glue names the module with a relative URL beside itself.
-            if path.ends_with(".js") {
-                for part in text.split('\'').filter(|p| p.ends_with(".wasm")) {
-                    queue.push(format!(
-                        "/{}",
-                        part.trim_start_matches("./").trim_start_matches('/')
-                    ));
-                }
-            } else {
-                queue.extend(references(&text));
+            queue.extend(references(&text));
+            if html {
+                queue.extend(loader_references(&text));
             }
         }
         assets.push(Asset {
@@ -273,6 +292,18 @@ mod tests {
         assert_eq!(
             references(html),
             vec!["/app.js", "/style-1.css", "/f.woff2"]
+        );
+    }
+
+    #[test]
+    fn trunk_loader_references() {
+        let html = "<!-- the backend's CSP allows only that script's hash --><script type=\"module\">\nimport init, * as bindings from '/app-1f.js';\n\
+                    const wasm = await init({ module_or_path: '/app-1f_bg.wasm' });\n\
+                    dispatchEvent(new CustomEvent(\"TrunkApplicationStarted\", {detail: {wasm}}));\n\
+                    </script><meta content='x'>";
+        assert_eq!(
+            loader_references(html),
+            vec!["/app-1f.js", "/app-1f_bg.wasm"]
         );
     }
 }
