@@ -12,6 +12,10 @@ cd "$ROOT"
 
 # npm binaryen's wasm-opt first on PATH: Debian's older wasm-opt produces broken wasm.
 export PATH="$ROOT/frontend/node_modules/.bin:$PATH"
+# Leptos' type erasure: each component and view closure becomes an AnyView (one shared type)
+# instead of its own nested type, so far fewer generic copies get compiled. The full app's wasm
+# is a fifth smaller and builds twice as fast; the pages behave the same. wasm target only.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components"
 PUBLIC_DIST="$CARGO_TARGET_DIR/spa-public-dist"
 trunk build --release --offline --dist "$PUBLIC_DIST" --html-output public.html frontend/public.html
 trunk build --release --offline   # frontend/index.html into frontend/dist (Trunk.toml)
