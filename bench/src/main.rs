@@ -561,7 +561,16 @@ async fn run(mut args: Args) -> Result<(), Error> {
         }
         // Both engines' seed SQL and search indexes, on a few hundred users.
         let engines = ["sqlite".to_owned(), "postgres".to_owned()];
-        run_scale(&bin, work.as_path(), &args, &engines, 300, 1, work.as_path()).await?;
+        run_scale(
+            &bin,
+            work.as_path(),
+            &args,
+            &engines,
+            300,
+            1,
+            work.as_path(),
+        )
+        .await?;
         eprintln!("bench smoke run: {} cells, zero errors", report.cells.len());
     } else {
         eprintln!(

@@ -189,7 +189,8 @@ pub async fn bulk(engine: Engine, url: &str, users: u64, groups: u64) -> Result<
         {
             let name: String = row.try_get("", "indexname")?;
             gin.push(row.try_get::<String>("", "indexdef")?);
-            txn.execute_unprepared(&format!("DROP INDEX \"{name}\"")).await?;
+            txn.execute_unprepared(&format!("DROP INDEX \"{name}\""))
+                .await?;
         }
     }
     for sql in statements(engine, users, groups) {
