@@ -394,7 +394,13 @@ async fn columns(app: &TestApp) -> BTreeMap<String, BTreeSet<String>> {
             strings(&app.db, "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = 'public'", "name").await
         }
     };
-    for t in tables.into_iter().filter(|t| t != "seaql_migrations") {
+    // The SQLite users search index (an FTS5 table and its shadow tables) is an index, not
+    // part of the data model.
+    let search_index = pocket_id::db::migrations::m20261202_000001_user_search::SQLITE_SEARCH_TABLE;
+    for t in tables
+        .into_iter()
+        .filter(|t| t != "seaql_migrations" && !t.starts_with(search_index))
+    {
         let sql = match app.engine {
             Engine::Sqlite => format!("SELECT name FROM pragma_table_info('{t}')"),
             Engine::Postgres => format!(
