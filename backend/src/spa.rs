@@ -200,32 +200,10 @@ impl Spa {
     }
 }
 
-/// True for the paths the public app renders (its route table: `PublicRoutes` in
-/// `frontend/src/routes/mod.rs`; keep the two lists equal): the pages a visitor needs before
-/// signing in, so that a first visit does not download the admin area. A page missing here
-/// still works (the full app has every page), only with the bigger download; a path listed here
-/// that the public app lacks would show its "Page not found".
+/// True for the paths the public app renders: the pages a visitor needs before signing in, so
+/// that a first visit does not download the admin area (the list is shared with the SPA).
 fn served_by_public_app(path: &str) -> bool {
-    const PAGES: &[&str] = &[
-        "/login",
-        "/login/alternative",
-        "/login/alternative/code",
-        "/lc",
-        "/setup",
-        "/signup",
-        "/signup/setup",
-        "/signup/add-passkey",
-        "/interaction",
-        "/interaction/error",
-        "/device",
-        "/logout",
-    ];
-    // `/lc/:code` and `/st/:token`: exactly one segment.
-    let one_segment_under = |prefix: &str| {
-        path.strip_prefix(prefix)
-            .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
-    };
-    PAGES.contains(&path) || one_segment_under("/lc/") || one_segment_under("/st/")
+    pocket_shared::spa::is_public_page(path)
 }
 
 /// The CSP for an HTML entry: its inline scripts admitted by hash (none if it is missing).

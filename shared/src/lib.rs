@@ -11,6 +11,7 @@ pub mod oidc;
 pub mod oidc_client;
 pub mod pagination;
 pub mod signup;
+pub mod spa;
 pub mod user;
 pub mod user_group;
 pub mod webauthn;

@@ -40,30 +40,7 @@ impl AppKind {
     }
 }
 
-/// The public app's pages: the paths of its route table (`PublicRoutes`), for which the server
-/// sends `public.html` (`served_by_public_app` in `backend/src/spa.rs`). Keep the three equal.
-pub fn is_public_page(path: &str) -> bool {
-    const PAGES: &[&str] = &[
-        "/login",
-        "/login/alternative",
-        "/login/alternative/code",
-        "/lc",
-        "/setup",
-        "/signup",
-        "/signup/setup",
-        "/signup/add-passkey",
-        "/interaction",
-        "/interaction/error",
-        "/device",
-        "/logout",
-    ];
-    // `/lc/:code` and `/st/:token`: exactly one segment.
-    let one_segment_under = |prefix: &str| {
-        path.strip_prefix(prefix)
-            .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
-    };
-    PAGES.contains(&path) || one_segment_under("/lc/") || one_segment_under("/st/")
-}
+pub use pocket_shared::spa::is_public_page;
 
 /// The router's `navigate` function.
 type NavigateFn = Arc<dyn Fn(&str, NavigateOptions) + Send + Sync>;
