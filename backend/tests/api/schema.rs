@@ -727,4 +727,27 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout() {
     assert_eq!(one("PRAGMA journal_mode", "journal_mode").await, "wal");
     assert_eq!(one("PRAGMA foreign_keys", "foreign_keys").await, "1");
     assert_eq!(one("PRAGMA busy_timeout", "timeout").await, "5000");
+    // Requests do not checkpoint at SQLite's 1000 pages: the background task does.
+    assert_eq!(
+        one("PRAGMA wal_autocheckpoint", "wal_autocheckpoint").await,
+        pocket_id::db::SQLITE_AUTOCHECKPOINT_PAGES.to_string()
+    );
+}
+
+#[tokio::test]
+async fn the_background_checkpoint_copies_the_whole_wal_into_the_database() {
+    let app = TestApp::spawn(Engine::Sqlite, &[]).await.unwrap();
+    // Some writes to checkpoint.
+    for i in 0..20 {
+        app.db
+            .execute_unprepared(&format!(
+                "INSERT INTO kv (key, value) VALUES ('checkpoint-{i}', '{}')",
+                "x".repeat(2000)
+            ))
+            .await
+            .unwrap();
+    }
+    let c = pocket_id::db::checkpoint(&app.db).await.unwrap().unwrap();
+    assert!(c.wal_frames > 0, "the writes went to the WAL: {c:?}");
+    assert_eq!(c.copied, c.wal_frames, "nothing else was reading: {c:?}");
 }
