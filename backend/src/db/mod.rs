@@ -127,10 +127,13 @@ pub async fn checkpoint(db: &DatabaseConnection) -> Result<Option<Checkpoint>, D
             "PRAGMA wal_checkpoint(PASSIVE)",
         ))
         .await?;
-    Ok(row.map(|r| Checkpoint {
-        wal_frames: r.try_get_by_index::<i64>(1).unwrap_or(0),
-        copied: r.try_get_by_index::<i64>(2).unwrap_or(0),
-    }))
+    row.map(|r| {
+        Ok(Checkpoint {
+            wal_frames: r.try_get_by_index::<i64>(1)?,
+            copied: r.try_get_by_index::<i64>(2)?,
+        })
+    })
+    .transpose()
 }
 
 /// On SQLite, checkpoints the WAL in the background so that no request pays for it (see

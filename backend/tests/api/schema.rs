@@ -735,7 +735,7 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout() {
 }
 
 #[tokio::test]
-async fn the_background_checkpoint_copies_the_whole_wal_into_the_database() {
+async fn a_passive_checkpoint_copies_the_whole_wal_into_the_database() {
     let app = TestApp::spawn(Engine::Sqlite, &[]).await.unwrap();
     // Some writes to checkpoint.
     for i in 0..20 {
