@@ -1,9 +1,13 @@
 //! The load generator: a fixed number of workers, each on its own keep-alive connection,
-//! sending back to back for a warm-up and then a measured window (closed loop).
+//! for a warm-up and then a measured window. Closed loop: each worker sends back to back.
+//! Open loop ([`Load::rate`]): requests are due at a fixed rate whatever the server does, the
+//! workers take the due slots in turn, and a request that waited for a free worker is timed
+//! from when it was due (so a stall shows in the latency instead of slowing the offered load).
 
 use crate::http::{Conn, Error, Req, Response};
 use crate::proc::{Running, own_cpu};
 use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -47,6 +51,24 @@ pub struct Load {
     pub concurrency: usize,
     pub warmup: Duration,
     pub duration: Duration,
+    /// Open loop: requests per second offered (the `concurrency` workers share them).
+    pub rate: Option<f64>,
+}
+
+/// The schedule of an open-loop cell: slot `n` is due at `t0 + n × interval`.
+struct Pace {
+    t0: Instant,
+    interval: Duration,
+    next: AtomicU64,
+}
+
+impl Pace {
+    /// The next due slot, or `None` once slots fall past `end`.
+    fn take(&self, end: Instant) -> Option<Instant> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let at = self.t0 + self.interval.mul_f64(n as f64);
+        (at < end).then_some(at)
+    }
 }
 
 /// What one cell measured.
@@ -88,7 +110,13 @@ fn describe(r: &Response) -> String {
     format!("HTTP {}: {excerpt}", r.status)
 }
 
-async fn worker(mut conn: Conn, work: Work, start_measure: Instant, end: Instant) -> WorkerOut {
+async fn worker(
+    mut conn: Conn,
+    work: Work,
+    pace: Option<Arc<Pace>>,
+    start_measure: Instant,
+    end: Instant,
+) -> WorkerOut {
     let mut out = WorkerOut {
         latencies: Vec::with_capacity(64 * 1024),
         errors: 0,
@@ -100,6 +128,19 @@ async fn worker(mut conn: Conn, work: Work, start_measure: Instant, end: Instant
         _ => None,
     };
     loop {
+        // Open loop: wait for the next due slot; one already past due waited for a worker.
+        let due = match &pace {
+            Some(p) => {
+                let Some(at) = p.take(end) else { break };
+                if at > Instant::now() {
+                    tokio::time::sleep_until(at.into()).await;
+                    None
+                } else {
+                    Some(at)
+                }
+            }
+            None => None,
+        };
         let now = Instant::now();
         if now >= end {
             break;
@@ -138,7 +179,9 @@ async fn worker(mut conn: Conn, work: Work, start_measure: Instant, end: Instant
                 .basic(&client.id, &client.secret)
             }
         };
-        let t = Instant::now();
+        // A late slot is timed from when it was due; an early one from when it is sent (the
+        // timer's wake-up slack is the load generator's, not the server's).
+        let t = due.unwrap_or_else(Instant::now);
         let res = conn.send(&req).await;
         let done = Instant::now();
         let ok = match &res {
@@ -191,9 +234,16 @@ pub async fn run(server: &Running, work: &Work, load: Load) -> Result<Measured, 
     let t0 = Instant::now();
     let start_measure = t0 + load.warmup;
     let end = start_measure + load.duration;
+    let pace = load.rate.filter(|r| *r > 0.0).map(|r| {
+        Arc::new(Pace {
+            t0,
+            interval: Duration::from_secs_f64(1.0 / r),
+            next: AtomicU64::new(0),
+        })
+    });
     let handles: Vec<_> = conns
         .into_iter()
-        .map(|c| tokio::spawn(worker(c, work.clone(), start_measure, end)))
+        .map(|c| tokio::spawn(worker(c, work.clone(), pace.clone(), start_measure, end)))
         .collect();
     tokio::time::sleep_until(start_measure.into()).await;
     let (cpu0, own0) = (server.cpu(), own_cpu());
@@ -249,4 +299,28 @@ pub async fn run(server: &Running, work: &Work, load: Load) -> Result<Measured, 
         },
         exhausted: ran_out.is_some(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_loop_slots_are_due_at_the_rate_and_stop_at_the_end() {
+        let t0 = Instant::now();
+        let pace = Pace {
+            t0,
+            interval: Duration::from_millis(4),
+            next: AtomicU64::new(0),
+        };
+        let end = t0 + Duration::from_millis(10);
+        let due: Vec<Duration> = std::iter::from_fn(|| pace.take(end))
+            .map(|at| at - t0)
+            .collect();
+        assert_eq!(
+            due,
+            [0, 4, 8].map(Duration::from_millis),
+            "slots 4 ms apart, none at or past the end"
+        );
+    }
 }

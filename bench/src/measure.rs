@@ -84,7 +84,7 @@ pub fn sign_speed(seconds: u32, cores: usize) -> Result<SignSpeed, Error> {
 }
 
 /// What the report says about the machine.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Machine {
     pub cpu: String,

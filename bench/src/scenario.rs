@@ -174,6 +174,7 @@ impl Ctx {
             concurrency: 1,
             warmup: std::time::Duration::ZERO,
             duration: std::time::Duration::ZERO,
+            rate: None,
         };
         let work = self.work(server, scenario, load, 1.0).await?;
         let mut conn = crate::http::Conn::open(server.addr, &server.host).await?;
