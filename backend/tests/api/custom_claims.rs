@@ -214,6 +214,23 @@ db_test!(
             json!([{"key": "team", "value": "group-team"}, {"key": "building", "value": "B2"}]),
         )
         .await;
+        // Claims of a group the user is not in, and of another user, stay out.
+        let other_group = group(&app, "sales").await;
+        let r = put(
+            &mut browser,
+            &format!("/api/custom-claims/user-group/{other_group}"),
+            json!([{"key": "region", "value": "EU"}]),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let someone = user_named(&mut browser, "grace").await.id;
+        let r = put(
+            &mut browser,
+            &format!("/api/custom-claims/user/{someone}"),
+            json!([{"key": "desk", "value": "7F"}]),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         let r = put(
             &mut browser,
             &format!("/api/custom-claims/user/{}", me.id),
@@ -246,6 +263,14 @@ db_test!(
             assert_eq!(claims["beta"], true);
             assert_eq!(claims["motto"], "not json");
             assert_eq!(claims["given_name"], "Ada");
+            assert!(
+                claims.get("region").is_none(),
+                "not the user's group: {claims}"
+            );
+            assert!(
+                claims.get("desk").is_none(),
+                "another user's claim: {claims}"
+            );
         }
         if at.split('.').count() == 3 {
             let access = jwt_claims(at);

@@ -3,7 +3,7 @@
 
 use crate::db::entities::{custom_claims, user_groups, users};
 use crate::features::users::repo;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ConnectionTrait, DbErr};
 use serde_json::{Map, Value, json};
 
 /// Claim names custom claims may not use (they would shadow standard or token claims).
@@ -55,25 +55,24 @@ pub async fn load_profile(
     scopes: &[String],
 ) -> Result<Profile, DbErr> {
     let has = |s: &str| scopes.iter().any(|x| x == s);
-    let groups = if has("profile") || has("groups") {
-        repo::find_groups(db, user.id).await?
-    } else {
-        Vec::new()
+    // Two statements at most, side by side: the groups, and every custom claim that applies
+    // (the user's own and the groups', told apart by which id they carry).
+    let groups = async {
+        if has("profile") || has("groups") {
+            repo::find_groups(db, user.id).await
+        } else {
+            Ok(Vec::new())
+        }
     };
-    let user_claims = if has("profile") {
-        repo::find_claims(db, user.id).await?
-    } else {
-        Vec::new()
+    let claims = async {
+        if has("profile") {
+            repo::find_claims_with_groups(db, user.id).await
+        } else {
+            Ok(Vec::new())
+        }
     };
-    let group_claims = if groups.is_empty() || !has("profile") {
-        Vec::new()
-    } else {
-        custom_claims::Entity::find()
-            .filter(custom_claims::Column::UserGroupId.is_in(groups.iter().map(|g| g.id)))
-            .order_by_asc(custom_claims::Column::Key)
-            .all(db)
-            .await?
-    };
+    let (groups, claims) = tokio::try_join!(groups, claims)?;
+    let (user_claims, group_claims) = claims.into_iter().partition(|c| c.user_id == Some(user.id));
     Ok(Profile {
         user,
         groups,

@@ -33,35 +33,50 @@ pub async fn find_by_email(
         .await
 }
 
-/// The user's groups, by name.
+/// The user's groups, by name (one statement: the memberships are a subquery).
 pub async fn find_groups(
     db: &impl ConnectionTrait,
     user: Uuid,
 ) -> Result<Vec<user_groups::Model>, DbErr> {
-    let ids: Vec<Uuid> = user_groups_users::Entity::find()
-        .select_only()
-        .column(user_groups_users::Column::UserGroupId)
-        .filter(user_groups_users::Column::UserId.eq(user))
-        .into_tuple()
-        .all(db)
-        .await?;
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
     user_groups::Entity::find()
-        .filter(user_groups::Column::Id.is_in(ids))
+        .filter(user_groups::Column::Id.in_subquery(group_ids_of(user)))
         .order_by_asc(user_groups::Column::Name)
         .all(db)
         .await
 }
 
-/// The user's own custom claims, by key.
+/// `SELECT user_group_id FROM user_groups_users WHERE user_id = <user>`.
+fn group_ids_of(user: Uuid) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(user_groups_users::Column::UserGroupId)
+        .from(user_groups_users::Entity)
+        .and_where(user_groups_users::Column::UserId.eq(user))
+        .to_owned()
+}
+
+/// The user's custom claims.
 pub async fn find_claims(
     db: &impl ConnectionTrait,
     user: Uuid,
 ) -> Result<Vec<custom_claims::Model>, DbErr> {
     custom_claims::Entity::find()
         .filter(custom_claims::Column::UserId.eq(user))
+        .order_by_asc(custom_claims::Column::Key)
+        .all(db)
+        .await
+}
+
+/// The user's own custom claims and those of the user's groups, by key, in one statement.
+pub async fn find_claims_with_groups(
+    db: &impl ConnectionTrait,
+    user: Uuid,
+) -> Result<Vec<custom_claims::Model>, DbErr> {
+    custom_claims::Entity::find()
+        .filter(
+            Condition::any()
+                .add(custom_claims::Column::UserId.eq(user))
+                .add(custom_claims::Column::UserGroupId.in_subquery(group_ids_of(user))),
+        )
         .order_by_asc(custom_claims::Column::Key)
         .all(db)
         .await
