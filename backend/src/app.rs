@@ -42,6 +42,8 @@ pub struct AppState {
     /// SSRF-guarded HTTP to caller-supplied URLs (logo URLs). Loopback stays refused unless a
     /// test swaps in `Outbound::allowing_loopback()`.
     pub outbound: crate::outbound::Outbound,
+    /// The queue of SQLite's OAuth-artefact writes (see [`crate::db::WriteGate`]).
+    pub writes: crate::db::WriteGate,
 }
 
 impl AppState {
@@ -90,6 +92,7 @@ impl AppState {
             config.local_ipv6_ranges.clone(),
         ));
         Self {
+            writes: crate::db::WriteGate::for_db(&db),
             db,
             config,
             clock,

@@ -55,7 +55,7 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         tracing::warn!(error = %e, "could not seed the bundled application images");
     }
     crate::jobs::spawn_key_refresh(state.clone());
-    crate::db::spawn_wal_checkpoints(state.db.clone());
+    crate::db::spawn_wal_checkpoints(&state.config.database);
     // Pocket ID runs no housekeeping in APP_ENV=test.
     if state.config.app_env != crate::config::AppEnv::Test {
         crate::jobs::spawn(state.clone());

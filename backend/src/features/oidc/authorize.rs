@@ -144,15 +144,18 @@ async fn run(
                 "request_uri is only supported for pushed authorization requests",
             );
         }
-        let pushed = match store::use_once(&state.db, Kind::Par, &store::secret_key(uri)).await {
-            Ok(Use::First(s)) if !s.expired(now) => s,
-            Ok(_) => {
-                return request::error_page(
-                    "The pushed authorization request is unknown, used or expired",
-                );
-            }
-            Err(e) => return request::error_page(&OAuthError::from(e).description),
-        };
+        let pushed =
+            match store::use_once(&state.db, &state.writes, Kind::Par, &store::secret_key(uri))
+                .await
+            {
+                Ok(Use::First(s)) if !s.expired(now) => s,
+                Ok(_) => {
+                    return request::error_page(
+                        "The pushed authorization request is unknown, used or expired",
+                    );
+                }
+                Err(e) => return request::error_page(&OAuthError::from(e).description),
+            };
         if params
             .get("client_id")
             .is_some_and(|c| c != pushed.data.client_id)
@@ -389,6 +392,7 @@ pub async fn issue_code(
     };
     store::insert(
         &state.db,
+        &state.writes,
         &[NewRow {
             kind: Kind::AuthorizeCode,
             key: store::secret_key(&code),

@@ -102,6 +102,7 @@ async fn start(
     };
     store::insert(
         &state.db,
+        &state.writes,
         &[
             row(Kind::DeviceCode, store::secret_key(&device_code)),
             row(Kind::UserCode, store::secret_key(&user_code)),
@@ -272,7 +273,7 @@ async fn settle(
     session: Option<Session>,
 ) -> Result<RequestData, AppError> {
     if !matches!(
-        store::use_once(&state.db, Kind::UserCode, &user_row.row.key).await?,
+        store::use_once(&state.db, &state.writes, Kind::UserCode, &user_row.row.key).await?,
         Use::First(_)
     ) {
         return Err(invalid_code());
@@ -284,6 +285,6 @@ async fn settle(
     if let Some(session) = session {
         data.session = session;
     }
-    store::update_data(&state.db, device.row.id, &data).await?;
+    store::update_data(&state.db, &state.writes, device.row.id, &data).await?;
     Ok(data)
 }

@@ -76,7 +76,7 @@ async fn end(
     if let Some(jti) = c.get("jti").and_then(Value::as_str)
         && let Some(row) = store::find(&state.db, Kind::IdToken, jti).await?
     {
-        store::revoke_family(&state.db, &row.row.request_id).await?;
+        store::revoke_family(&state.db, &state.writes, &row.row.request_id).await?;
     }
     // Never a script or data URL, even where a `*` pattern would match one.
     let target = target

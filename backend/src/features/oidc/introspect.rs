@@ -113,7 +113,7 @@ async fn revocation(state: &AppState, headers: &HeaderMap, body: &Bytes) -> Resu
             && s.data.client_id == who.client.id
         {
             // RFC 7009 2.1: revoking a refresh token also ends the access tokens of its grant.
-            store::revoke_family(&state.db, &s.row.request_id).await?;
+            store::revoke_family(&state.db, &state.writes, &s.row.request_id).await?;
         }
         return Ok(());
     }
@@ -121,7 +121,13 @@ async fn revocation(state: &AppState, headers: &HeaderMap, body: &Bytes) -> Resu
     if let Some(at) = bearer::verify(state, token, now).await?
         && at.stored.data.client_id == who.client.id
     {
-        store::delete(&state.db, Kind::AccessToken, &at.stored.row.key).await?;
+        store::delete(
+            &state.db,
+            &state.writes,
+            Kind::AccessToken,
+            &at.stored.row.key,
+        )
+        .await?;
     }
     // Unknown or foreign tokens: 200 all the same (RFC 7009 2.2).
     Ok(())

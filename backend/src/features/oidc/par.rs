@@ -51,6 +51,7 @@ async fn push(
     let family = uuid::Uuid::new_v4().to_string();
     store::insert(
         &state.db,
+        &state.writes,
         &[NewRow {
             kind: Kind::Par,
             key,

@@ -4,6 +4,7 @@
 //! `request_id` (the grant family), which is what reuse detection and logout revoke.
 
 use crate::crypto::hash_token;
+use crate::db::WriteGate;
 use crate::db::entities::oauth2_sessions as rows;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -109,17 +110,20 @@ fn active_model(row: &NewRow<'_>, now: DateTime<Utc>) -> rows::ActiveModel {
     }
 }
 
-/// Inserts rows in one statement.
+/// Inserts rows in one statement. Every write here goes through `writes` (on SQLite, one at
+/// a time; see [`WriteGate`]).
 pub async fn insert(
     db: &impl ConnectionTrait,
+    writes: &WriteGate,
     new: &[NewRow<'_>],
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     if new.is_empty() {
         return Ok(());
     }
-    rows::Entity::insert_many(new.iter().map(|r| active_model(r, now)))
-        .exec(db)
+    let models: Vec<_> = new.iter().map(|r| active_model(r, now)).collect();
+    writes
+        .write(rows::Entity::insert_many(models).exec(db))
         .await
         .map(|_| ())
 }
@@ -168,15 +172,18 @@ pub enum Use {
 
 /// Deactivates a single-use row; only one caller among concurrent ones gets [`Use::First`]
 /// (the conditional update is atomic on both engines).
-pub async fn use_once(db: &impl ConnectionTrait, kind: Kind, key: &str) -> Result<Use, DbErr> {
-    let updated = rows::Entity::update_many()
+pub async fn use_once(
+    db: &impl ConnectionTrait,
+    writes: &WriteGate,
+    kind: Kind,
+    key: &str,
+) -> Result<Use, DbErr> {
+    let update = rows::Entity::update_many()
         .col_expr(rows::Column::Active, Expr::value(false))
         .filter(rows::Column::Kind.eq(kind.as_str()))
         .filter(rows::Column::Key.eq(key))
-        .filter(rows::Column::Active.eq(true))
-        .exec(db)
-        .await?
-        .rows_affected;
+        .filter(rows::Column::Active.eq(true));
+    let updated = writes.write(update.exec(db)).await?.rows_affected;
     Ok(match (updated, find(db, kind, key).await?) {
         (1, Some(s)) => Use::First(s),
         (_, Some(s)) => Use::Again(s),
@@ -186,46 +193,48 @@ pub async fn use_once(db: &impl ConnectionTrait, kind: Kind, key: &str) -> Resul
 
 /// Revokes a whole grant family: deletes its access and ID token rows, deactivates its refresh
 /// tokens (kept until expiry, so a later reuse is recognised) and codes. Returns rows touched.
-pub async fn revoke_family(db: &impl ConnectionTrait, request_id: &str) -> Result<u64, DbErr> {
-    let deleted = rows::Entity::delete_many()
+pub async fn revoke_family(
+    db: &impl ConnectionTrait,
+    writes: &WriteGate,
+    request_id: &str,
+) -> Result<u64, DbErr> {
+    let delete = rows::Entity::delete_many()
         .filter(rows::Column::RequestId.eq(request_id))
-        .filter(rows::Column::Kind.is_in([Kind::AccessToken.as_str(), Kind::IdToken.as_str()]))
-        .exec(db)
-        .await?
-        .rows_affected;
-    let deactivated = rows::Entity::update_many()
+        .filter(rows::Column::Kind.is_in([Kind::AccessToken.as_str(), Kind::IdToken.as_str()]));
+    let deleted = writes.write(delete.exec(db)).await?.rows_affected;
+    let deactivate = rows::Entity::update_many()
         .col_expr(rows::Column::Active, Expr::value(false))
         .filter(rows::Column::RequestId.eq(request_id))
-        .filter(rows::Column::Active.eq(true))
-        .exec(db)
-        .await?
-        .rows_affected;
+        .filter(rows::Column::Active.eq(true));
+    let deactivated = writes.write(deactivate.exec(db)).await?.rows_affected;
     Ok(deleted + deactivated)
 }
 
 /// Deletes one row.
-pub async fn delete(db: &impl ConnectionTrait, kind: Kind, key: &str) -> Result<u64, DbErr> {
-    Ok(rows::Entity::delete_many()
+pub async fn delete(
+    db: &impl ConnectionTrait,
+    writes: &WriteGate,
+    kind: Kind,
+    key: &str,
+) -> Result<u64, DbErr> {
+    let delete = rows::Entity::delete_many()
         .filter(rows::Column::Kind.eq(kind.as_str()))
-        .filter(rows::Column::Key.eq(key))
-        .exec(db)
-        .await?
-        .rows_affected)
+        .filter(rows::Column::Key.eq(key));
+    Ok(writes.write(delete.exec(db)).await?.rows_affected)
 }
 
 /// Replaces a row's data (device-code approval).
 pub async fn update_data(
     db: &impl ConnectionTrait,
+    writes: &WriteGate,
     id: Uuid,
     data: &RequestData,
 ) -> Result<(), DbErr> {
-    rows::Entity::update_many()
+    let update = rows::Entity::update_many()
         .col_expr(
             rows::Column::RequestData,
             Expr::value(serde_json::to_value(data).unwrap_or_default()),
         )
-        .filter(rows::Column::Id.eq(id))
-        .exec(db)
-        .await
-        .map(|_| ())
+        .filter(rows::Column::Id.eq(id));
+    writes.write(update.exec(db)).await.map(|_| ())
 }

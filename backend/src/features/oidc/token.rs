@@ -108,6 +108,7 @@ async fn mint(
     let keys = state.keys.get();
     tokens::issue(
         &state.db,
+        &state.writes,
         &keys,
         &state.config.app_url,
         Grant {
@@ -136,13 +137,18 @@ async fn authorization_code(
     let invalid = || {
         OAuthError::invalid_grant("The authorization code is invalid, expired or was already used")
     };
-    let stored = match store::use_once(&state.db, Kind::AuthorizeCode, &store::secret_key(code))
-        .await?
+    let stored = match store::use_once(
+        &state.db,
+        &state.writes,
+        Kind::AuthorizeCode,
+        &store::secret_key(code),
+    )
+    .await?
     {
         Use::First(s) => s,
         Use::Again(s) => {
             // RFC 6749 4.1.2: a code used twice revokes what it issued.
-            let n = store::revoke_family(&state.db, &s.row.request_id).await?;
+            let n = store::revoke_family(&state.db, &state.writes, &s.row.request_id).await?;
             tracing::warn!(client = %s.data.client_id, revoked = n, "authorization code replayed: grant revoked");
             return Err(invalid());
         }
@@ -207,14 +213,19 @@ async fn refresh(
 ) -> Result<TokenResponse, OAuthError> {
     let token = params.require("refresh_token")?;
     let invalid = || OAuthError::invalid_grant("The refresh token is invalid, expired or revoked");
-    let stored = match store::use_once(&state.db, Kind::RefreshToken, &store::secret_key(token))
-        .await?
+    let stored = match store::use_once(
+        &state.db,
+        &state.writes,
+        Kind::RefreshToken,
+        &store::secret_key(token),
+    )
+    .await?
     {
         Use::First(s) => s,
         Use::Again(s) => {
             // A rotated-out refresh token came back: someone holds a copy. Revoke the family.
             if s.data.client_id == caller.client.id {
-                let n = store::revoke_family(&state.db, &s.row.request_id).await?;
+                let n = store::revoke_family(&state.db, &state.writes, &s.row.request_id).await?;
                 tracing::warn!(client = %s.data.client_id, revoked = n, "refresh token reused: grant revoked");
             }
             return Err(invalid());
@@ -228,6 +239,7 @@ async fn refresh(
     if !stored.row.access_token_signature.is_empty() {
         store::delete(
             &state.db,
+            &state.writes,
             Kind::AccessToken,
             &stored.row.access_token_signature,
         )
@@ -302,6 +314,7 @@ async fn client_credentials(
     let keys = state.keys.get();
     tokens::issue(
         &state.db,
+        &state.writes,
         &keys,
         &state.config.app_url,
         Grant {
@@ -354,7 +367,7 @@ async fn device_code(
             }
             let mut data = stored.data.clone();
             data.extra = serde_json::to_value(&device).unwrap_or_default();
-            store::update_data(&state.db, stored.row.id, &data).await?;
+            store::update_data(&state.db, &state.writes, stored.row.id, &data).await?;
             return Err(if too_fast {
                 OAuthError::slow_down("Poll less often")
             } else {
@@ -363,7 +376,7 @@ async fn device_code(
         }
     }
     // Approved: only one poll among concurrent ones redeems it.
-    let stored = match store::use_once(&state.db, Kind::DeviceCode, &key).await? {
+    let stored = match store::use_once(&state.db, &state.writes, Kind::DeviceCode, &key).await? {
         Use::First(s) => s,
         _ => return Err(invalid()),
     };

@@ -169,6 +169,7 @@ pub fn mint_for(
 /// without one, for the client.
 pub async fn issue(
     db: &impl ConnectionTrait,
+    writes: &crate::db::WriteGate,
     keys: &crate::crypto::keystore::KeySet,
     issuer: &str,
     grant: Grant<'_>,
@@ -223,7 +224,7 @@ pub async fn issue(
             access_token_id: None,
         });
     }
-    store::insert(db, &rows, now).await?;
+    store::insert(db, writes, &rows, now).await?;
     Ok(TokenResponse {
         access_token: minted.access_token,
         token_type: "bearer",

@@ -179,7 +179,7 @@ pub async fn revoke(db: &impl TransactionTrait, user: Uuid, client: &str) -> Res
     }
     let mut revoked = 0;
     for family in repo::find_live_families(&txn, user, client).await? {
-        revoked += store::revoke_family(&txn, &family).await?;
+        revoked += store::revoke_family(&txn, &crate::db::WriteGate::open(), &family).await?;
     }
     txn.commit().await?;
     Ok(revoked)
