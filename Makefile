@@ -16,7 +16,7 @@ dev:            ## backend on :1411 + trunk serve on :8080 with hot reload, prox
 openapi:        ## regenerate openapi/openapi.json after changing routes or DTOs
 	UPDATE_OPENAPI=1 cargo test -p backend --test api openapi
 
-bench:          ## side by side with node-oidc-provider; writes docs/BENCHMARKS.md (about 40 minutes)
+bench:          ## side by side with node-oidc-provider; writes docs/BENCHMARKS.md (about 50 minutes)
 	./scripts/bench.sh
 
 bench-scale:    ## 1 000 000 users: the admin users search on SQLite and PostgreSQL
