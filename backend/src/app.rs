@@ -1,11 +1,11 @@
-//! Application state, router assembly (features + OpenAPI + SPA) and the cross-cutting layers:
-//! request id, tracing, security headers, default caching and the `/api` error envelope.
+//! Router assembly (features + OpenAPI + SPA) and the cross-cutting layers: request id,
+//! tracing, security headers, default caching and the `/api` error envelope. This is the top of
+//! the module graph: it imports every feature's router, and no feature imports it.
 
-use crate::clock::Clock;
-use crate::config::Config;
 use crate::error::{AppError, render_api_errors};
 use crate::features;
-use crate::spa::Spa;
+use crate::headers::{REQUEST_ID_HEADER, content_security_policy};
+use crate::state::AppState;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
@@ -13,106 +13,10 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use pocket_shared::ErrorCode;
-use sea_orm::DatabaseConnection;
-use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
-
-/// Header carrying the per-request id, on the request (for logs) and the response.
-pub const REQUEST_ID_HEADER: &str = "x-request-id";
-
-/// Shared, cheaply clonable state handed to every handler.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub config: Arc<Config>,
-    pub clock: Arc<dyn Clock>,
-    pub spa: Arc<Spa>,
-    pub session_keys: Arc<crate::auth::session::SessionKeys>,
-    /// Token signing keys (reloaded from the database by a background task).
-    pub keys: Arc<crate::crypto::keystore::KeyStore>,
-    /// Outbound HTTP (federated client JWKS), with timeouts.
-    pub http: reqwest::Client,
-    /// Caches of derived documents and fetched key sets.
-    pub oidc_cache: Arc<crate::features::oidc::cache::OidcCache>,
-    /// IP geolocation of audit log entries (GeoLite2 file at `GEOLITE_DB_PATH`).
-    pub geo: Arc<crate::features::audit_log::geo::Geo>,
-    /// SSRF-guarded HTTP to caller-supplied URLs (logo URLs). Loopback stays refused unless a
-    /// test swaps in `Outbound::allowing_loopback()`.
-    pub outbound: crate::outbound::Outbound,
-    /// The queue of SQLite's OAuth-artefact writes (see [`crate::db::WriteGate`]).
-    pub writes: crate::db::WriteGate,
-}
-
-impl AppState {
-    /// State for `config` on `db`: loads (or creates) the signing keys and derives the session
-    /// keys from the encryption key.
-    pub async fn open(
-        db: DatabaseConnection,
-        config: Arc<Config>,
-        clock: Arc<dyn Clock>,
-        spa: Arc<Spa>,
-    ) -> Result<Self, crate::crypto::keystore::KeyStoreError> {
-        let keys = Arc::new(
-            crate::crypto::keystore::KeyStore::open(
-                &db,
-                config.encryption_key.expose(),
-                clock.now(),
-            )
-            .await?,
-        );
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
-            .connect_timeout(std::time::Duration::from_secs(5))
-            .user_agent(concat!("pocket-id/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| {
-                crate::crypto::keystore::KeyStoreError::Stored("http client".into(), e.to_string())
-            })?;
-        Ok(Self::new(db, config, clock, spa, keys, http))
-    }
-
-    /// State from already-made parts.
-    pub fn new(
-        db: DatabaseConnection,
-        config: Arc<Config>,
-        clock: Arc<dyn Clock>,
-        spa: Arc<Spa>,
-        keys: Arc<crate::crypto::keystore::KeyStore>,
-        http: reqwest::Client,
-    ) -> Self {
-        let session_keys = Arc::new(crate::auth::session::SessionKeys::new(
-            config.encryption_key.expose(),
-            &config.app_url,
-        ));
-        let geo = Arc::new(crate::features::audit_log::geo::Geo::new(
-            config.geolite_db_path.clone(),
-            config.local_ipv6_ranges.clone(),
-        ));
-        Self {
-            writes: crate::db::WriteGate::for_db(&db),
-            db,
-            config,
-            clock,
-            spa,
-            session_keys,
-            keys,
-            http,
-            oidc_cache: Default::default(),
-            geo,
-            outbound: Default::default(),
-        }
-    }
-}
-
-impl AppState {
-    /// Rate limits apply unless `DISABLE_RATE_LIMITING` or `APP_ENV=test` (as in Pocket ID).
-    pub fn rate_limits_enabled(&self) -> bool {
-        !self.config.disable_rate_limiting && self.config.app_env != crate::config::AppEnv::Test
-    }
-}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -180,7 +84,6 @@ pub fn router(state: AppState) -> Router {
     api.merge(features::api_docs::router(document))
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), crate::csrf::refuse_cross_site))
-        .layer(middleware::from_fn_with_state(state.clone(), features::audit_log::geo_scope))
         .with_state(state)
         .layer(middleware::from_fn(render_api_errors))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -237,19 +140,4 @@ async fn assign_request_id(mut req: Request, next: Next) -> Response {
     res.headers_mut()
         .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
     res
-}
-
-/// The Content-Security-Policy: scripts only from this origin (plus the given inline-script
-/// hashes) and WebAssembly compilation for the SPA; no inline scripts, no framing.
-pub fn content_security_policy(script_hashes: &[String]) -> String {
-    let mut script = String::from("'self' 'wasm-unsafe-eval'");
-    for h in script_hashes {
-        script.push(' ');
-        script.push_str(h);
-    }
-    format!(
-        "default-src 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'; \
-         form-action 'self'; img-src * blob: data:; font-src 'self'; \
-         style-src 'self' 'unsafe-inline'; script-src {script}; connect-src 'self'"
-    )
 }

@@ -4,8 +4,8 @@
 //! another site could post a login code of the attacker's and sign the victim into the
 //! attacker's account (the session cookie of a top-level navigation is stored).
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{Method, header};
 use axum::middleware::Next;

@@ -157,7 +157,7 @@ impl IntoResponse for AppError {
 pub async fn render_api_errors(req: Request, next: Next) -> Response {
     let request_id = req
         .headers()
-        .get(crate::app::REQUEST_ID_HEADER)
+        .get(crate::headers::REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let is_api = req.uri().path() == "/api" || req.uri().path().starts_with("/api/");

@@ -1,9 +1,9 @@
 //! Request extractors whose rejections become [`AppError`]s, so malformed input always gets the
 //! `/api` error envelope with a useful message.
 
-use crate::app::AppState;
 use crate::config::TrustProxy;
 use crate::error::AppError;
+use crate::state::AppState;
 use axum::extract::FromRequest;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{ConnectInfo, FromRequestParts};

@@ -2,11 +2,11 @@
 //! tokens and idle rate-limit buckets. Plain idempotent deletes, so several instances may run
 //! them at once.
 
-use crate::app::AppState;
 use crate::db::entities::{
     interaction_sessions, oauth2_jtis, oauth2_sessions, one_time_access_tokens, rate_limits,
     reauthentication_tokens, webauthn_sessions,
 };
+use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use std::time::Duration;

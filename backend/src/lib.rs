@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod features;
+pub mod headers;
 pub mod images;
 pub mod jobs;
 pub mod list;
@@ -18,6 +19,8 @@ pub mod outbound;
 pub mod ratelimit;
 pub mod server;
 pub mod spa;
+pub mod state;
 pub mod storage;
 
-pub use app::{AppState, router};
+pub use app::router;
+pub use state::AppState;

@@ -1,10 +1,11 @@
 //! Starting and stopping the HTTP server (TCP or Unix socket, graceful shutdown) and the
 //! `healthcheck` client.
 
-use crate::app::{AppState, router};
+use crate::app::router;
 use crate::clock::SystemClock;
 use crate::config::{Config, Listen};
 use crate::spa::Spa;
+use crate::state::AppState;
 use axum::extract::Request;
 use axum::middleware::{self, Next};
 use axum::response::Response;

@@ -4,7 +4,7 @@
 //! app: sign-in, sign-up, consent, device, logout) for the paths that app owns, `index.html`
 //! (the full app, every page) for all others.
 
-use crate::app::content_security_policy;
+use crate::headers::content_security_policy;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};

@@ -1,10 +1,10 @@
 //! Uploaded files (profile pictures, logos): on the filesystem under `UPLOAD_PATH`, or in the
 //! `storage` table with `FILE_BACKEND=database` (which every instance shares).
 
-use crate::app::AppState;
 use crate::config::FileBackend;
 use crate::db::entities::storage;
 use crate::error::AppError;
+use crate::state::AppState;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
 /// The stored bytes at `path` (e.g. `profile-pictures/<id>.png`), if any.

@@ -1,9 +1,9 @@
 //! What the in-process latency examples share: the app on a fresh database and the report.
 
-use pocket_id::app::AppState;
 use pocket_id::clock::SystemClock;
 use pocket_id::config::Config;
 use pocket_id::spa::{MemoryAssets, Spa};
+use pocket_id::state::AppState;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;

@@ -2,10 +2,10 @@
 //! stored as SHA-256 hex (`api_keys.key`), so the lookup is one indexed equality on the hash.
 //! `STATIC_API_KEY` (if set) authenticates as a synthetic administrator created on first use.
 
-use crate::app::AppState;
 use crate::crypto::{hash_token, random_from};
 use crate::db::entities::{api_keys, users};
 use crate::error::AppError;
+use crate::state::AppState;
 use axum::http::{HeaderValue, StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use pocket_shared::ErrorCode;

@@ -14,9 +14,9 @@ pub mod api_key;
 pub mod cookies;
 pub mod session;
 
-use crate::app::AppState;
 use crate::db::entities::users;
 use crate::error::AppError;
+use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;

@@ -425,7 +425,7 @@ db_test!(
         // A second server process: its own state and router over the same database.
         let spa =
             pocket_id::spa::Spa::new(Box::new(pocket_id::spa::MemoryAssets(Default::default())));
-        let other_state = pocket_id::app::AppState::open(
+        let other_state = pocket_id::state::AppState::open(
             app.db.clone(),
             app.config.clone(),
             app.clock.clone(),

@@ -3,11 +3,11 @@
 //! new ones.
 
 use super::service;
-use crate::app::AppState;
 use crate::auth::{BrowserUser, CurrentUser};
 use crate::error::AppError;
 use crate::extract::{Json, Path};
 use crate::list::{ListParams, ListQueryDoc};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use pocket_shared::ApiError;

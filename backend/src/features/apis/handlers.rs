@@ -1,11 +1,11 @@
 //! HTTP handlers of the API administration (admin only).
 
 use super::{grants, service};
-use crate::app::AppState;
 use crate::auth::AdminUser;
 use crate::error::AppError;
 use crate::extract::{Json, Path};
 use crate::list::ListParams;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine;

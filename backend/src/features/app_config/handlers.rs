@@ -1,10 +1,10 @@
 //! HTTP handlers for application configuration.
 
 use super::service;
-use crate::app::AppState;
 use crate::auth::AdminUser;
 use crate::error::AppError;
 use crate::extract::Json;
+use crate::state::AppState;
 use axum::extract::State;
 use pocket_shared::app_config::{AdminAppConfigVariable, AppConfigUpdateRequest};
 use pocket_shared::{ApiError, AppConfigVariable};

@@ -1,11 +1,11 @@
 //! HTTP handlers for the application images: public reads, admin uploads and deletions.
 
 use super::service::{self, AppImage};
-use crate::app::AppState;
 use crate::auth::AdminUser;
 use crate::error::AppError;
 use crate::extract::Query;
 use crate::images::{self, Sanitized};
+use crate::state::AppState;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

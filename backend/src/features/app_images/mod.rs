@@ -6,7 +6,7 @@ pub mod service;
 
 pub use service::{AppImage, default_profile_picture, seed_defaults};
 
-use crate::app::AppState;
+use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

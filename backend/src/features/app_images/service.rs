@@ -5,10 +5,10 @@
 //! storage, so instances sharing a database (`FILE_BACKEND=database`) or an upload volume
 //! always agree.
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::features::users::picture;
 use crate::images::{self, ImageKind, Sanitized};
+use crate::state::AppState;
 
 /// One of the instance's images.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,11 +2,11 @@
 //! filter values.
 
 use super::service;
-use crate::app::AppState;
 use crate::auth::{AdminUser, CurrentUser};
 use crate::error::AppError;
 use crate::extract::Json;
 use crate::list::{ListParams, ListQueryDoc};
+use crate::state::AppState;
 use axum::extract::State;
 use pocket_shared::ApiError;
 use pocket_shared::audit_log::{AuditLogListResponse, AuditLogUsers};

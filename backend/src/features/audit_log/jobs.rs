@@ -2,7 +2,7 @@
 //! the GeoLite2 database file fresh.
 
 use super::{geolite, service};
-use crate::app::AppState;
+use crate::state::AppState;
 use std::time::Duration;
 
 /// How often entries past `AUDIT_LOG_RETENTION_DAYS` are deleted (and once at startup).

@@ -9,10 +9,7 @@ pub mod jobs;
 pub mod repo;
 pub mod service;
 
-use crate::app::AppState;
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
+use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -23,10 +20,4 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(handlers::list_all_audit_logs))
         .routes(routes!(handlers::list_audit_log_client_names))
         .routes(routes!(handlers::list_audit_log_users))
-}
-
-/// Middleware making the geolocation service available to [`service::record`] for the whole
-/// request, so every feature that writes an event gets located rows.
-pub async fn geo_scope(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    service::with_geo(state.geo.clone(), next.run(req)).await
 }

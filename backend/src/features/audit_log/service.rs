@@ -5,51 +5,54 @@ use super::geo::{Geo, Location};
 use super::repo::{self, Filter, SortColumn};
 use crate::db::entities::{audit_logs, users};
 use crate::error::AppError;
+use crate::extract::{ClientIp, UserAgent};
 use crate::list::ListParams;
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use chrono::{DateTime, Duration, Utc};
 use pocket_shared::audit_log::{AuditLogDto, AuditLogListResponse, AuditLogUsers};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Order, Set};
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
-use std::sync::Arc;
 use uuid::Uuid;
 
 /// Audit event types (Pocket ID's names); shared with the SPA.
 pub use pocket_shared::audit_log::AuditEvent;
 
-tokio::task_local! {
-    /// The geolocation service of the request being handled. Set for every request by
-    /// [`super::geo_scope`], so [`record`] locates addresses without each caller passing it.
-    static GEO: Arc<Geo>;
-}
-
-/// Runs `f` with `geo` as the request's geolocation service.
-pub async fn with_geo<F: std::future::Future>(geo: Arc<Geo>, f: F) -> F::Output {
-    GEO.scope(geo, f).await
-}
-
-/// Who did it, from where.
+/// Who did it, from where. As an extractor: the request's client address (through trusted
+/// proxies) and `User-Agent`.
 #[derive(Debug, Clone)]
 pub struct Origin {
     pub ip: Option<IpAddr>,
     pub user_agent: String,
 }
 
-/// Appends one event for `user_id`. Inside a request its address is located (see
-/// [`super::geo`]); elsewhere (jobs, CLI) only the address is kept.
+impl FromRequestParts<AppState> for Origin {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ClientIp(ip) = ClientIp::from_request_parts(parts, state).await?;
+        let UserAgent(user_agent) = UserAgent::from_request_parts(parts, state).await?;
+        Ok(Self { ip, user_agent })
+    }
+}
+
+/// Appends one event for `user_id`, its address located by `geo` (see [`super::geo`]). Every
+/// writer passes the geolocation service, so events written outside a request (jobs, CLI) are
+/// located like the others.
 pub async fn record(
     db: &impl ConnectionTrait,
+    geo: &Geo,
     event: AuditEvent,
     user_id: Uuid,
     origin: &Origin,
     data: BTreeMap<&str, String>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let geo = GEO.try_with(Arc::clone).ok();
-    let location = match geo {
-        Some(geo) => geo.locate(origin.ip, now).await,
-        None => Location::default(),
-    };
+    let location = geo.locate(origin.ip, now).await;
     record_at(db, event, user_id, origin, data, location, now).await
 }
 

@@ -2,10 +2,10 @@
 
 use super::repo::{self, Owner};
 use super::service;
-use crate::app::AppState;
 use crate::auth::AdminUser;
 use crate::error::AppError;
 use crate::extract::{Json, Path};
+use crate::state::AppState;
 use axum::extract::State;
 use pocket_shared::ApiError;
 use pocket_shared::custom_claim::CustomClaimDto;

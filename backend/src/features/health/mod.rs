@@ -1,6 +1,6 @@
 //! Liveness endpoint for load balancers and `pocket-id healthcheck`.
 
-use crate::app::AppState;
+use crate::state::AppState;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

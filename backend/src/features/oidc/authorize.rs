@@ -9,11 +9,10 @@ use super::params::Params;
 use super::request::{self, AuthRequest, Failure, PAR_URN_PREFIX};
 use super::store::{self, Kind, NewRow, RequestData, Session, Use};
 use super::{client, consent, tokens};
-use crate::app::AppState;
 use crate::auth::{MaybeUser, SessionUser};
 use crate::db::entities::{interaction_sessions as interactions, oidc_clients};
-use crate::extract::{ClientIp, UserAgent};
 use crate::features::audit_log::service::{AuditEvent, Origin, record};
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
@@ -73,10 +72,6 @@ pub async fn requirements(
     Ok(Needs { consent, reauth })
 }
 
-fn origin(ip: Option<std::net::IpAddr>, user_agent: String) -> Origin {
-    Origin { ip, user_agent }
-}
-
 /// Start or resume an authorization (OpenID Connect Core 3.1.2).
 #[utoipa::path(get, path = "/authorize", tag = "OIDC",
     params(("client_id" = String, Query, description = "Client id"),
@@ -94,12 +89,11 @@ fn origin(ip: Option<std::net::IpAddr>, user_agent: String) -> Origin {
 pub async fn authorize_get(
     State(state): State<AppState>,
     MaybeUser(session): MaybeUser,
-    ClientIp(ip): ClientIp,
-    UserAgent(ua): UserAgent,
+    origin: Origin,
     uri: Uri,
 ) -> Response {
     let params = Params::parse(uri.query().unwrap_or("").as_bytes());
-    run(&state, session, params, origin(ip, ua)).await
+    run(&state, session, params, origin).await
 }
 
 /// Start an authorization with form-encoded parameters.
@@ -109,13 +103,12 @@ pub async fn authorize_get(
 pub async fn authorize_post(
     State(state): State<AppState>,
     MaybeUser(session): MaybeUser,
-    ClientIp(ip): ClientIp,
-    UserAgent(ua): UserAgent,
+    origin: Origin,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let params = Params::from_form(&headers, &body);
-    run(&state, session, params, origin(ip, ua)).await
+    run(&state, session, params, origin).await
 }
 
 async fn run(
@@ -412,7 +405,7 @@ pub async fn issue_code(
             AuditEvent::ClientAuthorization
         };
         let data = BTreeMap::from([("clientName", c.name.clone().unwrap_or_else(|| c.id.clone()))]);
-        record(&state.db, event, user, origin, data, now).await?;
+        record(&state.db, &state.geo, event, user, origin, data, now).await?;
     }
     Ok(request::respond(
         &req.target,

@@ -3,7 +3,7 @@
 //! record must still exist (revocation and rotation delete it).
 
 use super::store::{self, Kind, Stored};
-use crate::app::AppState;
+use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 

@@ -5,8 +5,8 @@
 use super::clients::credentials::{Credentials, FederatedIdentity};
 use super::error::OAuthError;
 use super::params::Params;
-use crate::app::AppState;
 use crate::db::entities::{oauth2_jtis, oidc_clients};
+use crate::state::AppState;
 use axum::http::{HeaderMap, header};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;

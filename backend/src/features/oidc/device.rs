@@ -7,12 +7,12 @@ use super::error::OAuthError;
 use super::params::Params;
 use super::store::{self, Kind, NewRow, RequestData, Session, Use};
 use super::{client, consent};
-use crate::app::AppState;
 use crate::auth::BrowserUser;
 use crate::db::entities::oidc_clients;
 use crate::error::AppError;
-use crate::extract::{ClientIp, Json, Query, UserAgent};
+use crate::extract::{Json, Query};
 use crate::features::audit_log::service::{AuditEvent, Origin, record};
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -192,8 +192,7 @@ pub async fn get_device_info(
 pub async fn verify_device(
     State(state): State<AppState>,
     BrowserUser(s): BrowserUser,
-    ClientIp(ip): ClientIp,
-    UserAgent(user_agent): UserAgent,
+    origin: Origin,
     headers: HeaderMap,
     Query(q): Query<CodeQuery>,
 ) -> Result<StatusCode, AppError> {
@@ -238,15 +237,7 @@ pub async fn verify_device(
         AuditEvent::DeviceCodeAuthorization
     };
     let audit = BTreeMap::from([("clientName", c.name.clone().unwrap_or_else(|| c.id.clone()))]);
-    record(
-        &state.db,
-        event,
-        s.user.id,
-        &Origin { ip, user_agent },
-        audit,
-        now,
-    )
-    .await?;
+    record(&state.db, &state.geo, event, s.user.id, &origin, audit, now).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

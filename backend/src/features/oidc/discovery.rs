@@ -1,8 +1,8 @@
 //! `/.well-known/openid-configuration` (identical at `/.well-known/oauth-authorization-server`)
 //! and `/.well-known/jwks.json`, both served from bytes built once per signing key.
 
-use crate::app::AppState;
 use crate::config::Config;
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};

@@ -4,13 +4,13 @@
 
 use super::authorize::{self, InteractionParams, NOT_ALLOWED};
 use super::{client, consent};
-use crate::app::AppState;
 use crate::auth::cookies::{self, REAUTHENTICATION_TOKEN};
 use crate::auth::session::AMR_PASSKEY;
 use crate::auth::{BrowserUser, SessionUser};
 use crate::db::entities::{interaction_sessions as interactions, oidc_clients, users};
 use crate::error::AppError;
 use crate::extract::{Json, Path};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};

@@ -7,7 +7,7 @@ use super::error::OAuthError;
 use super::params::Params;
 use super::store::{self, Kind};
 use super::tokens::REFRESH_PREFIX;
-use crate::app::AppState;
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};

@@ -28,7 +28,7 @@ pub mod tokens;
 pub mod user_clients;
 pub mod userinfo;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use axum::http::{Method, header};
 use tower_http::cors::{Any, CorsLayer};
 use utoipa_axum::router::OpenApiRouter;

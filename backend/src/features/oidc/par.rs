@@ -6,7 +6,7 @@ use super::error::OAuthError;
 use super::params::Params;
 use super::request;
 use super::store::{self, Kind, NewRow, RequestData};
-use crate::app::AppState;
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};

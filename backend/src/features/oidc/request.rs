@@ -5,8 +5,8 @@
 use super::error::OAuthError;
 use super::params::Params;
 use super::{pkce, redirect};
-use crate::app::AppState;
 use crate::db::entities::oidc_clients;
+use crate::state::AppState;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};

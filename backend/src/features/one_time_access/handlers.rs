@@ -1,11 +1,11 @@
 //! HTTP handler for redeeming a login code.
 
 use super::service;
-use crate::app::AppState;
 use crate::error::AppError;
-use crate::extract::{ClientIp, Json, Path, UserAgent};
+use crate::extract::{Json, Path};
 use crate::features::audit_log::service::{AuditEvent, Origin, record};
 use crate::features::users::service::to_dto;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -17,8 +17,7 @@ use pocket_shared::{ApiError, UserDto};
     responses((status = 200, body = UserDto), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 429, body = ApiError)))]
 pub async fn exchange_one_time_access_token(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    UserAgent(user_agent): UserAgent,
+    origin: Origin,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
@@ -26,7 +25,7 @@ pub async fn exchange_one_time_access_token(
         &state.db,
         state.rate_limits_enabled(),
         crate::ratelimit::ONE_TIME_ACCESS_TOKEN,
-        ip,
+        origin.ip,
         now,
     )
     .await?;
@@ -39,9 +38,10 @@ pub async fn exchange_one_time_access_token(
     let cookie = crate::auth::start_session(&state, &s, user.id, &[crate::auth::session::AMR_OTP]);
     record(
         &state.db,
+        &state.geo,
         AuditEvent::TokenSignIn,
         user.id,
-        &Origin { ip, user_agent },
+        &origin,
         Default::default(),
         now,
     )

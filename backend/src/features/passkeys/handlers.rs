@@ -1,15 +1,15 @@
 //! HTTP handlers for passkeys. The challenge session travels in the `session` cookie (60 s).
 
 use super::{ceremony, service};
-use crate::app::AppState;
 use crate::auth::cookies::{self, ACCESS_TOKEN, REAUTHENTICATION_TOKEN, SESSION};
 use crate::auth::session::AMR_PASSKEY;
 use crate::auth::{BrowserUser, CurrentUser};
 use crate::error::AppError;
-use crate::extract::{ClientIp, Json, Path, UserAgent};
+use crate::extract::{ClientIp, Json, Path};
 use crate::features::app_config::service::{AppSettings, settings};
 use crate::features::audit_log::service::{AuditEvent, Origin, record};
 use crate::features::users::service::to_dto as user_dto;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Response};
@@ -69,8 +69,7 @@ pub async fn start_passkey_registration(
 pub async fn finish_passkey_registration(
     State(state): State<AppState>,
     BrowserUser(session): BrowserUser,
-    ClientIp(ip): ClientIp,
-    UserAgent(user_agent): UserAgent,
+    origin: Origin,
     headers: HeaderMap,
     Json(response): Json<RegisterPublicKeyCredential>,
 ) -> Result<Response, AppError> {
@@ -85,9 +84,10 @@ pub async fn finish_passkey_registration(
     ]);
     record(
         &state.db,
+        &state.geo,
         AuditEvent::PasskeyAdded,
         session.user.id,
-        &Origin { ip, user_agent },
+        &origin,
         data,
         now,
     )
@@ -119,8 +119,7 @@ pub async fn start_passkey_login(State(state): State<AppState>) -> Result<Respon
     responses((status = 200, body = UserDto), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 429, body = ApiError)))]
 pub async fn finish_passkey_login(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    UserAgent(user_agent): UserAgent,
+    origin: Origin,
     headers: HeaderMap,
     Json(assertion): Json<PublicKeyCredential>,
 ) -> Result<Response, AppError> {
@@ -129,7 +128,7 @@ pub async fn finish_passkey_login(
         &state.db,
         state.rate_limits_enabled(),
         crate::ratelimit::WEBAUTHN_LOGIN,
-        ip,
+        origin.ip,
         now,
     )
     .await?;
@@ -145,9 +144,10 @@ pub async fn finish_passkey_login(
     let cookie = crate::auth::start_session(&state, &s, user.id, &[AMR_PASSKEY]);
     record(
         &state.db,
+        &state.geo,
         AuditEvent::SignIn,
         user.id,
-        &Origin { ip, user_agent },
+        &origin,
         BTreeMap::new(),
         now,
     )
@@ -288,8 +288,7 @@ pub async fn update_passkey(
 pub async fn delete_passkey(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    ClientIp(ip): ClientIp,
-    UserAgent(user_agent): UserAgent,
+    origin: Origin,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, AppError> {
     let cred = service::find_own(&state.db, user.id, id).await?;
@@ -302,9 +301,10 @@ pub async fn delete_passkey(
     ]);
     record(
         &state.db,
+        &state.geo,
         AuditEvent::PasskeyRemoved,
         user.id,
-        &Origin { ip, user_agent },
+        &origin,
         data,
         state.clock.now(),
     )

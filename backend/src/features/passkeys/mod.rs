@@ -5,7 +5,7 @@ pub mod ceremony;
 mod handlers;
 pub mod service;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

@@ -1,16 +1,16 @@
 //! HTTP handlers for the initial setup, self-signup and signup tokens.
 
 use super::{service, tokens};
-use crate::app::AppState;
 use crate::auth::AdminUser;
 use crate::error::AppError;
-use crate::extract::{ClientIp, Json, Path, UserAgent};
+use crate::extract::{Json, Path};
 use crate::features::app_config::service::{AppSettings, current_values, settings};
 use crate::features::audit_log::service::Origin;
 use crate::features::users::create::UserDefaults;
 use crate::features::users::service::to_dto;
 use crate::list::{ListParams, ListQueryDoc};
 use crate::ratelimit::Policy;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -72,17 +72,23 @@ pub async fn create_first_admin(
               (status = 409, body = ApiError), (status = 429, body = ApiError)))]
 pub async fn sign_up(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    UserAgent(user_agent): UserAgent,
+    origin: Origin,
     Json(req): Json<SignUpRequest>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    crate::ratelimit::check(&state.db, state.rate_limits_enabled(), SIGNUP_RATE, ip, now).await?;
+    crate::ratelimit::check(
+        &state.db,
+        state.rate_limits_enabled(),
+        SIGNUP_RATE,
+        origin.ip,
+        now,
+    )
+    .await?;
     let values = current_values(&state.db, state.config.app_config_env.as_ref()).await?;
     let mode = SignupMode::parse(values.get("allowUserSignups").map_or("", String::as_str));
     let defaults = UserDefaults::from_values(&values);
-    let origin = Origin { ip, user_agent };
-    let user = service::sign_up(&state.db, req, mode, &defaults, &origin, now).await?;
+    let user =
+        service::sign_up(&state.db, req, mode, &defaults, (&state.geo, &origin), now).await?;
     // A new account has no passkey yet: the session carries no authentication method.
     let cookie =
         crate::auth::start_session(&state, &AppSettings::from_values(&values), user.id, &[]);

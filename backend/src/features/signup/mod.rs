@@ -8,7 +8,7 @@ pub mod tokens;
 
 pub use handlers::SIGNUP_RATE;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

@@ -11,6 +11,7 @@ use crate::auth::api_key::STATIC_API_USER_ID;
 use crate::crypto::hash_token;
 use crate::db::entities::users;
 use crate::error::AppError;
+use crate::features::audit_log::geo::Geo;
 use crate::features::audit_log::service::{AuditEvent, Origin, record};
 use crate::features::users::create::{NewUser, UserDefaults, create_user};
 use crate::features::users::service::{map_unique, normalize, validate};
@@ -117,7 +118,7 @@ pub async fn sign_up<C: ConnectionTrait + TransactionTrait>(
     req: SignUpRequest,
     mode: SignupMode,
     defaults: &UserDefaults,
-    origin: &Origin,
+    (geo, origin): (&Geo, &Origin),
     now: DateTime<Utc>,
 ) -> Result<users::Model, AppError> {
     let token = req
@@ -186,7 +187,16 @@ pub async fn sign_up<C: ConnectionTrait + TransactionTrait>(
     };
     // Any failure from here on drops the transaction: the token use is given back.
     let user = create_user(&tx, new, defaults, now).await?;
-    record(&tx, AuditEvent::AccountCreated, user.id, origin, data, now).await?;
+    record(
+        &tx,
+        geo,
+        AuditEvent::AccountCreated,
+        user.id,
+        origin,
+        data,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(user)
 }

@@ -1,12 +1,12 @@
 //! HTTP handlers of `/api/user-groups` (admin only).
 
 use super::service;
-use crate::app::AppState;
 use crate::auth::AdminUser;
 use crate::error::AppError;
 use crate::extract::{Json, Path};
 use crate::features::users::create::user_defaults;
 use crate::list::{ListParams, ListQueryDoc};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use pocket_shared::ApiError;

@@ -4,7 +4,7 @@ mod handlers;
 pub mod repo;
 pub mod service;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

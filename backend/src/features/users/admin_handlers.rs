@@ -5,16 +5,16 @@ use super::admin_service as admin;
 use super::create::{UserDefaults, user_defaults};
 use super::handlers::{picture_path, store_picture};
 use super::service;
-use crate::app::AppState;
 use crate::auth::AdminUser;
 use crate::error::AppError;
-use crate::extract::{ClientIp, Json, Path, UserAgent};
+use crate::extract::{Json, Path};
 use crate::features::app_config::service::current_values;
 use crate::features::audit_log::service::{AuditEvent, Origin, record};
 use crate::features::one_time_access::service as codes;
 use crate::features::passkeys::service as passkeys;
 use crate::features::user_groups::service::to_dtos as group_dtos;
 use crate::list::{ListParams, ListQueryDoc};
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
@@ -190,8 +190,7 @@ pub async fn list_user_passkeys(
 pub async fn delete_user_passkey(
     State(state): State<AppState>,
     AdminUser(actor): AdminUser,
-    ClientIp(ip): ClientIp,
-    UserAgent(user_agent): UserAgent,
+    origin: Origin,
     Path((id, credential_id)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode, AppError> {
     let user = admin::get(&state.db, id).await?;
@@ -208,9 +207,10 @@ pub async fn delete_user_passkey(
     ]);
     record(
         &txn,
+        &state.geo,
         AuditEvent::PasskeyRemoved,
         user.id,
-        &Origin { ip, user_agent },
+        &origin,
         data,
         state.clock.now(),
     )

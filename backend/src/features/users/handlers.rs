@@ -1,13 +1,13 @@
 //! HTTP handlers for the user's own account, profile pictures and admin-made login codes.
 
 use super::{picture, service};
-use crate::app::AppState;
 use crate::auth::{AdminUser, CurrentUser};
 use crate::db::entities::users;
 use crate::error::AppError;
 use crate::extract::{Json, Path};
 use crate::features::app_config::service::settings;
 use crate::features::one_time_access::service as codes;
+use crate::state::AppState;
 use axum::extract::{Multipart, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

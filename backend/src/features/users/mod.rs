@@ -10,7 +10,7 @@ pub mod picture;
 pub mod repo;
 pub mod service;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

@@ -3,10 +3,10 @@
 //! the `kv` table, so every instance behind a load balancer answers the same and only one fetch
 //! per interval is needed.
 
-use crate::app::AppState;
 use crate::db::entities::kv;
 use crate::error::AppError;
 use crate::extract::Json;
+use crate::state::AppState;
 use axum::extract::State;
 use chrono::{DateTime, Duration, Utc};
 use pocket_shared::ApiError;

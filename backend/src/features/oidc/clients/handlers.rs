@@ -2,11 +2,11 @@
 
 use super::logo::{self, Variant};
 use super::{preview, service};
-use crate::app::AppState;
 use crate::auth::AdminUser;
 use crate::error::AppError;
 use crate::extract::{Json, Path, Query};
 use crate::list::ListParams;
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode, header};

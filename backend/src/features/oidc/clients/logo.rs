@@ -5,11 +5,11 @@
 
 use super::repo;
 use super::service::CLIENT_TYPE_CIMD;
-use crate::app::AppState;
 use crate::db::entities::oidc_clients::{ActiveModel, Model};
 use crate::error::AppError;
 use crate::images::{self, ImageKind, Sanitized};
 use crate::outbound::{FetchError, Limits};
+use crate::state::AppState;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use pocket_shared::ErrorCode;

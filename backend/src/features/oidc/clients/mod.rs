@@ -10,7 +10,7 @@ pub mod service;
 
 pub(crate) use handlers::client_id;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

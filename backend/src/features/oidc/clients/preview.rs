@@ -2,13 +2,13 @@
 //! user to a client would produce, built by the same code as the real tokens
 //! ([`tokens::mint`], [`claims`]) and never stored.
 
-use crate::app::AppState;
 use crate::auth::session::AMR_PASSKEY;
 use crate::db::entities::users;
 use crate::error::AppError;
 use crate::features::oidc::store::Session;
 use crate::features::oidc::tokens::{self, Grant};
 use crate::features::oidc::{claims, client, params::split_scopes};
+use crate::state::AppState;
 use axum::http::StatusCode;
 use pocket_shared::ErrorCode;
 use pocket_shared::oidc_client::OidcClientPreviewDto;

@@ -1,13 +1,13 @@
 //! HTTP handlers of "My Apps" and the consent lists.
 
 use super::service;
-use crate::app::AppState;
 use crate::auth::{AdminUser, CurrentUser};
 use crate::db::entities::users;
 use crate::error::AppError;
 use crate::extract::{Json, Path};
 use crate::features::oidc::clients::client_id;
 use crate::list::ListParams;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use pocket_shared::ApiError;
