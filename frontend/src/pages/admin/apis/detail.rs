@@ -5,12 +5,12 @@ use super::clients::ClientsCard;
 use super::label;
 use super::permissions::PermissionsCard;
 use crate::api;
+use crate::components::{copy::CopyField, dialog::ConfirmDialog};
 use crate::components::{
     error_view::ErrorView,
     form::{Alert, FieldErrors, TextField, Tone, api_field_errors, field_message},
     loading::Loading,
 };
-use crate::pages::admin::oidc_clients::widgets::{ConfirmDialog, CopyField};
 use crate::state::use_session;
 use leptos::prelude::*;
 use leptos_router::{

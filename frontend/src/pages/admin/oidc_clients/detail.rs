@@ -8,8 +8,8 @@ use super::logos::LogosCard;
 use super::meta_of;
 use super::preview::PreviewCard;
 use super::secrets::SecretsCard;
-use super::widgets::ConfirmDialog;
 use crate::api::{self, oidc_clients::id_from_path};
+use crate::components::dialog::ConfirmDialog;
 use crate::components::{
     client::ClientLogo,
     error_view::ErrorView,

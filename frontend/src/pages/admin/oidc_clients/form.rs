@@ -3,7 +3,7 @@
 //! the federated identities editor. It checks with `pocket_shared::oidc_client::rules` before
 //! sending and shows the API's field errors under the fields they name.
 
-use super::widgets::CheckboxField;
+use crate::components::form::CheckboxField;
 use crate::components::form::{Alert, FieldErrors, TextField, Tone, field_message};
 use leptos::prelude::*;
 use pocket_shared::FieldError;

@@ -3,6 +3,7 @@
 
 use super::{check, label};
 use crate::api::{self, ClientError};
+use crate::components::dialog::ConfirmDialog;
 use crate::components::{
     checklist::{CheckItem, CheckList},
     custom_claims::CustomClaimsCard,
@@ -11,7 +12,6 @@ use crate::components::{
     layout::display_name,
     loading::Loading,
 };
-use crate::pages::admin::oidc_clients::widgets::ConfirmDialog;
 use crate::state::use_session;
 use leptos::prelude::*;
 use leptos_router::{

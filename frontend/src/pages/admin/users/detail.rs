@@ -14,7 +14,7 @@ use crate::components::{
     layout::display_name,
     loading::Loading,
 };
-use crate::pages::admin::oidc_clients::widgets::{ConfirmDialog, FileButton};
+use crate::components::{dialog::ConfirmDialog, file_button::FileButton};
 use crate::state::use_session;
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
