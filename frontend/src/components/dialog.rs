@@ -1,6 +1,6 @@
 //! A modal dialog on the native `<dialog>` element (focus trap, Escape and backdrop handled by
 //! the browser). Render it only while it is open; it opens itself when mounted and gives focus
-//! back to what had it when it goes away.
+//! back to what had it when it goes away. Also the "Are you sure?" dialog built on it.
 
 use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
@@ -54,5 +54,65 @@ pub fn Dialog(
             </h2>
             {children()}
         </dialog>
+    }
+}
+
+/// "Are you sure?" with a destructive confirm button; `on_confirm` does the work and the
+/// parent closes the dialog when it is done.
+#[component]
+pub fn ConfirmDialog(
+    /// The heading.
+    #[prop(into)]
+    title: String,
+    /// What will happen.
+    #[prop(into)]
+    message: String,
+    /// The confirm button's text ("Delete").
+    confirm_label: &'static str,
+    /// `data-testid` of the dialog; the buttons are `{testid}-confirm` and `{testid}-cancel`.
+    testid: &'static str,
+    /// True while the work runs.
+    #[prop(into)]
+    pending: Signal<bool>,
+    /// Why the work failed, if it did.
+    #[prop(into, default = Signal::from(None))]
+    error: Signal<Option<String>>,
+    on_confirm: Callback<()>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <Dialog title testid on_close=on_cancel>
+            <p>{message}</p>
+            {move || {
+                error
+                    .get()
+                    .map(|message| {
+                        view! {
+                            <div class="alert alert--error" role="alert" data-testid=format!("{testid}-error")>
+                                {message}
+                            </div>
+                        }
+                    })
+            }}
+            <div class="actions actions--end">
+                <button
+                    type="button"
+                    class="button"
+                    data-testid=format!("{testid}-cancel")
+                    on:click=move |_| on_cancel.run(())
+                >
+                    "Cancel"
+                </button>
+                <button
+                    type="button"
+                    class="button button--danger-solid"
+                    data-testid=format!("{testid}-confirm")
+                    disabled=move || pending.get()
+                    on:click=move |_| on_confirm.run(())
+                >
+                    {move || if pending.get() { "Working…" } else { confirm_label }}
+                </button>
+            </div>
+        </Dialog>
     }
 }

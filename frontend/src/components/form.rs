@@ -1,6 +1,6 @@
-//! Form building blocks: a labelled text field with its error line, inline alerts, and the
-//! per-field error map that joins our own checks (`pocket_shared::user::rules`) with the API's
-//! `details.fields`.
+//! Form building blocks: a labelled text field with its error line, a checkbox field, inline
+//! alerts, and the per-field error map that joins our own checks (`pocket_shared::user::rules`)
+//! with the API's `details.fields`.
 
 use crate::api::ClientError;
 use leptos::prelude::*;
@@ -105,6 +105,41 @@ pub fn TextField(
                         }
                     })
             }}
+        </div>
+    }
+}
+
+/// A checkbox with its label and an optional explanation below.
+#[component]
+pub fn CheckboxField(
+    /// Element id and `data-testid`.
+    id: &'static str,
+    /// The visible label.
+    label: &'static str,
+    /// What it does, in a sentence (optional).
+    #[prop(optional)]
+    description: &'static str,
+    /// The bound value.
+    checked: RwSignal<bool>,
+    /// Greyed out and not changeable.
+    #[prop(into, default = Signal::from(false))]
+    disabled: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="check-field">
+            <input
+                class="check-field__input"
+                type="checkbox"
+                id=id
+                data-testid=id
+                disabled=move || disabled.get()
+                bind:checked=checked
+            />
+            <label class="check-field__label" for=id>
+                <span class="check-field__title">{label}</span>
+                {(!description.is_empty())
+                    .then(|| view! { <span class="check-field__text">{description}</span> })}
+            </label>
         </div>
     }
 }

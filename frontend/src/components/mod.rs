@@ -1,14 +1,20 @@
-//! Reusable view pieces: the page shell, avatar, dialog, form fields and alerts, the loading
-//! indicator, the error view, the passkey sign-in card and the OIDC client's logo and scopes.
+//! Reusable view pieces: the page shell, avatar, dialogs, form fields and alerts, copy and file
+//! buttons, date formatting, the loading indicator and loader, the error view, the record page
+//! and its delete button, the passkey sign-in card and the OIDC client's logo and scopes.
 
 pub mod avatar;
 pub mod checklist;
 pub mod client;
+pub mod copy;
 pub mod custom_claims;
+pub mod datetime;
+pub mod delete;
 pub mod dialog;
 pub mod error_view;
+pub mod file_button;
 pub mod form;
 pub mod layout;
+pub mod loader;
 pub mod loading;
 pub mod passkey_sign_in;
 pub mod settings_nav;

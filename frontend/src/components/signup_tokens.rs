@@ -24,7 +24,7 @@ use crate::components::{
     loading::Loading,
     table::{Column, DataTable, TableReload},
 };
-use crate::pages::admin::oidc_clients::widgets::{CopyField, format_datetime};
+use crate::components::{copy::CopyField, datetime::format_datetime};
 use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::signup::{SignupTokenCreateRequest, SignupTokenDto, rules};

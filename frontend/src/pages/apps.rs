@@ -12,7 +12,7 @@ use crate::components::{
     form::{Alert, Tone},
     loading::Loading,
 };
-use crate::pages::admin::oidc_clients::widgets::{ConfirmDialog, format_date};
+use crate::components::{datetime::format_date, dialog::ConfirmDialog};
 use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::oidc_client::AccessibleOidcClientDto;

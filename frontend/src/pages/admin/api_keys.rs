@@ -6,12 +6,12 @@ use crate::api::{
     self, ClientError,
     list::{ListQuery, Sort},
 };
+use crate::components::{copy::CopyField, datetime::format_datetime, dialog::ConfirmDialog};
 use crate::components::{
     dialog::Dialog,
     form::{Alert, FieldErrors, TextField, Tone, api_field_errors, field_message, rule_errors},
     table::{Column, DataTable, TableReload},
 };
-use crate::pages::admin::oidc_clients::widgets::{ConfirmDialog, CopyField, format_datetime};
 use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::api_key::{ApiKeyCreateRequest, ApiKeyDto, ApiKeyResponse, rules};

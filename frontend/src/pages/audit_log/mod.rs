@@ -6,8 +6,8 @@ use crate::api::{
     self, ClientError,
     list::{ListQuery, Sort},
 };
+use crate::components::datetime::format_datetime;
 use crate::components::table::{Column, DataTable, FilterSelect};
-use crate::pages::admin::oidc_clients::widgets::format_datetime;
 use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::audit_log::{AuditEvent, AuditLogDto};

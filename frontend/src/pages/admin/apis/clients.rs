@@ -5,6 +5,7 @@ use crate::api::{
     self, ClientError,
     list::{ListQuery, Sort},
 };
+use crate::components::dialog::ConfirmDialog;
 use crate::components::{
     dialog::Dialog,
     error_view::ErrorView,
@@ -12,7 +13,7 @@ use crate::components::{
     loading::Loading,
     table::{Column, DataTable, TableReload},
 };
-use crate::pages::admin::oidc_clients::{client_href, widgets::ConfirmDialog};
+use crate::pages::admin::oidc_clients::client_href;
 use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::api_resource::{

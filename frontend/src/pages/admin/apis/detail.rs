@@ -5,50 +5,38 @@ use super::clients::ClientsCard;
 use super::label;
 use super::permissions::PermissionsCard;
 use crate::api;
+use crate::components::copy::CopyField;
 use crate::components::{
-    error_view::ErrorView,
+    delete::DeleteButton,
     form::{Alert, FieldErrors, TextField, Tone, api_field_errors, field_message},
-    loading::Loading,
+    loader::DetailPage,
 };
-use crate::pages::admin::oidc_clients::widgets::{ConfirmDialog, CopyField};
 use crate::state::use_session;
 use leptos::prelude::*;
-use leptos_router::{
-    NavigateOptions,
-    hooks::{use_navigate, use_params_map},
-};
+use leptos_router::hooks::use_params_map;
 use pocket_shared::api_resource::{ApiDto, rules};
 
 /// The API page.
 #[component]
 pub fn ApiPage() -> impl IntoView {
-    let session = use_session();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id")).unwrap_or_default());
-    let loaded = LocalResource::new(move || {
+    let load = move || {
         let id = id.get();
         async move { api::apis::get(&id).await }
-    });
-    let retry = Callback::new(move |()| loaded.refetch());
+    };
     view! {
-        <div class="stack" data-testid="api-page">
-            <p class="breadcrumb">
-                <a href="/settings/admin/apis" data-testid="api-back">
-                    "← OAuth APIs"
-                </a>
-            </p>
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match loaded.await {
-                        Ok(api) => view! { <ApiDetails api /> }.into_any(),
-                        Err(error) => {
-                            session.check_error(&error);
-                            view! { <ErrorView error on_retry=retry /> }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
-        </div>
+        <DetailPage
+            testid="api-page"
+            back_href="/settings/admin/apis"
+            back_testid="api-back"
+            back_label="← OAuth APIs"
+            back_class="breadcrumb"
+            load
+            let:api
+        >
+            <ApiDetails api />
+        </DetailPage>
     }
 }
 
@@ -67,7 +55,18 @@ fn ApiDetails(api: ApiDto) -> impl IntoView {
                     <code data-testid="api-resource">{resource.clone()}</code>
                 </p>
             </div>
-            <DeleteApiButton id=id.clone() />
+            <DeleteButton
+                label="Delete API"
+                testid="api-delete"
+                dialog_testid="api-delete-dialog"
+                title="Delete this API?"
+                message="Its permissions and every client grant on it are deleted. Tokens already issued stay valid until they expire."
+                back_to="/settings/admin/apis"
+                delete=move || {
+                    let id = id.clone();
+                    async move { api::apis::delete(&id).await }
+                }
+            />
         </div>
         <section class="card" aria-labelledby="api-usage-title" data-testid="api-usage">
             <h2 id="api-usage-title" class="card__title">
@@ -170,54 +169,5 @@ fn RenameCard(api: RwSignal<ApiDto>) -> impl IntoView {
                 </div>
             </form>
         </section>
-    }
-}
-
-/// "Delete API" with a confirmation; goes back to the list when done.
-#[component]
-fn DeleteApiButton(id: String) -> impl IntoView {
-    let session = use_session();
-    let navigate = use_navigate();
-    let confirming = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let delete = Action::new_local(move |id: &String| {
-        let id = id.clone();
-        async move { api::apis::delete(&id).await }
-    });
-    Effect::new(move || match delete.value().get() {
-        Some(Ok(())) => navigate("/settings/admin/apis", NavigateOptions::default()),
-        Some(Err(e)) => {
-            session.check_error(&e);
-            error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
-    let id = StoredValue::new(id);
-    view! {
-        <button
-            type="button"
-            class="button button--danger"
-            data-testid="api-delete"
-            on:click=move |_| {
-                error.set(None);
-                confirming.set(true);
-            }
-        >
-            "Delete API"
-        </button>
-        <Show when=move || confirming.get()>
-            <ConfirmDialog
-                title="Delete this API?"
-                message="Its permissions and every client grant on it are deleted. Tokens already issued stay valid until they expire."
-                confirm_label="Delete"
-                testid="api-delete-dialog"
-                pending=delete.pending()
-                error
-                on_confirm=Callback::new(move |()| {
-                    delete.dispatch(id.get_value());
-                })
-                on_cancel=Callback::new(move |()| confirming.set(false))
-            />
-        </Show>
     }
 }

@@ -11,11 +11,11 @@ use crate::api::{
     self, ClientError,
     list::{ListQuery, Sort},
 };
+use crate::components::datetime::format_date;
 use crate::components::{
     form::{Alert, FieldErrors, TextField, Tone, api_field_errors, rule_errors},
     table::{Column, DataTable},
 };
-use crate::pages::admin::oidc_clients::widgets::format_date;
 use crate::state::use_session;
 use leptos::prelude::*;
 use leptos_router::{NavigateOptions, hooks::use_navigate};

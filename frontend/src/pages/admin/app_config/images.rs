@@ -2,8 +2,8 @@
 //! default profile picture, each with a preview, "Upload" and (where allowed) "Remove".
 
 use crate::api::{self, ClientError, app_images::AppImage};
+use crate::components::file_button::FileButton;
 use crate::components::form::{Alert, Tone};
-use crate::pages::admin::oidc_clients::widgets::FileButton;
 use crate::state::use_session;
 use leptos::{prelude::*, task::spawn_local};
 

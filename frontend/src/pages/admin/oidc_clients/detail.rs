@@ -8,52 +8,39 @@ use super::logos::LogosCard;
 use super::meta_of;
 use super::preview::PreviewCard;
 use super::secrets::SecretsCard;
-use super::widgets::ConfirmDialog;
 use crate::api::{self, oidc_clients::id_from_path};
 use crate::components::{
     client::ClientLogo,
-    error_view::ErrorView,
+    delete::DeleteButton,
     form::{FieldErrors, api_field_errors},
-    loading::Loading,
+    loader::DetailPage,
 };
 use crate::state::use_session;
 use leptos::prelude::*;
-use leptos_router::{
-    NavigateOptions,
-    hooks::{use_navigate, use_params_map},
-};
+use leptos_router::hooks::use_params_map;
 use pocket_shared::oidc_client::{OidcClientUpdateRequest, OidcClientWithGroupsDto};
 
 /// The client page.
 #[component]
 pub fn OidcClientPage() -> impl IntoView {
-    let session = use_session();
     let params = use_params_map();
     let id = Memo::new(move |_| id_from_path(&params.with(|p| p.get("id")).unwrap_or_default()));
-    let client = LocalResource::new(move || {
+    let load = move || {
         let id = id.get();
         async move { api::oidc_clients::get(&id).await }
-    });
-    let retry = Callback::new(move |()| client.refetch());
+    };
     view! {
-        <div class="stack" data-testid="oidc-client-page">
-            <p class="breadcrumb">
-                <a href="/settings/admin/oidc-clients" data-testid="oidc-client-back">
-                    "← OIDC Clients"
-                </a>
-            </p>
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match client.await {
-                        Ok(loaded) => view! { <ClientDetails loaded /> }.into_any(),
-                        Err(error) => {
-                            session.check_error(&error);
-                            view! { <ErrorView error on_retry=retry /> }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
-        </div>
+        <DetailPage
+            testid="oidc-client-page"
+            back_href="/settings/admin/oidc-clients"
+            back_testid="oidc-client-back"
+            back_label="← OIDC Clients"
+            back_class="breadcrumb"
+            load
+            let:loaded
+        >
+            <ClientDetails loaded />
+        </DetailPage>
     }
 }
 
@@ -92,7 +79,21 @@ fn ClientDetails(loaded: OidcClientWithGroupsDto) -> impl IntoView {
                     </p>
                 </div>
             </div>
-            <DeleteClientButton client_id=client_id.clone() />
+            <DeleteButton
+                label="Delete client"
+                testid="oidc-client-delete"
+                dialog_testid="oidc-client-delete-dialog"
+                title="Delete this client?"
+                message="Applications using it can no longer sign users in. Its secrets, logos, consents and tokens are deleted too."
+                back_to="/settings/admin/oidc-clients"
+                delete={
+                    let id = client_id.clone();
+                    move || {
+                        let id = id.clone();
+                        async move { api::oidc_clients::delete(&id).await }
+                    }
+                }
+            />
         </div>
         <EndpointsCard client_id=client_id.clone() is_public />
         <SettingsCard client cimd />
@@ -167,54 +168,5 @@ fn SettingsCard(client: RwSignal<OidcClientWithGroupsDto>, cimd: bool) -> impl I
                 on_submit=submit
             />
         </section>
-    }
-}
-
-/// "Delete client" with a confirmation; goes back to the list when done.
-#[component]
-fn DeleteClientButton(client_id: String) -> impl IntoView {
-    let session = use_session();
-    let navigate = use_navigate();
-    let confirming = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let delete = Action::new_local(move |id: &String| {
-        let id = id.clone();
-        async move { api::oidc_clients::delete(&id).await }
-    });
-    Effect::new(move || match delete.value().get() {
-        Some(Ok(())) => navigate("/settings/admin/oidc-clients", NavigateOptions::default()),
-        Some(Err(e)) => {
-            session.check_error(&e);
-            error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
-    let id = StoredValue::new(client_id);
-    view! {
-        <button
-            type="button"
-            class="button button--danger"
-            data-testid="oidc-client-delete"
-            on:click=move |_| {
-                error.set(None);
-                confirming.set(true);
-            }
-        >
-            "Delete client"
-        </button>
-        <Show when=move || confirming.get()>
-            <ConfirmDialog
-                title="Delete this client?"
-                message="Applications using it can no longer sign users in. Its secrets, logos, consents and tokens are deleted too."
-                confirm_label="Delete"
-                testid="oidc-client-delete-dialog"
-                pending=delete.pending()
-                error
-                on_confirm=Callback::new(move |()| {
-                    delete.dispatch(id.get_value());
-                })
-                on_cancel=Callback::new(move |()| confirming.set(false))
-            />
-        </Show>
     }
 }

@@ -1,8 +1,8 @@
 //! The values every client guide asks to copy: client ID, client secret (a note: it is shown
 //! once), and the provider's endpoint URLs as the discovery document states them.
 
-use super::widgets::CopyField;
 use crate::api;
+use crate::components::copy::CopyField;
 use crate::components::{error_view::ErrorView, loading::Loading};
 use leptos::prelude::*;
 use serde_json::Value;

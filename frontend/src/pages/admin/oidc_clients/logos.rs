@@ -2,8 +2,8 @@
 //! downloads it), remove.
 
 use super::form::{field_label, unchanged_request};
-use super::widgets::FileButton;
 use crate::api::{self, ClientError};
+use crate::components::file_button::FileButton;
 use crate::components::form::{Alert, Tone, field_message};
 use crate::state::use_session;
 use leptos::{prelude::*, task::spawn_local};

@@ -10,7 +10,6 @@ mod groups;
 mod logos;
 mod preview;
 mod secrets;
-pub mod widgets;
 
 pub use detail::OidcClientPage;
 
@@ -19,6 +18,7 @@ use crate::api::{
     list::{ListQuery, Sort},
     oidc_clients::path_id,
 };
+use crate::components::datetime::format_date;
 use crate::components::{
     client::ClientLogo,
     table::{Column, DataTable, FilterSelect},
@@ -28,7 +28,6 @@ use create::CreateClientCard;
 use leptos::prelude::*;
 use pocket_shared::oidc::OidcClientMetaDto;
 use pocket_shared::oidc_client::{OidcClientDto, OidcClientListItemDto};
-use widgets::format_date;
 
 /// The link to a client's page.
 pub fn client_href(id: &str) -> String {

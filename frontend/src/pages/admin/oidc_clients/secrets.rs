@@ -1,8 +1,12 @@
 //! Client secrets: the list (prefix, created, expiry, active), "Create secret" with an optional
 //! expiry date whose value is shown once in a dialog with a copy button, and deletion.
 
-use super::widgets::{ConfirmDialog, CopyField, format_date, format_datetime};
 use crate::api;
+use crate::components::{
+    copy::CopyField,
+    datetime::{format_date, format_datetime},
+    dialog::ConfirmDialog,
+};
 use crate::components::{
     dialog::Dialog,
     error_view::ErrorView,

@@ -6,18 +6,14 @@ use crate::api::{self, ClientError};
 use crate::components::{
     checklist::{CheckItem, CheckList},
     custom_claims::CustomClaimsCard,
-    error_view::ErrorView,
+    delete::DeleteCard,
     form::{Alert, FieldErrors, TextField, Tone, api_field_errors},
     layout::display_name,
-    loading::Loading,
+    loader::{DetailPage, Loaded},
 };
-use crate::pages::admin::oidc_clients::widgets::ConfirmDialog;
 use crate::state::use_session;
 use leptos::prelude::*;
-use leptos_router::{
-    NavigateOptions,
-    hooks::{use_navigate, use_params_map},
-};
+use leptos_router::hooks::use_params_map;
 use pocket_shared::user_group::{UserGroupCreateRequest, UserGroupWithUsersDto};
 use std::collections::BTreeSet;
 use std::future::Future;
@@ -25,33 +21,23 @@ use std::future::Future;
 /// The group page: loads the group, then shows the cards.
 #[component]
 pub fn UserGroupPage() -> impl IntoView {
-    let session = use_session();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let group = LocalResource::new(move || {
+    let load = move || {
         let id = id.get();
         async move { api::user_groups::get(&id).await }
-    });
-    let retry = Callback::new(move |()| group.refetch());
+    };
     view! {
-        <div class="stack" data-testid="user-group-page">
-            <p>
-                <a href="/settings/admin/user-groups" data-testid="groups-back">
-                    "← All groups"
-                </a>
-            </p>
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match group.await {
-                        Ok(group) => view! { <GroupCards group /> }.into_any(),
-                        Err(error) => {
-                            session.check_error(&error);
-                            view! { <ErrorView error on_retry=retry /> }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
-        </div>
+        <DetailPage
+            testid="user-group-page"
+            back_href="/settings/admin/user-groups"
+            back_testid="groups-back"
+            back_label="← All groups"
+            load
+            let:group
+        >
+            <GroupCards group />
+        </DetailPage>
     }
 }
 
@@ -87,7 +73,19 @@ fn GroupCards(group: UserGroupWithUsersDto) -> impl IntoView {
             hint="Every member gets these claims, unless the member has a claim with the same key."
         />
         <AllowedClientsCard id=id.clone() clients />
-        <DeleteGroupCard id friendly_name=group.group.friendly_name.clone() />
+        <DeleteCard
+            testid="group-delete"
+            button_testid="group-delete-button"
+            dialog_testid="group-delete-dialog"
+            title="Delete group"
+            hint="Members lose the group's claims and access to clients allowed through it."
+            name=group.group.friendly_name.clone()
+            back_to="/settings/admin/user-groups"
+            delete=move || {
+                let id = id.clone();
+                async move { api::user_groups::delete(&id).await }
+            }
+        />
     }
 }
 
@@ -226,7 +224,6 @@ where
         }
         None => {}
     });
-    let retry = Callback::new(move |()| items.refetch());
     let pending = action.pending();
     view! {
         <section class="card" aria-labelledby=format!("{testid}-title") data-testid=testid>
@@ -234,28 +231,9 @@ where
                 {title}
             </h2>
             <p class="hint">{hint}</p>
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match items.await {
-                        Ok(items) => {
-                            view! {
-                                <CheckList
-                                    items
-                                    selected
-                                    testid=list_testid
-                                    label=title
-                                    empty_text
-                                />
-                            }
-                                .into_any()
-                        }
-                        Err(error) => {
-                            session.check_error(&error);
-                            view! { <ErrorView error on_retry=retry /> }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=items let:items>
+                <CheckList items selected testid=list_testid label=title empty_text />
+            </Loaded>
             {move || {
                 error
                     .get()
@@ -363,65 +341,5 @@ fn AllowedClientsCard(id: String, clients: BTreeSet<String>) -> impl IntoView {
             load
             save
         />
-    }
-}
-
-/// "Delete group" with a confirmation; back to the list afterwards.
-#[component]
-fn DeleteGroupCard(id: String, friendly_name: String) -> impl IntoView {
-    let session = use_session();
-    let navigate = use_navigate();
-    let confirming = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let remove = Action::new_local(move |_: &()| {
-        let id = id.clone();
-        async move { api::user_groups::delete(&id).await }
-    });
-    Effect::new(move || match remove.value().get() {
-        Some(Ok(())) => {
-            confirming.set(false);
-            navigate("/settings/admin/user-groups", NavigateOptions::default());
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
-            error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
-    let pending = remove.pending();
-    view! {
-        <section class="card card--danger" aria-labelledby="group-delete-title" data-testid="group-delete">
-            <h2 id="group-delete-title" class="card__title">
-                "Delete group"
-            </h2>
-            <p class="hint">
-                "Members lose the group's claims and access to clients allowed through it."
-            </p>
-            <button
-                type="button"
-                class="button button--danger"
-                data-testid="group-delete-button"
-                on:click=move |_| {
-                    error.set(None);
-                    confirming.set(true);
-                }
-            >
-                "Delete group"
-            </button>
-            <Show when=move || confirming.get()>
-                <ConfirmDialog
-                    title="Delete group"
-                    message=format!("Delete “{friendly_name}”? This cannot be undone.")
-                    confirm_label="Delete"
-                    testid="group-delete-dialog"
-                    pending=pending
-                    error=error
-                    on_confirm=Callback::new(move |()| {
-                        remove.dispatch(());
-                    })
-                    on_cancel=Callback::new(move |()| confirming.set(false))
-                />
-            </Show>
-        </section>
     }
 }

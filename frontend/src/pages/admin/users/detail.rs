@@ -6,21 +6,18 @@ use super::login_code::LoginCodeCard;
 use super::passkeys::UserPasskeysCard;
 use super::require_email;
 use crate::api::{self, ClientError};
+use crate::components::file_button::FileButton;
 use crate::components::{
     checklist::{CheckItem, CheckList},
     custom_claims::CustomClaimsCard,
-    error_view::ErrorView,
+    delete::DeleteCard,
     form::{Alert, Tone},
     layout::display_name,
-    loading::Loading,
+    loader::{DetailPage, Loaded},
 };
-use crate::pages::admin::oidc_clients::widgets::{ConfirmDialog, FileButton};
 use crate::state::use_session;
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::{
-    NavigateOptions,
-    hooks::{use_navigate, use_params_map},
-};
+use leptos_router::hooks::use_params_map;
 use pocket_shared::UserDto;
 use pocket_shared::user::AdminUserUpdateRequest;
 use std::collections::BTreeSet;
@@ -28,33 +25,23 @@ use std::collections::BTreeSet;
 /// The user page: loads the user, then shows the cards.
 #[component]
 pub fn UserPage() -> impl IntoView {
-    let session = use_session();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let user = LocalResource::new(move || {
+    let load = move || {
         let id = id.get();
         async move { api::admin_users::get(&id).await }
-    });
-    let retry = Callback::new(move |()| user.refetch());
+    };
     view! {
-        <div class="stack" data-testid="user-page">
-            <p>
-                <a href="/settings/admin/users" data-testid="users-back">
-                    "← All users"
-                </a>
-            </p>
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match user.await {
-                        Ok(user) => view! { <UserCards user /> }.into_any(),
-                        Err(error) => {
-                            session.check_error(&error);
-                            view! { <ErrorView error on_retry=retry /> }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
-        </div>
+        <DetailPage
+            testid="user-page"
+            back_href="/settings/admin/users"
+            back_testid="users-back"
+            back_label="← All users"
+            load
+            let:user
+        >
+            <UserCards user />
+        </DetailPage>
     }
 }
 
@@ -83,7 +70,19 @@ fn UserCards(user: UserDto) -> impl IntoView {
         />
         <UserPasskeysCard user_id=user_id.clone() />
         <LoginCodeCard user_id=user_id.clone() />
-        <DeleteCard user=user />
+        <DeleteCard
+            testid="user-delete"
+            button_testid="user-delete-button"
+            dialog_testid="user-delete-dialog"
+            title="Delete user"
+            hint="Deleting removes the user with their passkeys, API keys, consents, claims and audit log."
+            name=user.username.clone()
+            back_to="/settings/admin/users"
+            delete=move || {
+                let id = user_id.clone();
+                async move { api::admin_users::delete(&id).await }
+            }
+        />
     }
 }
 
@@ -296,43 +295,28 @@ fn GroupsCard(user_id: String, groups: BTreeSet<String>) -> impl IntoView {
         }
         None => {}
     });
-    let retry = Callback::new(move |()| all.refetch());
     let pending = save.pending();
     view! {
         <section class="card" aria-labelledby="user-groups-title" data-testid="user-groups">
             <h2 id="user-groups-title" class="card__title">
                 "Groups"
             </h2>
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match all.await {
-                        Ok(list) => {
-                            let items = list
-                                .into_iter()
-                                .map(|g| CheckItem {
-                                    id: g.group.id,
-                                    title: g.group.friendly_name,
-                                    detail: g.group.name,
-                                })
-                                .collect();
-                            view! {
-                                <CheckList
-                                    items
-                                    selected
-                                    testid="user-groups-list"
-                                    label="Groups"
-                                    empty_text="No groups yet. Create one under User Groups."
-                                />
-                            }
-                                .into_any()
-                        }
-                        Err(error) => {
-                            session.check_error(&error);
-                            view! { <ErrorView error on_retry=retry /> }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=all let:list>
+                <CheckList
+                    items=list
+                        .into_iter()
+                        .map(|g| CheckItem {
+                            id: g.group.id,
+                            title: g.group.friendly_name,
+                            detail: g.group.name,
+                        })
+                        .collect()
+                    selected
+                    testid="user-groups-list"
+                    label="Groups"
+                    empty_text="No groups yet. Create one under User Groups."
+                />
+            </Loaded>
             {move || {
                 error
                     .get()
@@ -364,68 +348,6 @@ fn GroupsCard(user_id: String, groups: BTreeSet<String>) -> impl IntoView {
                     {move || if pending.get() { "Saving…" } else { "Save groups" }}
                 </button>
             </div>
-        </section>
-    }
-}
-
-/// "Delete user" with a confirmation; back to the list afterwards.
-#[component]
-fn DeleteCard(user: UserDto) -> impl IntoView {
-    let session = use_session();
-    let navigate = use_navigate();
-    let confirming = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let id = user.id.clone();
-    let remove = Action::new_local(move |_: &()| {
-        let id = id.clone();
-        async move { api::admin_users::delete(&id).await }
-    });
-    Effect::new(move || match remove.value().get() {
-        Some(Ok(())) => {
-            confirming.set(false);
-            navigate("/settings/admin/users", NavigateOptions::default());
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
-            error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
-    let name = user.username.clone();
-    let pending = remove.pending();
-    view! {
-        <section class="card card--danger" aria-labelledby="user-delete-title" data-testid="user-delete">
-            <h2 id="user-delete-title" class="card__title">
-                "Delete user"
-            </h2>
-            <p class="hint">
-                "Deleting removes the user with their passkeys, API keys, consents, claims and audit log."
-            </p>
-            <button
-                type="button"
-                class="button button--danger"
-                data-testid="user-delete-button"
-                on:click=move |_| {
-                    error.set(None);
-                    confirming.set(true);
-                }
-            >
-                "Delete user"
-            </button>
-            <Show when=move || confirming.get()>
-                <ConfirmDialog
-                    title="Delete user"
-                    message=format!("Delete “{name}”? This cannot be undone.")
-                    confirm_label="Delete"
-                    testid="user-delete-dialog"
-                    pending=pending
-                    error=error
-                    on_confirm=Callback::new(move |()| {
-                        remove.dispatch(());
-                    })
-                    on_cancel=Callback::new(move |()| confirming.set(false))
-                />
-            </Show>
         </section>
     }
 }

@@ -3,8 +3,8 @@
 //! `pocket_shared::user::rules` before sending, API field errors shown under the fields.
 
 use crate::api::ClientError;
+use crate::components::form::CheckboxField;
 use crate::components::form::{FieldErrors, TextField, api_field_errors, rule_errors};
-use crate::pages::admin::oidc_clients::widgets::CheckboxField;
 use leptos::prelude::*;
 use pocket_shared::UserDto;
 use pocket_shared::user::{AdminUserUpdateRequest, UserCreateRequest, rules};

@@ -2,8 +2,8 @@
 //! code or its link `APP_URL/lc/<code>`.
 
 use crate::api;
+use crate::components::copy::CopyField;
 use crate::components::form::{Alert, Tone};
-use crate::pages::admin::oidc_clients::widgets::CopyField;
 use crate::state::use_session;
 use leptos::prelude::*;
 

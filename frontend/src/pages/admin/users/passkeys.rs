@@ -2,12 +2,12 @@
 //! delete (with confirmation).
 
 use crate::api;
+use crate::components::{datetime::format_date, dialog::ConfirmDialog};
 use crate::components::{
     error_view::ErrorView,
     form::{Alert, Tone},
     loading::Loading,
 };
-use crate::pages::admin::oidc_clients::widgets::{ConfirmDialog, format_date};
 use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::WebauthnCredentialDto;
