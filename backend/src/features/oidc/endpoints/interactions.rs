@@ -2,14 +2,15 @@
 //! order (authenticate → select_account → reauthenticate → consent) or cancels it. Each step
 //! re-evaluates what the bound user still needs, so switching accounts re-checks consent.
 
-use super::authorize::{self, InteractionParams, NOT_ALLOWED};
-use super::{client, consent};
 use crate::auth::cookies::{self, REAUTHENTICATION_TOKEN};
 use crate::auth::session::AMR_PASSKEY;
 use crate::auth::{BrowserUser, SessionUser};
 use crate::db::entities::{interaction_sessions as interactions, oidc_clients, users};
 use crate::error::AppError;
 use crate::extract::{Json, Path};
+use crate::features::oidc::endpoints::authorize::{self, InteractionParams, NOT_ALLOWED};
+use crate::features::oidc::protocol::client;
+use crate::features::oidc::store::consents;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -55,7 +56,7 @@ async fn load(
         .ok_or_else(not_found)?;
     let p: InteractionParams =
         serde_json::from_value(i.parameters.clone()).map_err(|_| not_found())?;
-    let c = super::clients::repo::find(&state.db, &i.client_id)
+    let c = crate::features::oidc::clients::repo::find(&state.db, &i.client_id)
         .await?
         .ok_or_else(not_found)?;
     Ok((i, p, c))
@@ -80,12 +81,15 @@ async fn dto(
         None => None,
     };
     let required_steps = steps(i);
-    let scope_info =
-        super::resource::scope_info(&state.db, p.request.audience.as_deref(), &p.request.scopes)
-            .await?;
+    let scope_info = crate::features::oidc::protocol::resource::scope_info(
+        &state.db,
+        p.request.audience.as_deref(),
+        &p.request.scopes,
+    )
+    .await?;
     Ok(InteractionDto {
         id: i.id.to_string(),
-        client: super::clients::service::meta_dto(c),
+        client: crate::features::oidc::clients::service::meta_dto(c),
         scopes: p.request.scopes.clone(),
         scope_info,
         current_step: required_steps.first().copied(),
@@ -197,7 +201,9 @@ pub async fn complete_interaction(
                 interactions::Entity::delete_by_id(model.id)
                     .exec(&state.db)
                     .await?;
-                return Ok(redirect_response(super::request::error_url(NOT_ALLOWED)));
+                return Ok(redirect_response(
+                    crate::features::oidc::protocol::request::error_url(NOT_ALLOWED),
+                ));
             }
             active.authentication_required = Set(false);
             active.account_selection_required = Set(false);
@@ -216,10 +222,12 @@ pub async fn complete_interaction(
             if !bound_to_caller {
                 return Err(AppError::Forbidden);
             }
-            let keys =
-                super::resource::consent_keys(p.request.audience.as_deref(), &p.request.scopes);
+            let keys = crate::features::oidc::protocol::resource::consent_keys(
+                p.request.audience.as_deref(),
+                &p.request.scopes,
+            );
             p.new_consent =
-                consent::grant(&state.db, s.user.id, &c.id, &keys, now).await? || p.new_consent;
+                consents::grant(&state.db, s.user.id, &c.id, &keys, now).await? || p.new_consent;
             active.consent_required = Set(false);
         }
     }

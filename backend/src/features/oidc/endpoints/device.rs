@@ -2,16 +2,17 @@
 //! code on `/device` (signed in, with consent and reauthentication as the client needs), and
 //! the device polls the token endpoint.
 
-use super::client_auth;
-use super::error::OAuthError;
-use super::params::Params;
-use super::store::{self, Kind, NewRow, RequestData, Session, Use};
-use super::{client, consent};
 use crate::auth::BrowserUser;
 use crate::db::entities::oidc_clients;
 use crate::error::AppError;
 use crate::extract::{Json, Query};
 use crate::features::audit_log::service::{AuditEvent, Origin, record};
+use crate::features::oidc::error::OAuthError;
+use crate::features::oidc::protocol::client;
+use crate::features::oidc::protocol::client_auth;
+use crate::features::oidc::protocol::params::Params;
+use crate::features::oidc::store::consents;
+use crate::features::oidc::store::{self, Kind, NewRow, RequestData, Session, Use};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -57,7 +58,7 @@ pub async fn authorize_device(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    super::error::respond(StatusCode::OK, start(&state, &headers, &body).await)
+    crate::features::oidc::error::respond(StatusCode::OK, start(&state, &headers, &body).await)
 }
 
 async fn start(
@@ -68,7 +69,7 @@ async fn start(
     let params = Params::from_form(headers, body)?;
     let caller = client_auth::authenticate(state, headers, &params).await?;
     let now = state.clock.now();
-    let resolved = super::resource::resolve(
+    let resolved = crate::features::oidc::protocol::resource::resolve(
         &state.db,
         &caller.client.id,
         params.get("resource"),
@@ -158,7 +159,7 @@ async fn pending(
         .map(store::Stored::from_row)
         .filter(|s| DeviceState::from(&s.data).status == "pending")
         .ok_or_else(invalid_code)?;
-    let c = super::clients::repo::find(&state.db, &device_row.data.client_id)
+    let c = crate::features::oidc::clients::repo::find(&state.db, &device_row.data.client_id)
         .await?
         .ok_or_else(invalid_code)?;
     Ok((user_row, device_row, c))
@@ -174,15 +175,20 @@ pub async fn get_device_info(
 ) -> Result<Json<DeviceCodeInfoDto>, AppError> {
     let (_, device, c) = pending(&state, &q.code).await?;
     let d = &device.data;
-    let keys = super::resource::consent_keys(d.audience.as_deref(), &d.scopes);
-    let consented = consent::covers(&state.db, s.user.id, &c.id, &keys).await?;
+    let keys =
+        crate::features::oidc::protocol::resource::consent_keys(d.audience.as_deref(), &d.scopes);
+    let consented = consents::covers(&state.db, s.user.id, &c.id, &keys).await?;
     Ok(Json(DeviceCodeInfoDto {
         scope: d.scopes.join(" "),
-        scope_info: super::resource::scope_info(&state.db, d.audience.as_deref(), &d.scopes)
-            .await?,
+        scope_info: crate::features::oidc::protocol::resource::scope_info(
+            &state.db,
+            d.audience.as_deref(),
+            &d.scopes,
+        )
+        .await?,
         authorization_required: !c.skip_consent && !consented,
         reauthentication_required: c.requires_reauthentication,
-        client: super::clients::service::meta_dto(&c),
+        client: crate::features::oidc::clients::service::meta_dto(&c),
     }))
 }
 
@@ -202,13 +208,19 @@ pub async fn verify_device(
         return Err(AppError::Coded {
             status: StatusCode::FORBIDDEN,
             code: ErrorCode::OidcAccessDenied,
-            message: super::authorize::NOT_ALLOWED.into(),
+            message: crate::features::oidc::endpoints::authorize::NOT_ALLOWED.into(),
         });
     }
     let mut auth_time = s.claims.iat;
     if c.requires_reauthentication {
-        if !super::interactions::consume_reauthentication(&state, &headers, s.user.id, now).await? {
-            return Err(super::interactions::reauthentication_required());
+        if !crate::features::oidc::endpoints::interactions::consume_reauthentication(
+            &state, &headers, s.user.id, now,
+        )
+        .await?
+        {
+            return Err(
+                crate::features::oidc::endpoints::interactions::reauthentication_required(),
+            );
         }
         auth_time = now.timestamp();
     }
@@ -228,8 +240,11 @@ pub async fn verify_device(
     let new = if c.skip_consent {
         false
     } else {
-        let keys = super::resource::consent_keys(data.audience.as_deref(), &data.scopes);
-        consent::grant(&state.db, s.user.id, &c.id, &keys, now).await?
+        let keys = crate::features::oidc::protocol::resource::consent_keys(
+            data.audience.as_deref(),
+            &data.scopes,
+        );
+        consents::grant(&state.db, s.user.id, &c.id, &keys, now).await?
     };
     let event = if new {
         AuditEvent::NewDeviceCodeAuthorization

@@ -35,7 +35,7 @@ pub async fn user_allowed(
     if !c.is_group_restricted {
         return Ok(true);
     }
-    let groups = super::clients::repo::find_allowed_group_ids(db, &c.id).await?;
+    let groups = crate::features::oidc::clients::repo::find_allowed_group_ids(db, &c.id).await?;
     if groups.is_empty() {
         return Ok(false);
     }

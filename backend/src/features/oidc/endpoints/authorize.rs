@@ -4,14 +4,16 @@
 //! `/authorize?interaction=<id>` once every step is done. The original parameters come back
 //! from the database on resume, never through the front channel.
 
-use super::error::OAuthError;
-use super::params::Params;
-use super::request::{self, AuthRequest, Failure, PAR_URN_PREFIX};
-use super::store::{self, Kind, NewRow, RequestData, Session, Use};
-use super::{client, consent, tokens};
 use crate::auth::{MaybeUser, SessionUser};
 use crate::db::entities::{interaction_sessions as interactions, oidc_clients};
 use crate::features::audit_log::service::{AuditEvent, Origin, record};
+use crate::features::oidc::error::OAuthError;
+use crate::features::oidc::protocol::client;
+use crate::features::oidc::protocol::params::Params;
+use crate::features::oidc::protocol::request::{self, AuthRequest, Failure, PAR_URN_PREFIX};
+use crate::features::oidc::store::consents;
+use crate::features::oidc::store::{self, Kind, NewRow, RequestData, Session, Use};
+use crate::features::oidc::tokens;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -61,9 +63,12 @@ pub async fn requirements(
     auth_time: i64,
     now: DateTime<Utc>,
 ) -> Result<Needs, sea_orm::DbErr> {
-    let keys = super::resource::consent_keys(req.audience.as_deref(), &req.scopes);
+    let keys = crate::features::oidc::protocol::resource::consent_keys(
+        req.audience.as_deref(),
+        &req.scopes,
+    );
     let consent = !c.skip_consent
-        && (req.has_prompt("consent") || !consent::covers(&state.db, user, &c.id, &keys).await?);
+        && (req.has_prompt("consent") || !consents::covers(&state.db, user, &c.id, &keys).await?);
     let reauth = req.has_prompt("login")
         || c.requires_reauthentication
         || req
@@ -165,7 +170,7 @@ async fn run(
     let Some(client_id) = params.get("client_id") else {
         return request::error_page("The parameter client_id is missing");
     };
-    let c = match super::clients::repo::find(&state.db, client_id).await {
+    let c = match crate::features::oidc::clients::repo::find(&state.db, client_id).await {
         Ok(Some(c)) => c,
         Ok(None) => return request::error_page("The client is unknown"),
         Err(e) => return request::error_page(&OAuthError::from(e).description),
@@ -176,7 +181,9 @@ async fn run(
         Err(Failure::Redirect(target, e)) => return request::respond_error(&target, &issuer, &e),
     };
     let target = req.target.clone();
-    if let Err(e) = super::resource::apply(&state.db, &mut req, &params).await {
+    if let Err(e) =
+        crate::features::oidc::protocol::resource::apply(&state.db, &mut req, &params).await
+    {
         return request::respond_error(&target, &issuer, &e);
     }
     match decide(state, &c, req, session, &origin, now).await {
@@ -341,7 +348,7 @@ async fn resume(
     if deleted != 1 {
         return Err(expired());
     }
-    let c = super::clients::repo::find(&state.db, &i.client_id)
+    let c = crate::features::oidc::clients::repo::find(&state.db, &i.client_id)
         .await?
         .ok_or_else(expired)?;
     if !client::user_allowed(&state.db, &c, s.user.id).await? {
@@ -398,7 +405,7 @@ pub async fn issue_code(
     )
     .await?;
     if let Some(user) = session.subject {
-        consent::touch(&state.db, user, &c.id, now).await?;
+        consents::touch(&state.db, user, &c.id, now).await?;
         let event = if new_consent {
             AuditEvent::NewClientAuthorization
         } else {

@@ -1,10 +1,10 @@
 //! `/api/oidc/userinfo` (GET and POST, OIDC Core 5.3): the claims of the access token's scopes.
 
-use super::bearer;
-use super::claims::{Profile, load_profile, scope_claims};
-use super::error::OAuthError;
-use super::params::Params;
 use crate::db::entities::users;
+use crate::features::oidc::error::OAuthError;
+use crate::features::oidc::protocol::params::Params;
+use crate::features::oidc::tokens::bearer;
+use crate::features::oidc::tokens::claims::{Profile, load_profile, scope_claims};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;

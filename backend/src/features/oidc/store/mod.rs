@@ -3,6 +3,8 @@
 //! access/ID tokens (keyed by their `jti`, to revoke them). Rows of one authorization share a
 //! `request_id` (the grant family), which is what reuse detection and logout revoke.
 
+pub mod consents;
+
 use crate::crypto::hash_token;
 use crate::db::WriteGate;
 use crate::db::entities::oauth2_sessions as rows;
