@@ -20,15 +20,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::Set;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Authorization codes live 15 minutes.
 pub const CODE_LIFETIME: Duration = Duration::minutes(15);
-/// Interactions live one hour.
-pub const INTERACTION_LIFETIME: Duration = Duration::hours(1);
 /// Shown when a group-restricted client refuses the user.
 pub const NOT_ALLOWED: &str = "You are not allowed to access this service.";
 /// Shown when an interaction is unknown, used or expired.
@@ -203,9 +201,7 @@ async fn decide(
     // A confidential client without PKCE that sends a challenge anyway can take PKCE: the admin
     // UI suggests enabling it (reference 3.4).
     if req.code_challenge.is_some() && !c.is_public && !c.pkce_enabled && !c.pkce_supported {
-        let mut active: oidc_clients::ActiveModel = c.clone().into();
-        active.pkce_supported = Set(true);
-        active.update(&state.db).await?;
+        client::note_pkce_support(&state.db, c).await?;
     }
     let Some(s) = session else {
         if req.has_prompt("none") {
@@ -272,7 +268,7 @@ async fn create_interaction(
         new_consent: false,
         denied: false,
     };
-    interactions::ActiveModel {
+    let row = interactions::ActiveModel {
         id: Set(id),
         created_at: Set(now),
         consent_required: Set(needs.consent),
@@ -285,22 +281,9 @@ async fn create_interaction(
         requested_at: Set(now),
         reauthenticated_at: Set(None),
         parameters: Set(serde_json::to_value(&params).unwrap_or_default()),
-    }
-    .insert(&state.db)
-    .await?;
+    };
+    store::interactions::insert(&state.db, row).await?;
     Ok(id)
-}
-
-/// The interaction `id` when it exists and has not expired.
-pub async fn find_interaction(
-    state: &AppState,
-    id: Uuid,
-    now: DateTime<Utc>,
-) -> Result<Option<interactions::Model>, sea_orm::DbErr> {
-    Ok(interactions::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .filter(|i| i.created_at + INTERACTION_LIFETIME > now))
 }
 
 async fn resume(
@@ -312,16 +295,14 @@ async fn resume(
 ) -> Result<Response, OAuthError> {
     let expired = || OAuthError::invalid_request(EXPIRED);
     let id = Uuid::parse_str(id).map_err(|_| expired())?;
-    let i = find_interaction(state, id, now)
+    let i = store::interactions::find_live(&state.db, id, now)
         .await?
         .ok_or_else(expired)?;
     let p: InteractionParams =
         serde_json::from_value(i.parameters.clone()).map_err(|_| expired())?;
     let issuer = &state.config.app_url;
     if p.denied {
-        interactions::Entity::delete_by_id(id)
-            .exec(&state.db)
-            .await?;
+        store::interactions::delete(&state.db, id).await?;
         let e = OAuthError::access_denied("The user denied the request");
         return Ok(request::respond_error(&p.request.target, issuer, &e));
     }
@@ -340,11 +321,7 @@ async fn resume(
         ));
     };
     // Single use: only the request that deletes the row goes on.
-    let deleted = interactions::Entity::delete_many()
-        .filter(interactions::Column::Id.eq(id))
-        .exec(&state.db)
-        .await?
-        .rows_affected;
+    let deleted = store::interactions::delete(&state.db, id).await?;
     if deleted != 1 {
         return Err(expired());
     }

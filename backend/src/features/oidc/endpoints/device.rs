@@ -21,7 +21,6 @@ use axum::response::Response;
 use chrono::Duration;
 use pocket_shared::oidc::{DeviceCodeInfoDto, normalize_user_code};
 use pocket_shared::{ApiError, ErrorCode};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -148,15 +147,8 @@ async fn pending(
         .await?
         .filter(|s| s.row.active && !s.expired(now))
         .ok_or_else(invalid_code)?;
-    let device_row = crate::db::entities::oauth2_sessions::Entity::find()
-        .filter(crate::db::entities::oauth2_sessions::Column::Kind.eq(Kind::DeviceCode.as_str()))
-        .filter(
-            crate::db::entities::oauth2_sessions::Column::RequestId
-                .eq(user_row.row.request_id.clone()),
-        )
-        .one(&state.db)
+    let device_row = store::find_in_family(&state.db, Kind::DeviceCode, &user_row.row.request_id)
         .await?
-        .map(store::Stored::from_row)
         .filter(|s| DeviceState::from(&s.data).status == "pending")
         .ok_or_else(invalid_code)?;
     let c = crate::features::oidc::clients::repo::find(&state.db, &device_row.data.client_id)

@@ -5,12 +5,13 @@
 use crate::auth::cookies::{self, REAUTHENTICATION_TOKEN};
 use crate::auth::session::AMR_PASSKEY;
 use crate::auth::{BrowserUser, SessionUser};
-use crate::db::entities::{interaction_sessions as interactions, oidc_clients, users};
+use crate::db::entities::{interaction_sessions as interactions, oidc_clients};
 use crate::error::AppError;
 use crate::extract::{Json, Path};
 use crate::features::oidc::endpoints::authorize::{self, InteractionParams, NOT_ALLOWED};
 use crate::features::oidc::protocol::client;
-use crate::features::oidc::store::consents;
+use crate::features::oidc::store::{self, consents};
+use crate::features::users::repo as users_repo;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -21,7 +22,7 @@ use pocket_shared::oidc::{
     InteractionUserDto,
 };
 use pocket_shared::{ApiError, ErrorCode};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::Set;
 use uuid::Uuid;
 
 fn not_found() -> AppError {
@@ -51,7 +52,7 @@ async fn load(
     // A malformed id names no interaction: the same 404 as an unknown or expired one.
     let id = Uuid::parse_str(id).map_err(|_| not_found())?;
     let now = state.clock.now();
-    let i = authorize::find_interaction(state, id, now)
+    let i = store::interactions::find_live(&state.db, id, now)
         .await?
         .ok_or_else(not_found)?;
     let p: InteractionParams =
@@ -69,8 +70,7 @@ async fn dto(
     c: &oidc_clients::Model,
 ) -> Result<InteractionDto, AppError> {
     let user = match i.user_id {
-        Some(u) => users::Entity::find_by_id(u)
-            .one(&state.db)
+        Some(u) => users_repo::find(&state.db, u)
             .await?
             .map(|u| InteractionUserDto {
                 id: u.id.to_string(),
@@ -198,9 +198,7 @@ pub async fn complete_interaction(
     match body.step {
         InteractionStep::Authenticate | InteractionStep::SelectAccount => {
             if !bind_user(&state, &mut active, &model, &p, &c, &s, now).await? {
-                interactions::Entity::delete_by_id(model.id)
-                    .exec(&state.db)
-                    .await?;
+                store::interactions::delete(&state.db, model.id).await?;
                 return Ok(redirect_response(
                     crate::features::oidc::protocol::request::error_url(NOT_ALLOWED),
                 ));
@@ -232,7 +230,7 @@ pub async fn complete_interaction(
         }
     }
     active.parameters = Set(serde_json::to_value(&p).unwrap_or_default());
-    let updated = active.update(&state.db).await?;
+    let updated = store::interactions::update(&state.db, active).await?;
     if steps(&updated).is_empty() {
         return Ok(redirect_response(format!(
             "/authorize?interaction={}",
@@ -259,7 +257,7 @@ pub async fn cancel_interaction(
     p.denied = true;
     let mut active: interactions::ActiveModel = model.into();
     active.parameters = Set(serde_json::to_value(&p).unwrap_or_default());
-    active.update(&state.db).await?;
+    store::interactions::update(&state.db, active).await?;
     Ok(redirect_response(format!("/authorize?interaction={id}")))
 }
 

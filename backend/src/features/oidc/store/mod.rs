@@ -4,6 +4,7 @@
 //! `request_id` (the grant family), which is what reuse detection and logout revoke.
 
 pub mod consents;
+pub mod interactions;
 
 use crate::crypto::hash_token;
 use crate::db::WriteGate;
@@ -158,6 +159,20 @@ pub async fn find(
     Ok(rows::Entity::find()
         .filter(rows::Column::Kind.eq(kind.as_str()))
         .filter(rows::Column::Key.eq(key))
+        .one(db)
+        .await?
+        .map(Stored::from_row))
+}
+
+/// The row of `kind` in the grant family `request_id` (the device code behind a user code).
+pub async fn find_in_family(
+    db: &impl ConnectionTrait,
+    kind: Kind,
+    request_id: &str,
+) -> Result<Option<Stored>, DbErr> {
+    Ok(rows::Entity::find()
+        .filter(rows::Column::Kind.eq(kind.as_str()))
+        .filter(rows::Column::RequestId.eq(request_id))
         .one(db)
         .await?
         .map(Stored::from_row))
