@@ -6,6 +6,7 @@ pub mod cache;
 pub mod clients;
 pub mod endpoints;
 pub mod error;
+pub mod flows;
 pub mod grants;
 pub mod protocol;
 pub mod store;

@@ -12,7 +12,7 @@ use crate::features::oidc::protocol::client;
 use crate::features::oidc::protocol::client_auth;
 use crate::features::oidc::protocol::params::Params;
 use crate::features::oidc::store::consents;
-use crate::features::oidc::store::{self, Kind, NewRow, RequestData, Session, Use};
+use crate::features::oidc::store::{self, DeviceState, Kind, NewRow, RequestData, Session, Use};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -21,7 +21,7 @@ use axum::response::Response;
 use chrono::Duration;
 use pocket_shared::oidc::{DeviceCodeInfoDto, normalize_user_code};
 use pocket_shared::{ApiError, ErrorCode};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// Device codes live 15 minutes.
@@ -30,22 +30,6 @@ pub const LIFETIME: Duration = Duration::minutes(15);
 pub const INTERVAL: i64 = 5;
 /// User-code alphabet (no I, L, O: they read like digits).
 const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ0123456789";
-
-/// The device code's progress, kept in its row.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct DeviceState {
-    /// `pending`, `approved` or `denied`.
-    pub status: String,
-    pub interval: i64,
-    /// Unix seconds of the last poll.
-    pub last_poll: i64,
-}
-
-impl DeviceState {
-    pub fn from(data: &RequestData) -> Self {
-        serde_json::from_value(data.extra.clone()).unwrap_or_default()
-    }
-}
 
 /// Start a device authorization.
 #[utoipa::path(post, path = "/api/oidc/device/authorize", tag = "OIDC",
@@ -200,7 +184,7 @@ pub async fn verify_device(
         return Err(AppError::Coded {
             status: StatusCode::FORBIDDEN,
             code: ErrorCode::OidcAccessDenied,
-            message: crate::features::oidc::endpoints::authorize::NOT_ALLOWED.into(),
+            message: crate::features::oidc::flows::authorize::NOT_ALLOWED.into(),
         });
     }
     let mut auth_time = s.claims.iat;

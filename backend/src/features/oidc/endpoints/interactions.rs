@@ -8,7 +8,7 @@ use crate::auth::{BrowserUser, SessionUser};
 use crate::db::entities::{interaction_sessions as interactions, oidc_clients};
 use crate::error::AppError;
 use crate::extract::{Json, Path};
-use crate::features::oidc::endpoints::authorize::{self, InteractionParams, NOT_ALLOWED};
+use crate::features::oidc::flows::authorize::{self, InteractionParams, NOT_ALLOWED};
 use crate::features::oidc::protocol::client;
 use crate::features::oidc::store::{self, consents};
 use crate::features::users::repo as users_repo;

@@ -2,10 +2,10 @@
 //! polling too fast slows it down, and an approved code is redeemed once.
 
 use super::{UserGrant, mint_for_user};
-use crate::features::oidc::endpoints::device::DeviceState;
 use crate::features::oidc::error::OAuthError;
 use crate::features::oidc::protocol::client_auth::Authenticated;
 use crate::features::oidc::protocol::params::Params;
+use crate::features::oidc::store::DeviceState;
 use crate::features::oidc::store::{self, Kind, Stored, Use};
 use crate::features::oidc::tokens::TokenResponse;
 use crate::state::AppState;

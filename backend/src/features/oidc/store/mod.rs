@@ -81,6 +81,22 @@ pub struct RequestData {
     pub extra: serde_json::Value,
 }
 
+/// The device code's progress, kept in its row.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DeviceState {
+    /// `pending`, `approved` or `denied`.
+    pub status: String,
+    pub interval: i64,
+    /// Unix seconds of the last poll.
+    pub last_poll: i64,
+}
+
+impl DeviceState {
+    pub fn from(data: &RequestData) -> Self {
+        serde_json::from_value(data.extra.clone()).unwrap_or_default()
+    }
+}
+
 /// A row to insert.
 pub struct NewRow<'a> {
     pub kind: Kind,
