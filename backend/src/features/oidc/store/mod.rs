@@ -1,3 +1,6 @@
+//! The feature's storage: every query of the provider's own tables is here. This module holds
+//! the protocol artefacts; `consents`, `interactions` and `jtis` the rest.
+//!
 //! Every protocol artefact lives in `oauth2_sessions`, so any instance can serve any step:
 //! codes, refresh tokens, PAR requests, device codes (keyed by a SHA-256 of the secret) and
 //! access/ID tokens (keyed by their `jti`, to revoke them). Rows of one authorization share a
@@ -5,6 +8,7 @@
 
 pub mod consents;
 pub mod interactions;
+pub mod jtis;
 
 use crate::crypto::hash_token;
 use crate::db::WriteGate;
