@@ -47,7 +47,7 @@ pub async fn cleanup_expired(db: &impl ConnectionTrait, now: DateTime<Utc>) -> R
     removed += interaction_sessions::Entity::delete_many()
         .filter(
             interaction_sessions::Column::CreatedAt
-                .lte(now - crate::features::oidc::authorize::INTERACTION_LIFETIME),
+                .lte(now - crate::features::oidc::store::interactions::INTERACTION_LIFETIME),
         )
         .exec(db)
         .await?

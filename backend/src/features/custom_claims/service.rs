@@ -69,7 +69,7 @@ mod tests {
     fn the_shared_reserved_list_is_the_one_tokens_enforce() {
         assert_eq!(
             pocket_shared::custom_claim::RESERVED_KEYS,
-            crate::features::oidc::claims::RESERVED
+            crate::features::oidc::tokens::claims::RESERVED
         );
     }
 

@@ -2,34 +2,22 @@
 //! the token endpoint and its grants, userinfo, introspection, revocation, logout, device
 //! authorization and pushed authorization requests; `clients/` administers the clients.
 
-pub mod authorize;
-pub mod bearer;
 pub mod cache;
-pub mod claims;
-pub mod client;
-pub mod client_auth;
 pub mod clients;
-pub mod consent;
-pub mod device;
-pub mod discovery;
-pub mod end_session;
+pub mod endpoints;
 pub mod error;
-pub mod interactions;
-pub mod introspect;
-pub mod par;
-pub mod params;
-pub mod pkce;
-pub mod redirect;
-pub mod request;
-pub mod resource;
+pub mod flows;
+pub mod grants;
+pub mod protocol;
 pub mod store;
-pub mod token;
 pub mod tokens;
 pub mod user_clients;
-pub mod userinfo;
 
 use crate::state::AppState;
 use axum::http::{Method, header};
+use endpoints::{
+    authorize, device, discovery, end_session, interactions, introspection, par, token, userinfo,
+};
 use tower_http::cors::{Any, CorsLayer};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -43,8 +31,8 @@ fn cross_origin() -> OpenApiRouter<AppState> {
         .routes(routes!(discovery::get_jwks))
         .routes(routes!(token::create_tokens))
         .routes(routes!(userinfo::get_userinfo, userinfo::post_userinfo))
-        .routes(routes!(introspect::introspect_token))
-        .routes(routes!(introspect::revoke_token))
+        .routes(routes!(introspection::introspect_token))
+        .routes(routes!(introspection::revoke_token))
         .routes(routes!(
             end_session::end_session_get,
             end_session::end_session_post

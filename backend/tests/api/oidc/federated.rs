@@ -6,7 +6,7 @@ use super::*;
 use crate::db_test;
 use pocket_id::crypto::jws;
 use pocket_id::crypto::keys::{Alg, SigningKey};
-use pocket_id::features::oidc::client_auth::JWT_BEARER;
+use pocket_id::features::oidc::protocol::client_auth::JWT_BEARER;
 
 const IDP: &str = "https://idp.example";
 

@@ -7,7 +7,7 @@ use crate::db::entities::users;
 use crate::error::AppError;
 use crate::features::oidc::store::Session;
 use crate::features::oidc::tokens::{self, Grant};
-use crate::features::oidc::{claims, client, params::split_scopes};
+use crate::features::oidc::{protocol::client, protocol::params::split_scopes, tokens::claims};
 use crate::state::AppState;
 use axum::http::StatusCode;
 use pocket_shared::ErrorCode;
@@ -86,7 +86,7 @@ pub async fn preview(
     })?;
     // Userinfo answers only tokens with `openid` (see `userinfo.rs`): the same claims plus `sub`.
     let user_info = if scopes.iter().any(|s| s == "openid") {
-        crate::features::oidc::userinfo::claims(&profile, scopes, issuer)
+        crate::features::oidc::endpoints::userinfo::claims(&profile, scopes, issuer)
     } else {
         Map::new()
     };

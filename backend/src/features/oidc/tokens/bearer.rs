@@ -2,7 +2,7 @@
 //! against a published key with that key's algorithm, be unexpired, name us as issuer, and its
 //! record must still exist (revocation and rotation delete it).
 
-use super::store::{self, Kind, Stored};
+use crate::features::oidc::store::{self, Kind, Stored};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use serde_json::Value;

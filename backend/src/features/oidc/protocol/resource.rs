@@ -4,11 +4,11 @@
 //! client credentials). Without `resource` the audience is the client itself and API
 //! permissions are refused.
 
-use super::claims::STANDARD_SCOPES;
-use super::error::OAuthError;
-use super::params::Params;
-use super::request::AuthRequest;
 use crate::features::apis::repo::{self, Subject};
+use crate::features::oidc::error::OAuthError;
+use crate::features::oidc::protocol::params::Params;
+use crate::features::oidc::protocol::request::AuthRequest;
+use crate::features::oidc::tokens::claims::STANDARD_SCOPES;
 use pocket_shared::api_resource::rules::normalize_resource;
 use pocket_shared::oidc::ScopeInfoDto;
 use sea_orm::{ConnectionTrait, DbErr};

@@ -1,7 +1,14 @@
+//! The feature's storage: every query of the provider's own tables is here. This module holds
+//! the protocol artefacts; `consents`, `interactions` and `jtis` the rest.
+//!
 //! Every protocol artefact lives in `oauth2_sessions`, so any instance can serve any step:
 //! codes, refresh tokens, PAR requests, device codes (keyed by a SHA-256 of the secret) and
 //! access/ID tokens (keyed by their `jti`, to revoke them). Rows of one authorization share a
 //! `request_id` (the grant family), which is what reuse detection and logout revoke.
+
+pub mod consents;
+pub mod interactions;
+pub mod jtis;
 
 use crate::crypto::hash_token;
 use crate::db::WriteGate;
@@ -76,6 +83,22 @@ pub struct RequestData {
     /// Kind-specific extras (PAR parameters, device-code state).
     #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     pub extra: serde_json::Value,
+}
+
+/// The device code's progress, kept in its row.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DeviceState {
+    /// `pending`, `approved` or `denied`.
+    pub status: String,
+    pub interval: i64,
+    /// Unix seconds of the last poll.
+    pub last_poll: i64,
+}
+
+impl DeviceState {
+    pub fn from(data: &RequestData) -> Self {
+        serde_json::from_value(data.extra.clone()).unwrap_or_default()
+    }
 }
 
 /// A row to insert.
@@ -156,6 +179,20 @@ pub async fn find(
     Ok(rows::Entity::find()
         .filter(rows::Column::Kind.eq(kind.as_str()))
         .filter(rows::Column::Key.eq(key))
+        .one(db)
+        .await?
+        .map(Stored::from_row))
+}
+
+/// The row of `kind` in the grant family `request_id` (the device code behind a user code).
+pub async fn find_in_family(
+    db: &impl ConnectionTrait,
+    kind: Kind,
+    request_id: &str,
+) -> Result<Option<Stored>, DbErr> {
+    Ok(rows::Entity::find()
+        .filter(rows::Column::Kind.eq(kind.as_str()))
+        .filter(rows::Column::RequestId.eq(request_id))
         .one(db)
         .await?
         .map(Stored::from_row))

@@ -2,10 +2,11 @@
 //! the client: the redirect URI is validated first, and only then may errors go back to it
 //! (RFC 6749 4.1.2.1); responses carry `iss` (RFC 9207) in the requested response mode.
 
-use super::error::OAuthError;
-use super::params::Params;
-use super::{pkce, redirect};
 use crate::db::entities::oidc_clients;
+use crate::features::oidc::error::OAuthError;
+use crate::features::oidc::protocol::params::Params;
+use crate::features::oidc::protocol::pkce;
+use crate::features::oidc::protocol::redirect;
 use crate::state::AppState;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -45,7 +46,7 @@ pub struct AuthRequest {
     pub code_challenge_method: Option<String>,
     pub prompt: Vec<String>,
     pub max_age: Option<i64>,
-    /// The API of the `resource` parameter (RFC 8707), set by [`super::resource::apply`].
+    /// The API of the `resource` parameter (RFC 8707), set by [`crate::features::oidc::protocol::resource::apply`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
 }
@@ -75,7 +76,7 @@ impl Failure {
     }
 }
 
-const KNOWN_SCOPES: &[&str] = super::claims::STANDARD_SCOPES;
+const KNOWN_SCOPES: &[&str] = crate::features::oidc::tokens::claims::STANDARD_SCOPES;
 const PROMPTS: &[&str] = &["none", "login", "consent", "select_account"];
 
 /// Parameters of an unsigned request object (`request`, OIDC Core 6.1), merged over the
@@ -119,7 +120,7 @@ pub fn validate(
     via_par: bool,
 ) -> Result<AuthRequest, Failure> {
     // 1. The redirect URI, before anything may be sent to it.
-    let registered = super::clients::service::callback_urls(c);
+    let registered = crate::features::oidc::clients::service::callback_urls(c);
     let (redirect_uri, sent) = match params.get("redirect_uri") {
         Some(uri) => {
             if redirect::find_match(&registered, uri).is_none() {
@@ -380,6 +381,6 @@ fn form_post(action: &str, pairs: &[(&str, String)]) -> Response {
 /// A fresh PAR request URI and its storage key.
 pub fn new_request_uri() -> (String, String) {
     let uri = format!("{PAR_URN_PREFIX}{}", crate::crypto::random_token(32));
-    let key = super::store::secret_key(&uri);
+    let key = crate::features::oidc::store::secret_key(&uri);
     (uri, key)
 }

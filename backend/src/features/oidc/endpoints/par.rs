@@ -1,11 +1,11 @@
 //! Pushed authorization requests (RFC 9126): the client posts the authorization parameters and
 //! gets a single-use `request_uri` valid for 90 seconds.
 
-use super::client_auth;
-use super::error::OAuthError;
-use super::params::Params;
-use super::request;
-use super::store::{self, Kind, NewRow, RequestData};
+use crate::features::oidc::error::OAuthError;
+use crate::features::oidc::protocol::client_auth;
+use crate::features::oidc::protocol::params::Params;
+use crate::features::oidc::protocol::request;
+use crate::features::oidc::store::{self, Kind, NewRow, RequestData};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -40,7 +40,7 @@ async fn push(
     let mut req =
         request::validate(state, &caller.client, &params, true).map_err(|f| f.into_oauth())?;
     // Resource and scope errors surface now; /authorize resolves them again on use.
-    super::resource::apply(&state.db, &mut req, &params).await?;
+    crate::features::oidc::protocol::resource::apply(&state.db, &mut req, &params).await?;
     let now = state.clock.now();
     let (uri, key) = request::new_request_uri();
     let data = RequestData {
@@ -76,5 +76,5 @@ pub async fn push_authorization_request(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    super::error::respond(StatusCode::CREATED, push(&state, &headers, &body).await)
+    crate::features::oidc::error::respond(StatusCode::CREATED, push(&state, &headers, &body).await)
 }

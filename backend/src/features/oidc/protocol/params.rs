@@ -1,7 +1,7 @@
 //! Protocol parameters: form bodies and query strings parsed into a map, refusing repeated
 //! parameters (RFC 6749 3.1: "MUST NOT be included more than once").
 
-use super::error::OAuthError;
+use crate::features::oidc::error::OAuthError;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, header};
 use std::collections::BTreeMap;

@@ -2,12 +2,15 @@
 //! `amr`, `nonce` and scope claims) and opaque refresh tokens, each recorded in the store so any
 //! instance can check or revoke it.
 
-use super::claims::{Profile, scope_claims};
-use super::client::{access_lifetime, refresh_lifetime};
-use super::error::OAuthError;
-use super::store::{self, Kind, NewRow, RequestData, Session};
+pub mod bearer;
+pub mod claims;
+
 use crate::crypto::jws;
 use crate::db::entities::oidc_clients;
+use crate::features::oidc::error::OAuthError;
+use crate::features::oidc::protocol::client::{access_lifetime, refresh_lifetime};
+use crate::features::oidc::store::{self, Kind, NewRow, RequestData, Session};
+use crate::features::oidc::tokens::claims::{Profile, scope_claims};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::ConnectionTrait;
 use serde::Serialize;

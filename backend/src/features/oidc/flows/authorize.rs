@@ -1,32 +1,29 @@
-//! `/authorize` (GET and POST): validates the request (query, unsigned request object or PAR
-//! `request_uri`), then either answers the client with a code, or stores an interaction (sign
-//! in, account choice, reauthentication, consent) for the SPA and resumes it at
-//! `/authorize?interaction=<id>` once every step is done. The original parameters come back
-//! from the database on resume, never through the front channel.
+//! The authorization-code flow between `/authorize` and the code: validates the request (query,
+//! unsigned request object or PAR `request_uri`), then either answers the client with a code,
+//! or stores an interaction (sign in, account choice, reauthentication, consent) for the SPA and
+//! resumes it at `/authorize?interaction=<id>` once every step is done. The original parameters
+//! come back from the database on resume, never through the front channel.
 
-use super::error::OAuthError;
-use super::params::Params;
-use super::request::{self, AuthRequest, Failure, PAR_URN_PREFIX};
-use super::store::{self, Kind, NewRow, RequestData, Session, Use};
-use super::{client, consent, tokens};
-use crate::auth::{MaybeUser, SessionUser};
+use crate::auth::SessionUser;
 use crate::db::entities::{interaction_sessions as interactions, oidc_clients};
 use crate::features::audit_log::service::{AuditEvent, Origin, record};
+use crate::features::oidc::error::OAuthError;
+use crate::features::oidc::protocol::client;
+use crate::features::oidc::protocol::params::Params;
+use crate::features::oidc::protocol::request::{self, AuthRequest, Failure, PAR_URN_PREFIX};
+use crate::features::oidc::store::consents;
+use crate::features::oidc::store::{self, Kind, NewRow, RequestData, Session, Use};
+use crate::features::oidc::tokens;
 use crate::state::AppState;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::Set;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Authorization codes live 15 minutes.
 pub const CODE_LIFETIME: Duration = Duration::minutes(15);
-/// Interactions live one hour.
-pub const INTERACTION_LIFETIME: Duration = Duration::hours(1);
 /// Shown when a group-restricted client refuses the user.
 pub const NOT_ALLOWED: &str = "You are not allowed to access this service.";
 /// Shown when an interaction is unknown, used or expired.
@@ -61,9 +58,12 @@ pub async fn requirements(
     auth_time: i64,
     now: DateTime<Utc>,
 ) -> Result<Needs, sea_orm::DbErr> {
-    let keys = super::resource::consent_keys(req.audience.as_deref(), &req.scopes);
+    let keys = crate::features::oidc::protocol::resource::consent_keys(
+        req.audience.as_deref(),
+        &req.scopes,
+    );
     let consent = !c.skip_consent
-        && (req.has_prompt("consent") || !consent::covers(&state.db, user, &c.id, &keys).await?);
+        && (req.has_prompt("consent") || !consents::covers(&state.db, user, &c.id, &keys).await?);
     let reauth = req.has_prompt("login")
         || c.requires_reauthentication
         || req
@@ -72,46 +72,8 @@ pub async fn requirements(
     Ok(Needs { consent, reauth })
 }
 
-/// Start or resume an authorization (OpenID Connect Core 3.1.2).
-#[utoipa::path(get, path = "/authorize", tag = "OIDC",
-    params(("client_id" = String, Query, description = "Client id"),
-           ("response_type" = String, Query, description = "`code`"),
-           ("redirect_uri" = Option<String>, Query, description = "A registered callback URL"),
-           ("scope" = Option<String>, Query, description = "Space-separated scopes"),
-           ("state" = Option<String>, Query), ("nonce" = Option<String>, Query),
-           ("code_challenge" = Option<String>, Query), ("code_challenge_method" = Option<String>, Query),
-           ("response_mode" = Option<String>, Query), ("prompt" = Option<String>, Query),
-           ("max_age" = Option<i64>, Query), ("request" = Option<String>, Query),
-           ("resource" = Option<String>, Query, description = "An API's resource URI (RFC 8707): the access token's audience"),
-           ("request_uri" = Option<String>, Query), ("interaction" = Option<String>, Query)),
-    responses((status = 302, description = "To the client's redirect URI, the interaction page or the error page"),
-              (status = 200, description = "form_post response page")))]
-pub async fn authorize_get(
-    State(state): State<AppState>,
-    MaybeUser(session): MaybeUser,
-    origin: Origin,
-    uri: Uri,
-) -> Response {
-    let params = Params::parse(uri.query().unwrap_or("").as_bytes());
-    run(&state, session, params, origin).await
-}
-
-/// Start an authorization with form-encoded parameters.
-#[utoipa::path(post, path = "/authorize", tag = "OIDC",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "The parameters of GET /authorize"),
-    responses((status = 302, description = "As GET /authorize"), (status = 200, description = "form_post response page")))]
-pub async fn authorize_post(
-    State(state): State<AppState>,
-    MaybeUser(session): MaybeUser,
-    origin: Origin,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let params = Params::from_form(&headers, &body);
-    run(&state, session, params, origin).await
-}
-
-async fn run(
+/// Runs an authorization request (or resumes the interaction it names) to its response.
+pub async fn run(
     state: &AppState,
     session: Option<SessionUser>,
     params: Result<Params, OAuthError>,
@@ -165,7 +127,7 @@ async fn run(
     let Some(client_id) = params.get("client_id") else {
         return request::error_page("The parameter client_id is missing");
     };
-    let c = match super::clients::repo::find(&state.db, client_id).await {
+    let c = match crate::features::oidc::clients::repo::find(&state.db, client_id).await {
         Ok(Some(c)) => c,
         Ok(None) => return request::error_page("The client is unknown"),
         Err(e) => return request::error_page(&OAuthError::from(e).description),
@@ -176,7 +138,9 @@ async fn run(
         Err(Failure::Redirect(target, e)) => return request::respond_error(&target, &issuer, &e),
     };
     let target = req.target.clone();
-    if let Err(e) = super::resource::apply(&state.db, &mut req, &params).await {
+    if let Err(e) =
+        crate::features::oidc::protocol::resource::apply(&state.db, &mut req, &params).await
+    {
         return request::respond_error(&target, &issuer, &e);
     }
     match decide(state, &c, req, session, &origin, now).await {
@@ -196,9 +160,7 @@ async fn decide(
     // A confidential client without PKCE that sends a challenge anyway can take PKCE: the admin
     // UI suggests enabling it (reference 3.4).
     if req.code_challenge.is_some() && !c.is_public && !c.pkce_enabled && !c.pkce_supported {
-        let mut active: oidc_clients::ActiveModel = c.clone().into();
-        active.pkce_supported = Set(true);
-        active.update(&state.db).await?;
+        client::note_pkce_support(&state.db, c).await?;
     }
     let Some(s) = session else {
         if req.has_prompt("none") {
@@ -265,7 +227,7 @@ async fn create_interaction(
         new_consent: false,
         denied: false,
     };
-    interactions::ActiveModel {
+    let row = interactions::ActiveModel {
         id: Set(id),
         created_at: Set(now),
         consent_required: Set(needs.consent),
@@ -278,22 +240,9 @@ async fn create_interaction(
         requested_at: Set(now),
         reauthenticated_at: Set(None),
         parameters: Set(serde_json::to_value(&params).unwrap_or_default()),
-    }
-    .insert(&state.db)
-    .await?;
+    };
+    store::interactions::insert(&state.db, row).await?;
     Ok(id)
-}
-
-/// The interaction `id` when it exists and has not expired.
-pub async fn find_interaction(
-    state: &AppState,
-    id: Uuid,
-    now: DateTime<Utc>,
-) -> Result<Option<interactions::Model>, sea_orm::DbErr> {
-    Ok(interactions::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .filter(|i| i.created_at + INTERACTION_LIFETIME > now))
 }
 
 async fn resume(
@@ -305,16 +254,14 @@ async fn resume(
 ) -> Result<Response, OAuthError> {
     let expired = || OAuthError::invalid_request(EXPIRED);
     let id = Uuid::parse_str(id).map_err(|_| expired())?;
-    let i = find_interaction(state, id, now)
+    let i = store::interactions::find_live(&state.db, id, now)
         .await?
         .ok_or_else(expired)?;
     let p: InteractionParams =
         serde_json::from_value(i.parameters.clone()).map_err(|_| expired())?;
     let issuer = &state.config.app_url;
     if p.denied {
-        interactions::Entity::delete_by_id(id)
-            .exec(&state.db)
-            .await?;
+        store::interactions::delete(&state.db, id).await?;
         let e = OAuthError::access_denied("The user denied the request");
         return Ok(request::respond_error(&p.request.target, issuer, &e));
     }
@@ -333,15 +280,11 @@ async fn resume(
         ));
     };
     // Single use: only the request that deletes the row goes on.
-    let deleted = interactions::Entity::delete_many()
-        .filter(interactions::Column::Id.eq(id))
-        .exec(&state.db)
-        .await?
-        .rows_affected;
+    let deleted = store::interactions::delete(&state.db, id).await?;
     if deleted != 1 {
         return Err(expired());
     }
-    let c = super::clients::repo::find(&state.db, &i.client_id)
+    let c = crate::features::oidc::clients::repo::find(&state.db, &i.client_id)
         .await?
         .ok_or_else(expired)?;
     if !client::user_allowed(&state.db, &c, s.user.id).await? {
@@ -398,7 +341,7 @@ pub async fn issue_code(
     )
     .await?;
     if let Some(user) = session.subject {
-        consent::touch(&state.db, user, &c.id, now).await?;
+        consents::touch(&state.db, user, &c.id, now).await?;
         let event = if new_consent {
             AuditEvent::NewClientAuthorization
         } else {

@@ -33,7 +33,7 @@ pub fn document(config: &Config, alg: &str) -> Value {
             "urn:ietf:params:oauth:grant-type:device_code",
             "client_credentials"
         ],
-        "scopes_supported": super::claims::STANDARD_SCOPES,
+        "scopes_supported": crate::features::oidc::tokens::claims::STANDARD_SCOPES,
         "claims_supported": [
             "sub", "given_name", "family_name", "name", "display_name", "email", "email_verified",
             "preferred_username", "picture", "groups", "auth_time", "amr"

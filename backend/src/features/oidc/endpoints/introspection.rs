@@ -1,12 +1,12 @@
 //! `/api/oidc/introspect` (RFC 7662) and `/api/oidc/revoke` (RFC 7009). A client sees and
 //! revokes only its own tokens; anyone else's (or an unknown token) is simply inactive.
 
-use super::bearer;
-use super::client_auth::{self, Authenticated};
-use super::error::OAuthError;
-use super::params::Params;
-use super::store::{self, Kind};
-use super::tokens::REFRESH_PREFIX;
+use crate::features::oidc::error::OAuthError;
+use crate::features::oidc::protocol::client_auth::{self, Authenticated};
+use crate::features::oidc::protocol::params::Params;
+use crate::features::oidc::store::{self, Kind};
+use crate::features::oidc::tokens::REFRESH_PREFIX;
+use crate::features::oidc::tokens::bearer;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -24,9 +24,10 @@ async fn caller(
     if let Some(token) = crate::auth::bearer_token(headers) {
         let now = state.clock.now();
         if let Some(at) = bearer::verify(state, &token, now).await? {
-            let c = super::clients::repo::find(&state.db, &at.stored.data.client_id)
-                .await?
-                .ok_or_else(|| OAuthError::invalid_client("Unknown client"))?;
+            let c =
+                crate::features::oidc::clients::repo::find(&state.db, &at.stored.data.client_id)
+                    .await?
+                    .ok_or_else(|| OAuthError::invalid_client("Unknown client"))?;
             return Ok(Authenticated {
                 client: c,
                 method: client_auth::Method::Assertion,
@@ -100,7 +101,10 @@ pub async fn introspect_token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    super::error::respond(StatusCode::OK, introspection(&state, &headers, &body).await)
+    crate::features::oidc::error::respond(
+        StatusCode::OK,
+        introspection(&state, &headers, &body).await,
+    )
 }
 
 async fn revocation(state: &AppState, headers: &HeaderMap, body: &Bytes) -> Result<(), OAuthError> {

@@ -2,10 +2,11 @@
 //! `client_secret_basic`, `client_secret_post`, `none` (public clients) and RFC 7523 JWT
 //! assertions from a client's federated identities (JWKS fetched with reqwest and cached).
 
-use super::clients::credentials::{Credentials, FederatedIdentity};
-use super::error::OAuthError;
-use super::params::Params;
-use crate::db::entities::{oauth2_jtis, oidc_clients};
+use crate::db::entities::oidc_clients;
+use crate::features::oidc::clients::credentials::{Credentials, FederatedIdentity};
+use crate::features::oidc::error::OAuthError;
+use crate::features::oidc::protocol::params::Params;
+use crate::features::oidc::store;
 use crate::state::AppState;
 use axum::http::{HeaderMap, header};
 use base64::Engine;
@@ -13,7 +14,6 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
-use sea_orm::{EntityTrait, Set};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -114,7 +114,7 @@ pub async fn authenticate(
     let id = params
         .get("client_id")
         .ok_or_else(|| OAuthError::invalid_client("Client authentication is required"))?;
-    let client = super::clients::repo::find(&state.db, id)
+    let client = crate::features::oidc::clients::repo::find(&state.db, id)
         .await?
         .ok_or_else(|| bad_client(false))?;
     if !client.is_public {
@@ -134,7 +134,7 @@ async fn by_secret(
     method: Method,
 ) -> Result<Authenticated, OAuthError> {
     let is_basic = method == Method::Basic;
-    let client = super::clients::repo::find(&state.db, id)
+    let client = crate::features::oidc::clients::repo::find(&state.db, id)
         .await?
         .ok_or_else(|| bad_client(is_basic))?;
     let creds = Credentials::from_column(client.credentials.as_ref());
@@ -171,7 +171,7 @@ pub async fn by_assertion(
             .ok_or_else(|| refuse("no sub"))?
             .to_owned(),
     };
-    let client = super::clients::repo::find(&state.db, &id)
+    let client = crate::features::oidc::clients::repo::find(&state.db, &id)
         .await?
         .ok_or_else(|| refuse("unknown client"))?;
     let creds = Credentials::from_column(client.credentials.as_ref());
@@ -190,16 +190,9 @@ pub async fn by_assertion(
             .ok_or_else(|| refuse("no jti"))?;
         let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(0);
         let key = format!("{}|{}", identity.issuer, jti);
-        let inserted = oauth2_jtis::Entity::insert(oauth2_jtis::ActiveModel {
-            id: Set(uuid::Uuid::new_v4()),
-            created_at: Set(now),
-            jti: Set(key),
-            expires_at: Set(DateTime::from_timestamp(exp + SKEW_SECS, 0).unwrap_or(now)),
-        })
-        .on_conflict_do_nothing_on([oauth2_jtis::Column::Jti])
-        .exec(&state.db)
-        .await?;
-        if !matches!(inserted, sea_orm::TryInsertResult::Inserted(_)) {
+        let expires = DateTime::from_timestamp(exp + SKEW_SECS, 0).unwrap_or(now);
+        let first = store::jtis::insert_once(&state.db, &key, expires, now).await?;
+        if !first {
             return Err(refuse("jti replayed"));
         }
     }

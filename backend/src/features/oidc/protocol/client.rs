@@ -3,7 +3,9 @@
 
 use crate::db::entities::{oidc_clients, user_groups_users};
 use chrono::Duration;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use uuid::Uuid;
 
 /// Longest configurable token lifetime (one year), in minutes.
@@ -35,7 +37,7 @@ pub async fn user_allowed(
     if !c.is_group_restricted {
         return Ok(true);
     }
-    let groups = super::clients::repo::find_allowed_group_ids(db, &c.id).await?;
+    let groups = crate::features::oidc::clients::repo::find_allowed_group_ids(db, &c.id).await?;
     if groups.is_empty() {
         return Ok(false);
     }
@@ -45,4 +47,15 @@ pub async fn user_allowed(
         .count(db)
         .await?
         > 0)
+}
+
+/// Records that a confidential client without PKCE sent a code challenge anyway: it can take
+/// PKCE, which the admin UI then suggests enabling (reference 3.4).
+pub async fn note_pkce_support(
+    db: &impl ConnectionTrait,
+    c: &oidc_clients::Model,
+) -> Result<(), DbErr> {
+    let mut active: oidc_clients::ActiveModel = c.clone().into();
+    active.pkce_supported = sea_orm::Set(true);
+    active.update(db).await.map(|_| ())
 }

@@ -1,16 +1,15 @@
 //! `/api/oidc/userinfo` (GET and POST, OIDC Core 5.3): the claims of the access token's scopes.
 
-use super::bearer;
-use super::claims::{Profile, load_profile, scope_claims};
-use super::error::OAuthError;
-use super::params::Params;
-use crate::db::entities::users;
+use crate::features::oidc::error::OAuthError;
+use crate::features::oidc::protocol::params::Params;
+use crate::features::oidc::tokens::bearer;
+use crate::features::oidc::tokens::claims::{Profile, load_profile, scope_claims};
+use crate::features::users::repo as users_repo;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use sea_orm::EntityTrait;
 use serde_json::{Map, Value, json};
 
 async fn userinfo(
@@ -59,7 +58,7 @@ async fn userinfo(
         );
     }
     let user = match at.stored.data.session.subject {
-        Some(id) => users::Entity::find_by_id(id).one(&state.db).await?,
+        Some(id) => users_repo::find(&state.db, id).await?,
         None => None,
     }
     .filter(|u| !u.disabled)

@@ -2,16 +2,17 @@
 //! code on `/device` (signed in, with consent and reauthentication as the client needs), and
 //! the device polls the token endpoint.
 
-use super::client_auth;
-use super::error::OAuthError;
-use super::params::Params;
-use super::store::{self, Kind, NewRow, RequestData, Session, Use};
-use super::{client, consent};
 use crate::auth::BrowserUser;
 use crate::db::entities::oidc_clients;
 use crate::error::AppError;
 use crate::extract::{Json, Query};
 use crate::features::audit_log::service::{AuditEvent, Origin, record};
+use crate::features::oidc::error::OAuthError;
+use crate::features::oidc::protocol::client;
+use crate::features::oidc::protocol::client_auth;
+use crate::features::oidc::protocol::params::Params;
+use crate::features::oidc::store::consents;
+use crate::features::oidc::store::{self, DeviceState, Kind, NewRow, RequestData, Session, Use};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -20,8 +21,7 @@ use axum::response::Response;
 use chrono::Duration;
 use pocket_shared::oidc::{DeviceCodeInfoDto, normalize_user_code};
 use pocket_shared::{ApiError, ErrorCode};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// Device codes live 15 minutes.
@@ -30,22 +30,6 @@ pub const LIFETIME: Duration = Duration::minutes(15);
 pub const INTERVAL: i64 = 5;
 /// User-code alphabet (no I, L, O: they read like digits).
 const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ0123456789";
-
-/// The device code's progress, kept in its row.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct DeviceState {
-    /// `pending`, `approved` or `denied`.
-    pub status: String,
-    pub interval: i64,
-    /// Unix seconds of the last poll.
-    pub last_poll: i64,
-}
-
-impl DeviceState {
-    pub fn from(data: &RequestData) -> Self {
-        serde_json::from_value(data.extra.clone()).unwrap_or_default()
-    }
-}
 
 /// Start a device authorization.
 #[utoipa::path(post, path = "/api/oidc/device/authorize", tag = "OIDC",
@@ -57,7 +41,7 @@ pub async fn authorize_device(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    super::error::respond(StatusCode::OK, start(&state, &headers, &body).await)
+    crate::features::oidc::error::respond(StatusCode::OK, start(&state, &headers, &body).await)
 }
 
 async fn start(
@@ -68,7 +52,7 @@ async fn start(
     let params = Params::from_form(headers, body)?;
     let caller = client_auth::authenticate(state, headers, &params).await?;
     let now = state.clock.now();
-    let resolved = super::resource::resolve(
+    let resolved = crate::features::oidc::protocol::resource::resolve(
         &state.db,
         &caller.client.id,
         params.get("resource"),
@@ -147,18 +131,11 @@ async fn pending(
         .await?
         .filter(|s| s.row.active && !s.expired(now))
         .ok_or_else(invalid_code)?;
-    let device_row = crate::db::entities::oauth2_sessions::Entity::find()
-        .filter(crate::db::entities::oauth2_sessions::Column::Kind.eq(Kind::DeviceCode.as_str()))
-        .filter(
-            crate::db::entities::oauth2_sessions::Column::RequestId
-                .eq(user_row.row.request_id.clone()),
-        )
-        .one(&state.db)
+    let device_row = store::find_in_family(&state.db, Kind::DeviceCode, &user_row.row.request_id)
         .await?
-        .map(store::Stored::from_row)
         .filter(|s| DeviceState::from(&s.data).status == "pending")
         .ok_or_else(invalid_code)?;
-    let c = super::clients::repo::find(&state.db, &device_row.data.client_id)
+    let c = crate::features::oidc::clients::repo::find(&state.db, &device_row.data.client_id)
         .await?
         .ok_or_else(invalid_code)?;
     Ok((user_row, device_row, c))
@@ -174,15 +151,20 @@ pub async fn get_device_info(
 ) -> Result<Json<DeviceCodeInfoDto>, AppError> {
     let (_, device, c) = pending(&state, &q.code).await?;
     let d = &device.data;
-    let keys = super::resource::consent_keys(d.audience.as_deref(), &d.scopes);
-    let consented = consent::covers(&state.db, s.user.id, &c.id, &keys).await?;
+    let keys =
+        crate::features::oidc::protocol::resource::consent_keys(d.audience.as_deref(), &d.scopes);
+    let consented = consents::covers(&state.db, s.user.id, &c.id, &keys).await?;
     Ok(Json(DeviceCodeInfoDto {
         scope: d.scopes.join(" "),
-        scope_info: super::resource::scope_info(&state.db, d.audience.as_deref(), &d.scopes)
-            .await?,
+        scope_info: crate::features::oidc::protocol::resource::scope_info(
+            &state.db,
+            d.audience.as_deref(),
+            &d.scopes,
+        )
+        .await?,
         authorization_required: !c.skip_consent && !consented,
         reauthentication_required: c.requires_reauthentication,
-        client: super::clients::service::meta_dto(&c),
+        client: crate::features::oidc::clients::service::meta_dto(&c),
     }))
 }
 
@@ -202,13 +184,19 @@ pub async fn verify_device(
         return Err(AppError::Coded {
             status: StatusCode::FORBIDDEN,
             code: ErrorCode::OidcAccessDenied,
-            message: super::authorize::NOT_ALLOWED.into(),
+            message: crate::features::oidc::flows::authorize::NOT_ALLOWED.into(),
         });
     }
     let mut auth_time = s.claims.iat;
     if c.requires_reauthentication {
-        if !super::interactions::consume_reauthentication(&state, &headers, s.user.id, now).await? {
-            return Err(super::interactions::reauthentication_required());
+        if !crate::features::oidc::endpoints::interactions::consume_reauthentication(
+            &state, &headers, s.user.id, now,
+        )
+        .await?
+        {
+            return Err(
+                crate::features::oidc::endpoints::interactions::reauthentication_required(),
+            );
         }
         auth_time = now.timestamp();
     }
@@ -228,8 +216,11 @@ pub async fn verify_device(
     let new = if c.skip_consent {
         false
     } else {
-        let keys = super::resource::consent_keys(data.audience.as_deref(), &data.scopes);
-        consent::grant(&state.db, s.user.id, &c.id, &keys, now).await?
+        let keys = crate::features::oidc::protocol::resource::consent_keys(
+            data.audience.as_deref(),
+            &data.scopes,
+        );
+        consents::grant(&state.db, s.user.id, &c.id, &keys, now).await?
     };
     let event = if new {
         AuditEvent::NewDeviceCodeAuthorization

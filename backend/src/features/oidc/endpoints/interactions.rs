@@ -2,14 +2,16 @@
 //! order (authenticate → select_account → reauthenticate → consent) or cancels it. Each step
 //! re-evaluates what the bound user still needs, so switching accounts re-checks consent.
 
-use super::authorize::{self, InteractionParams, NOT_ALLOWED};
-use super::{client, consent};
 use crate::auth::cookies::{self, REAUTHENTICATION_TOKEN};
 use crate::auth::session::AMR_PASSKEY;
 use crate::auth::{BrowserUser, SessionUser};
-use crate::db::entities::{interaction_sessions as interactions, oidc_clients, users};
+use crate::db::entities::{interaction_sessions as interactions, oidc_clients};
 use crate::error::AppError;
 use crate::extract::{Json, Path};
+use crate::features::oidc::flows::authorize::{self, InteractionParams, NOT_ALLOWED};
+use crate::features::oidc::protocol::client;
+use crate::features::oidc::store::{self, consents};
+use crate::features::users::repo as users_repo;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -20,7 +22,7 @@ use pocket_shared::oidc::{
     InteractionUserDto,
 };
 use pocket_shared::{ApiError, ErrorCode};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::Set;
 use uuid::Uuid;
 
 fn not_found() -> AppError {
@@ -50,12 +52,12 @@ async fn load(
     // A malformed id names no interaction: the same 404 as an unknown or expired one.
     let id = Uuid::parse_str(id).map_err(|_| not_found())?;
     let now = state.clock.now();
-    let i = authorize::find_interaction(state, id, now)
+    let i = store::interactions::find_live(&state.db, id, now)
         .await?
         .ok_or_else(not_found)?;
     let p: InteractionParams =
         serde_json::from_value(i.parameters.clone()).map_err(|_| not_found())?;
-    let c = super::clients::repo::find(&state.db, &i.client_id)
+    let c = crate::features::oidc::clients::repo::find(&state.db, &i.client_id)
         .await?
         .ok_or_else(not_found)?;
     Ok((i, p, c))
@@ -68,8 +70,7 @@ async fn dto(
     c: &oidc_clients::Model,
 ) -> Result<InteractionDto, AppError> {
     let user = match i.user_id {
-        Some(u) => users::Entity::find_by_id(u)
-            .one(&state.db)
+        Some(u) => users_repo::find(&state.db, u)
             .await?
             .map(|u| InteractionUserDto {
                 id: u.id.to_string(),
@@ -80,12 +81,15 @@ async fn dto(
         None => None,
     };
     let required_steps = steps(i);
-    let scope_info =
-        super::resource::scope_info(&state.db, p.request.audience.as_deref(), &p.request.scopes)
-            .await?;
+    let scope_info = crate::features::oidc::protocol::resource::scope_info(
+        &state.db,
+        p.request.audience.as_deref(),
+        &p.request.scopes,
+    )
+    .await?;
     Ok(InteractionDto {
         id: i.id.to_string(),
-        client: super::clients::service::meta_dto(c),
+        client: crate::features::oidc::clients::service::meta_dto(c),
         scopes: p.request.scopes.clone(),
         scope_info,
         current_step: required_steps.first().copied(),
@@ -194,10 +198,10 @@ pub async fn complete_interaction(
     match body.step {
         InteractionStep::Authenticate | InteractionStep::SelectAccount => {
             if !bind_user(&state, &mut active, &model, &p, &c, &s, now).await? {
-                interactions::Entity::delete_by_id(model.id)
-                    .exec(&state.db)
-                    .await?;
-                return Ok(redirect_response(super::request::error_url(NOT_ALLOWED)));
+                store::interactions::delete(&state.db, model.id).await?;
+                return Ok(redirect_response(
+                    crate::features::oidc::protocol::request::error_url(NOT_ALLOWED),
+                ));
             }
             active.authentication_required = Set(false);
             active.account_selection_required = Set(false);
@@ -216,15 +220,17 @@ pub async fn complete_interaction(
             if !bound_to_caller {
                 return Err(AppError::Forbidden);
             }
-            let keys =
-                super::resource::consent_keys(p.request.audience.as_deref(), &p.request.scopes);
+            let keys = crate::features::oidc::protocol::resource::consent_keys(
+                p.request.audience.as_deref(),
+                &p.request.scopes,
+            );
             p.new_consent =
-                consent::grant(&state.db, s.user.id, &c.id, &keys, now).await? || p.new_consent;
+                consents::grant(&state.db, s.user.id, &c.id, &keys, now).await? || p.new_consent;
             active.consent_required = Set(false);
         }
     }
     active.parameters = Set(serde_json::to_value(&p).unwrap_or_default());
-    let updated = active.update(&state.db).await?;
+    let updated = store::interactions::update(&state.db, active).await?;
     if steps(&updated).is_empty() {
         return Ok(redirect_response(format!(
             "/authorize?interaction={}",
@@ -251,7 +257,7 @@ pub async fn cancel_interaction(
     p.denied = true;
     let mut active: interactions::ActiveModel = model.into();
     active.parameters = Set(serde_json::to_value(&p).unwrap_or_default());
-    active.update(&state.db).await?;
+    store::interactions::update(&state.db, active).await?;
     Ok(redirect_response(format!("/authorize?interaction={id}")))
 }
 

@@ -3,12 +3,14 @@
 //! revoked and the browser returns to a registered logout URL; otherwise nothing happens and
 //! the user is asked on `/logout`.
 
-use super::params::Params;
-use super::store::{self, Kind};
-use super::tokens::ID_TOKEN_TYPE;
-use super::{consent, redirect, request};
 use crate::auth::MaybeUser;
 use crate::auth::cookies::{self, ACCESS_TOKEN};
+use crate::features::oidc::protocol::params::Params;
+use crate::features::oidc::protocol::redirect;
+use crate::features::oidc::protocol::request;
+use crate::features::oidc::store::consents;
+use crate::features::oidc::store::{self, Kind};
+use crate::features::oidc::tokens::ID_TOKEN_TYPE;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -58,13 +60,13 @@ async fn end(
     let (Some(aud), Some(sub), true) = (aud, sub, valid) else {
         return Ok(confirm());
     };
-    if consent::find(&state.db, sub, &aud).await?.is_none() {
+    if consents::find(&state.db, sub, &aud).await?.is_none() {
         return Ok(confirm());
     }
-    let Some(cl) = super::clients::repo::find(&state.db, &aud).await? else {
+    let Some(cl) = crate::features::oidc::clients::repo::find(&state.db, &aud).await? else {
         return Ok(confirm());
     };
-    let registered = super::clients::service::logout_callback_urls(&cl);
+    let registered = crate::features::oidc::clients::service::logout_callback_urls(&cl);
     let target = match params.get("post_logout_redirect_uri") {
         None => registered.first().cloned(),
         // An unregistered URI makes the whole request invalid: nothing is ended.
