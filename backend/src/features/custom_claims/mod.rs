@@ -1,5 +1,5 @@
 //! Custom claims of users and groups (`/api/custom-claims`): replace-all per owner and key
-//! suggestions. Tokens read them in `oidc::claims`.
+//! suggestions. Tokens read them in `oidc::tokens::claims`.
 
 mod handlers;
 pub mod repo;
