@@ -15,21 +15,4 @@ pub struct Model {
     pub allowed_for_cimd_clients: bool,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::apis::Entity",
-        from = "Column::ApiId",
-        to = "super::apis::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Api,
-}
-
-impl Related<super::apis::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Api.def()
-    }
-}
-
-impl ActiveModelBehavior for ActiveModel {}
+belongs_to!(Api => apis via ApiId);

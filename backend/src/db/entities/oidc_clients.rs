@@ -31,21 +31,4 @@ pub struct Model {
     pub refresh_token_duration_minutes: i64,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::users::Entity",
-        from = "Column::CreatedById",
-        to = "super::users::Column::Id",
-        on_delete = "SetNull"
-    )]
-    CreatedBy,
-}
-
-impl Related<super::users::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::CreatedBy.def()
-    }
-}
-
-impl ActiveModelBehavior for ActiveModel {}
+no_relations!();

@@ -13,34 +13,4 @@ pub struct Model {
     pub subject_type: String,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::oidc_clients::Entity",
-        from = "Column::OidcClientId",
-        to = "super::oidc_clients::Column::Id",
-        on_delete = "Cascade"
-    )]
-    OidcClient,
-    #[sea_orm(
-        belongs_to = "super::api_permissions::Entity",
-        from = "Column::ApiPermissionId",
-        to = "super::api_permissions::Column::Id",
-        on_delete = "Cascade"
-    )]
-    ApiPermission,
-}
-
-impl Related<super::oidc_clients::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::OidcClient.def()
-    }
-}
-
-impl Related<super::api_permissions::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::ApiPermission.def()
-    }
-}
-
-impl ActiveModelBehavior for ActiveModel {}
+belongs_to!(ApiPermission => api_permissions via ApiPermissionId);

@@ -13,34 +13,4 @@ pub struct Model {
     pub subject_type: String,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::oidc_clients::Entity",
-        from = "Column::OidcClientId",
-        to = "super::oidc_clients::Column::Id",
-        on_delete = "Cascade"
-    )]
-    OidcClient,
-    #[sea_orm(
-        belongs_to = "super::apis::Entity",
-        from = "Column::ApiId",
-        to = "super::apis::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Api,
-}
-
-impl Related<super::oidc_clients::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::OidcClient.def()
-    }
-}
-
-impl Related<super::apis::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Api.def()
-    }
-}
-
-impl ActiveModelBehavior for ActiveModel {}
+no_relations!();

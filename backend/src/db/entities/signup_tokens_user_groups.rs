@@ -11,28 +11,4 @@ pub struct Model {
     pub user_group_id: Uuid,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::signup_tokens::Entity",
-        from = "Column::SignupTokenId",
-        to = "super::signup_tokens::Column::Id",
-        on_delete = "Cascade"
-    )]
-    SignupToken,
-    #[sea_orm(
-        belongs_to = "super::user_groups::Entity",
-        from = "Column::UserGroupId",
-        to = "super::user_groups::Column::Id",
-        on_delete = "Cascade"
-    )]
-    UserGroup,
-}
-
-impl Related<super::user_groups::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::UserGroup.def()
-    }
-}
-
-impl ActiveModelBehavior for ActiveModel {}
+belongs_to!(UserGroup => user_groups via UserGroupId);

@@ -13,34 +13,4 @@ pub struct Model {
     pub last_used_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::users::Entity",
-        from = "Column::UserId",
-        to = "super::users::Column::Id",
-        on_delete = "Cascade"
-    )]
-    User,
-    #[sea_orm(
-        belongs_to = "super::oidc_clients::Entity",
-        from = "Column::ClientId",
-        to = "super::oidc_clients::Column::Id",
-        on_delete = "Cascade"
-    )]
-    OidcClient,
-}
-
-impl Related<super::users::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::User.def()
-    }
-}
-
-impl Related<super::oidc_clients::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::OidcClient.def()
-    }
-}
-
-impl ActiveModelBehavior for ActiveModel {}
+belongs_to!(OidcClient => oidc_clients via ClientId);
