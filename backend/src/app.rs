@@ -1,5 +1,5 @@
 //! Router assembly (features + OpenAPI + SPA) and the cross-cutting layers: request id,
-//! tracing, security headers, default caching and the `/api` error envelope. This is the top of
+//! tracing, the access log, security headers, default caching and the `/api` error envelope. This is the top of
 //! the module graph: it imports every feature's router, and no feature imports it.
 
 use crate::error::{AppError, render_api_errors};
@@ -13,6 +13,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use pocket_shared::ErrorCode;
+use std::time::Instant;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -102,6 +103,8 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
+        // Inside the span below, so each line carries the request id.
+        .layer(middleware::from_fn(access_log))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
@@ -113,6 +116,24 @@ pub fn router(state: AppState) -> Router {
                 .on_failure(()),
         )
         .layer(middleware::from_fn(assign_request_id))
+}
+
+/// One log line per request (not for health probes), inside the request's span.
+async fn access_log(req: Request, next: Next) -> Response {
+    let quiet = req.uri().path() == "/healthz";
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let start = Instant::now();
+    let res = next.run(req).await;
+    let status = res.status().as_u16();
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    match status {
+        500.. => tracing::error!(%method, %path, status, ms, "request"),
+        429 => tracing::warn!(%method, %path, status, ms, "request"),
+        _ if quiet => tracing::debug!(%method, %path, status, ms, "request"),
+        _ => tracing::info!(%method, %path, status, ms, "request"),
+    }
+    res
 }
 
 /// Unknown `/api/*` and `/.well-known/*` paths are JSON 404s; everything else is the SPA.

@@ -6,9 +6,6 @@ use crate::clock::SystemClock;
 use crate::config::{Config, Listen};
 use crate::spa::Spa;
 use crate::state::AppState;
-use axum::extract::Request;
-use axum::middleware::{self, Next};
-use axum::response::Response;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -61,7 +58,7 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     if state.config.app_env != crate::config::AppEnv::Test {
         crate::jobs::spawn(state.clone());
     }
-    let app = router(state).layer(middleware::from_fn(access_log));
+    let app = router(state);
 
     // Startup time: from process start of `run` until the socket accepts connections.
     let ready_ms = || started.elapsed().as_millis() as u64;
@@ -172,24 +169,6 @@ async fn shutdown_signal() {
         }
     };
     tokio::select! { () = ctrl_c => {}, () = term => {} }
-}
-
-/// One log line per request (not for health probes), inside the request's span.
-async fn access_log(req: Request, next: Next) -> Response {
-    let quiet = req.uri().path() == "/healthz";
-    let method = req.method().clone();
-    let path = req.uri().path().to_owned();
-    let start = Instant::now();
-    let res = next.run(req).await;
-    let status = res.status().as_u16();
-    let ms = start.elapsed().as_secs_f64() * 1000.0;
-    match status {
-        500.. => tracing::error!(%method, %path, status, ms, "request"),
-        429 => tracing::warn!(%method, %path, status, ms, "request"),
-        _ if quiet => tracing::debug!(%method, %path, status, ms, "request"),
-        _ => tracing::info!(%method, %path, status, ms, "request"),
-    }
-    res
 }
 
 /// `pocket-id healthcheck`: GET /healthz over TCP or a Unix socket within 5 s.

@@ -224,3 +224,51 @@ async fn one_time_access_token_command_prints_a_working_sign_in_link() {
         assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.text());
     }
 }
+
+/// The access log line of a request is written inside the request's span, so it carries the
+/// request id the response announces in `X-Request-ID`.
+#[test]
+fn access_log_lines_carry_the_request_id() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let port = free_port();
+    let child = pocket_id(dir.path())
+        .env("PORT", port.to_string())
+        .env("HOST", "127.0.0.1")
+        .env("LOG_LEVEL", "info")
+        .env("LOG_JSON", "true")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    wait_healthy(
+        dir.path(),
+        &["--endpoint", &format!("http://127.0.0.1:{port}")],
+    );
+    let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    conn.write_all(
+        b"GET /api/application-configuration HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    let mut response = String::new();
+    conn.read_to_string(&mut response).unwrap();
+    let request_id = response
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("x-request-id")
+                .then(|| value.trim().to_owned())
+        })
+        .expect("an X-Request-ID header");
+    terminate(child);
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    let line = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|l| l["message"] == "request" && l["path"] == "/api/application-configuration")
+        .unwrap_or_else(|| panic!("no access-log line for the request in:\n{text}"));
+    assert_eq!(line["status"], 200, "{line}");
+    assert_eq!(line["span"]["request_id"], request_id.as_str(), "{line}");
+}
