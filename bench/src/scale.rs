@@ -3,8 +3,9 @@
 //! request at a time, on SQLite and PostgreSQL.
 
 use crate::http::{Conn, Error, Req};
+use crate::output;
 use crate::proc::Running;
-use crate::seed::Engine;
+use crate::seed::{Engine, on_fresh_database};
 use crate::targets::Ours;
 use serde::Serialize;
 use std::path::Path;
@@ -181,10 +182,9 @@ async fn measure(
 }
 
 /// Seeds `users` users on `engine` and measures the list; `db_url` is an empty database.
-pub async fn run_engine(
+async fn run_engine(
     bin: &Path,
-    engine: Engine,
-    db_url: String,
+    (engine, db_url): (Engine, String),
     work: &Path,
     users: u64,
     rounds: usize,
@@ -212,7 +212,49 @@ pub async fn run_engine(
     })
 }
 
-pub fn markdown(results: &[EngineResult], date: &str) -> String {
+/// `--scale`: seeds `users` users on each of `engines` and measures the admin users search;
+/// writes `benchmarks-scale.json` and the scale block of `BENCHMARKS.md` in `out_dir`.
+pub async fn run(
+    bin: &Path,
+    work: &Path,
+    postgres_url: &str,
+    engines: &[String],
+    users: u64,
+    rounds: usize,
+    out_dir: &Path,
+) -> Result<(), Error> {
+    let mut results = Vec::new();
+    for engine in engines {
+        let run = async |db| run_engine(bin, db, work, users, rounds).await;
+        let Some(r) = on_fresh_database(engine, work, "scale", postgres_url, run).await? else {
+            continue;
+        };
+        eprintln!(
+            "scale {} at {} users: seed {:.1} s, search p50 {:.2} ms, p99 {:.2} ms, list p99 {:.2} ms",
+            r.engine.name(),
+            r.users,
+            r.seed_seconds,
+            r.search_p50_ms,
+            r.search_p99_ms,
+            r.list_p99_ms
+        );
+        results.push(r);
+    }
+    std::fs::create_dir_all(out_dir)?;
+    std::fs::write(
+        out_dir.join("benchmarks-scale.json"),
+        serde_json::to_string_pretty(&results)?,
+    )?;
+    output::write_block(
+        &out_dir.join("BENCHMARKS.md"),
+        output::SCALE_BEGIN,
+        output::SCALE_END,
+        &markdown(&results, &output::now_utc()),
+    )?;
+    Ok(())
+}
+
+fn markdown(results: &[EngineResult], date: &str) -> String {
     use std::fmt::Write as _;
     let mut o = String::new();
     let _ = writeln!(

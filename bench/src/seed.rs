@@ -210,3 +210,56 @@ pub async fn bulk(engine: Engine, url: &str, users: u64, groups: u64) -> Result<
     db.close().await?;
     Ok(())
 }
+
+/// Runs `f` on a fresh database of the engine named `engine`: for "sqlite" a file under
+/// `work/<prefix>-SQLite/`, for "postgres" a scratch database made through `admin_url` and
+/// dropped afterwards. `Ok(None)` (and a loud line) when PostgreSQL is not reachable.
+pub async fn on_fresh_database<T>(
+    engine: &str,
+    work: &std::path::Path,
+    prefix: &str,
+    admin_url: &str,
+    f: impl AsyncFnOnce((Engine, String)) -> Result<T, Error>,
+) -> Result<Option<T>, Error> {
+    match engine {
+        "sqlite" => {
+            let db = work.join(format!("{prefix}-{}/pocket-id.db", Engine::Sqlite.name()));
+            f((Engine::Sqlite, db.display().to_string()))
+                .await
+                .map(Some)
+        }
+        "postgres" => {
+            let Some((name, url)) = postgres_database(admin_url).await else {
+                eprintln!("!!! PostgreSQL at {admin_url} is not reachable: its cells are SKIPPED");
+                return Ok(None);
+            };
+            let r = f((Engine::Postgres, url)).await;
+            drop_postgres_database(admin_url, &name).await;
+            r.map(Some)
+        }
+        other => Err(format!("unknown engine {other}").into()),
+    }
+}
+
+/// A scratch database on the PostgreSQL server at `admin_url`: its name and URL.
+async fn postgres_database(admin_url: &str) -> Option<(String, String)> {
+    let db = Database::connect(admin_url).await.ok()?;
+    let name = format!("pocket_bench_{}", std::process::id());
+    db.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+        .await
+        .ok()?;
+    db.execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .ok()?;
+    let mut url = url::Url::parse(admin_url).ok()?;
+    url.set_path(&format!("/{name}"));
+    Some((name, url.to_string()))
+}
+
+async fn drop_postgres_database(admin_url: &str, name: &str) {
+    if let Ok(db) = Database::connect(admin_url).await {
+        let _ = db
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await;
+    }
+}
