@@ -204,14 +204,18 @@ mod tests {
         s.split(' ').map(str::to_owned).collect()
     }
 
-    #[test]
-    fn profile_names_fall_back() {
-        let p = |u| Profile {
-            user: u,
+    /// The profile of `user` alone: no groups, no custom claims.
+    fn p(user: users::Model) -> Profile {
+        Profile {
+            user,
             groups: vec![],
             user_claims: vec![],
             group_claims: vec![],
-        };
+        }
+    }
+
+    #[test]
+    fn profile_names_fall_back() {
         let c = scope_claims(
             &p(user("Tim", "Cook", "Timmy", None)),
             &scopes("openid profile"),
@@ -236,12 +240,6 @@ mod tests {
 
     #[test]
     fn email_only_when_present_and_groups_always_an_array() {
-        let p = |u| Profile {
-            user: u,
-            groups: vec![],
-            user_claims: vec![],
-            group_claims: vec![],
-        };
         let c = scope_claims(
             &p(user("T", "", "", Some("t@example.com"))),
             &scopes("email groups"),
