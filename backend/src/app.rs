@@ -9,10 +9,9 @@ use crate::state::AppState;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use pocket_shared::ErrorCode;
 use std::time::Instant;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -140,12 +139,7 @@ async fn access_log(req: Request, next: Next) -> Response {
 async fn fallback(State(state): State<AppState>, req: Request) -> Response {
     let path = req.uri().path();
     if path == "/api" || path.starts_with("/api/") || path.starts_with("/.well-known/") {
-        return AppError::Coded {
-            status: StatusCode::NOT_FOUND,
-            code: ErrorCode::NotFound,
-            message: "Not found".into(),
-        }
-        .into_response();
+        return AppError::no_such_path().into_response();
     }
     state.spa.respond(req.method(), req.uri(), req.headers())
 }

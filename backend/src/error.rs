@@ -54,6 +54,72 @@ impl AppError {
         }])
     }
 
+    /// A client error with its own status, code and message; prefer the named constructors.
+    pub fn coded(
+        status: StatusCode,
+        code: ErrorCode,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self::Coded {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// 400: the request can't be carried out as asked.
+    pub fn bad_request(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::coded(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// 401: the credentials (or the proof of presence) are missing, invalid or expired.
+    pub fn unauthorized(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::coded(StatusCode::UNAUTHORIZED, code, message)
+    }
+
+    /// 403 with a code saying why (plain [`AppError::Forbidden`] is "missing permission").
+    pub fn refused(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::coded(StatusCode::FORBIDDEN, code, message)
+    }
+
+    /// 404 with a code of its own (plain [`AppError::NotFound`] names the resource).
+    pub fn gone(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::coded(StatusCode::NOT_FOUND, code, message)
+    }
+
+    /// 404 `not_found` for a path that names nothing: unknown routes and path ids that cannot
+    /// be ids at all (a malformed UUID answers like an unknown one).
+    pub fn no_such_path() -> Self {
+        Self::gone(ErrorCode::NotFound, "Not found")
+    }
+
+    /// 409: the request conflicts with the current state.
+    pub fn conflict(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::coded(StatusCode::CONFLICT, code, message)
+    }
+
+    /// 503: a server-side prerequisite (e.g. email) is not configured.
+    pub fn unavailable(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::coded(StatusCode::SERVICE_UNAVAILABLE, code, message)
+    }
+
+    /// Maps a unique-constraint violation to 409 `already_in_use` on `field`; any other
+    /// database error stays a server fault. For `.map_err(AppError::in_use("name"))`.
+    pub fn in_use(field: &'static str) -> impl FnOnce(sea_orm::DbErr) -> Self {
+        move |e| Self::in_use_by(e, |_| field)
+    }
+
+    /// As [`AppError::in_use`], with the field picked from the violation's message (for tables
+    /// with several unique columns).
+    pub fn in_use_by(e: sea_orm::DbErr, field: impl FnOnce(&str) -> &'static str) -> Self {
+        match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(msg)) => {
+                Self::AlreadyInUse(field(&msg))
+            }
+            _ => Self::internal(e),
+        }
+    }
+
     fn status_code_message(&self) -> (StatusCode, ErrorCode, Cow<'static, str>) {
         match self {
             Self::NotFound(what) => (

@@ -9,7 +9,10 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use base64::Engine;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
 use std::net::{IpAddr, SocketAddr};
 
 /// JSON body (requires `Content-Type: application/json`) or JSON response.
@@ -49,13 +52,58 @@ impl From<QueryRejection> for AppError {
     }
 }
 
+/// A path parameter that does not parse (a malformed UUID, a bad `~` encoding) names nothing,
+/// so it answers 404 like an unknown id: one rule for every path id.
 impl From<PathRejection> for AppError {
     fn from(r: PathRejection) -> Self {
-        AppError::Validation(vec![pocket_shared::FieldError {
-            field: "path".into(),
-            code: "invalid_format".into(),
-            message: r.body_text(),
-        }])
+        match r {
+            PathRejection::FailedToDeserializePathParams(_) => AppError::no_such_path(),
+            // A route without the parameters its handler takes: a bug of ours.
+            other => AppError::internal(std::io::Error::other(other.body_text())),
+        }
+    }
+}
+
+/// base64url with or without padding (the part of a client id after `~`).
+const TILDE_IDS: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// An OIDC client id taken from a path, e.g. `Path(ClientId(id))`. As in Pocket ID, `~` +
+/// base64url carries ids that do not fit in a path segment (metadata-document clients are
+/// identified by URLs); a bad encoding is a 404, as for any path id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientId(pub String);
+
+impl ClientId {
+    /// Decodes a raw path segment.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let Some(encoded) = raw.strip_prefix('~') else {
+            return Some(Self(raw.to_owned()));
+        };
+        let bytes = TILDE_IDS.decode(encoded).ok()?;
+        String::from_utf8(bytes).ok().map(Self)
+    }
+}
+
+impl std::ops::Deref for ClientId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ClientId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClientId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Self::parse(&raw).ok_or_else(|| D::Error::custom("must be base64url-encoded after ~"))
     }
 }
 
@@ -152,6 +200,20 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert("x-forwarded-for", HeaderValue::from_str(v).unwrap());
         h
+    }
+
+    #[test]
+    fn tilde_client_ids_are_base64url() {
+        assert_eq!(
+            ClientId::parse("plain-id"),
+            Some(ClientId("plain-id".into()))
+        );
+        let enc = TILDE_IDS.encode("https://app.example/client.json");
+        assert_eq!(
+            ClientId::parse(&format!("~{enc}")).map(|c| c.0).as_deref(),
+            Some("https://app.example/client.json")
+        );
+        assert_eq!(ClientId::parse("~***"), None);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::crypto::{hash_token, random_from};
 use crate::db::entities::{api_keys, users};
 use crate::error::AppError;
 use crate::state::AppState;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::HeaderValue;
 use chrono::{DateTime, Duration, Utc};
 use pocket_shared::ErrorCode;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -33,19 +33,11 @@ pub fn generate_token() -> String {
 }
 
 fn invalid_key() -> AppError {
-    AppError::Coded {
-        status: StatusCode::UNAUTHORIZED,
-        code: ErrorCode::InvalidApiKey,
-        message: "Invalid API key".into(),
-    }
+    AppError::unauthorized(ErrorCode::InvalidApiKey, "Invalid API key")
 }
 
 fn expired_key() -> AppError {
-    AppError::Coded {
-        status: StatusCode::UNAUTHORIZED,
-        code: ErrorCode::ApiKeyExpired,
-        message: "API key has expired".into(),
-    }
+    AppError::unauthorized(ErrorCode::ApiKeyExpired, "API key has expired")
 }
 
 /// Equality of two secrets in time independent of where they differ (both are hashed first, so

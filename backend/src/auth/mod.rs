@@ -49,11 +49,7 @@ pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<String> {
 
 /// The error for a disabled account (403 `user_disabled`).
 pub fn user_disabled() -> AppError {
-    AppError::Coded {
-        status: axum::http::StatusCode::FORBIDDEN,
-        code: ErrorCode::UserDisabled,
-        message: "User account is disabled".into(),
-    }
+    AppError::refused(ErrorCode::UserDisabled, "User account is disabled")
 }
 
 async fn session_user(parts: &Parts, state: &AppState) -> Result<Option<SessionUser>, AppError> {
@@ -90,11 +86,10 @@ impl FromRequestParts<AppState> for BrowserUser {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         if parts.headers.contains_key(api_key::HEADER) {
-            return Err(AppError::Coded {
-                status: axum::http::StatusCode::FORBIDDEN,
-                code: ErrorCode::ApiKeyAuthNotAllowed,
-                message: "API key authentication is not allowed for this endpoint".into(),
-            });
+            return Err(AppError::refused(
+                ErrorCode::ApiKeyAuthNotAllowed,
+                "API key authentication is not allowed for this endpoint",
+            ));
         }
         SessionUser::from_request_parts(parts, state)
             .await

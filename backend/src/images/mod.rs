@@ -139,11 +139,7 @@ impl From<ImageError> for AppError {
                 (StatusCode::BAD_REQUEST, ErrorCode::InvalidImage)
             }
         };
-        AppError::Coded {
-            status,
-            code,
-            message: e.to_string().into(),
-        }
+        AppError::coded(status, code, e.to_string())
     }
 }
 

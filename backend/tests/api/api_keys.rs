@@ -494,7 +494,7 @@ db_test!(
         let r = bob_c
             .send(Method::DELETE, &format!("{KEYS}/not-a-uuid"), None)
             .await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
         assert_eq!(
             admin_c.send(Method::DELETE, &admins, None).await.status,
             StatusCode::NO_CONTENT

@@ -22,6 +22,7 @@ mod oidc;
 mod oidc_clients;
 mod openapi;
 mod passkeys;
+mod path_ids;
 mod schema;
 mod signup;
 mod user_groups;

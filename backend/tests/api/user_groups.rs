@@ -125,7 +125,7 @@ db_test!(validation_and_conflicts, |app: TestApp| async move {
     assert_eq!(conflict(&r), (ErrorCode::AlreadyInUse, "name".into()));
     assert_eq!(
         c.get(&format!("{GROUPS}/not-a-uuid")).await.status,
-        StatusCode::BAD_REQUEST
+        StatusCode::NOT_FOUND
     );
 });
 

@@ -301,7 +301,7 @@ db_test!(validation_names_the_fields, |app: TestApp| async move {
     let r = app.request(req).await;
     assert_eq!(code(&r), ErrorCode::InvalidRequestBody);
     let r = c.get("/api/users/not-a-uuid").await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
 });
 
 db_test!(duplicates_are_already_in_use, |app: TestApp| async move {

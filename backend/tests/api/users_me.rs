@@ -152,7 +152,7 @@ db_test!(
             c.get("/api/users/not-a-uuid/profile-picture.png")
                 .await
                 .status,
-            StatusCode::BAD_REQUEST
+            StatusCode::NOT_FOUND
         );
         let unknown = format!("/api/users/{}/profile-picture.png", uuid::Uuid::new_v4());
         assert_eq!(c.get(&unknown).await.status, StatusCode::NOT_FOUND);

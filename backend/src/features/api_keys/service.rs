@@ -7,7 +7,6 @@ use crate::crypto::hash_token;
 use crate::db::entities::api_keys;
 use crate::error::AppError;
 use crate::list::ListParams;
-use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use pocket_shared::api_key::{
     ApiKeyCreateRequest, ApiKeyDto, ApiKeyListResponse, ApiKeyRenewRequest, ApiKeyResponse, rules,
@@ -140,11 +139,10 @@ pub async fn renew(
     if !repo::renew(db, user, id, hash_token(&token), expires_at, now).await? {
         return Err(match repo::find_owned(db, user, id).await? {
             None => AppError::NotFound("API key"),
-            Some(_) => AppError::Coded {
-                status: StatusCode::BAD_REQUEST,
-                code: ErrorCode::ApiKeyNotExpired,
-                message: "API key has not expired yet; only expired keys can be renewed".into(),
-            },
+            Some(_) => AppError::bad_request(
+                ErrorCode::ApiKeyNotExpired,
+                "API key has not expired yet; only expired keys can be renewed",
+            ),
         });
     }
     let key = repo::find_owned(db, user, id)

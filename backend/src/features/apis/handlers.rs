@@ -3,37 +3,18 @@
 use super::{grants, service};
 use crate::auth::AdminUser;
 use crate::error::AppError;
-use crate::extract::{Json, Path};
+use crate::extract::{ClientId, Json, Path};
 use crate::list::ListParams;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use base64::Engine;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use pocket_shared::ApiError;
 use pocket_shared::api_resource::{
     ApiCimdAccessUpdateRequest, ApiClientAccessListResponse, ApiClientGrantDto,
     ApiClientListResponse, ApiCreateRequest, ApiDto, ApiListResponse, ApiPermissionsUpdateRequest,
     ApiUpdateRequest, ClientApiGrantDto,
 };
-
-/// base64url with or without padding (client ids starting with `~`).
-const TILDE_IDS: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::URL_SAFE,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
-
-/// A client id of a path: as Pocket ID, `~` + base64url carries ids that are URLs.
-fn client_id(raw: String) -> Result<String, AppError> {
-    let Some(encoded) = raw.strip_prefix('~') else {
-        return Ok(raw);
-    };
-    TILDE_IDS
-        .decode(encoded)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .ok_or(AppError::NotFound("OIDC client"))
-}
+use uuid::Uuid;
 
 /// List APIs (paginated; `search` matches the name or resource). Sort columns: `name`
 /// (default), `resource`, `createdAt`.
@@ -74,9 +55,9 @@ pub async fn create_api(
 pub async fn get_api(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(id): Path<String>,
+    Path(id): Path<Uuid>,
 ) -> Result<Json<ApiDto>, AppError> {
-    let api = service::get(&state.db, service::parse_id(&id)?).await?;
+    let api = service::get(&state.db, id).await?;
     Ok(Json(service::dto(&state.db, &api).await?))
 }
 
@@ -89,10 +70,9 @@ pub async fn get_api(
 pub async fn update_api(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(id): Path<String>,
+    Path(id): Path<Uuid>,
     Json(req): Json<ApiUpdateRequest>,
 ) -> Result<Json<ApiDto>, AppError> {
-    let id = service::parse_id(&id)?;
     let api = service::update(&state.db, id, req, state.clock.now()).await?;
     Ok(Json(service::dto(&state.db, &api).await?))
 }
@@ -105,9 +85,9 @@ pub async fn update_api(
 pub async fn delete_api(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(id): Path<String>,
+    Path(id): Path<Uuid>,
 ) -> Result<StatusCode, AppError> {
-    service::delete(&state.db, service::parse_id(&id)?).await?;
+    service::delete(&state.db, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -120,10 +100,9 @@ pub async fn delete_api(
 pub async fn update_api_permissions(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(id): Path<String>,
+    Path(id): Path<Uuid>,
     Json(req): Json<ApiPermissionsUpdateRequest>,
 ) -> Result<Json<ApiDto>, AppError> {
-    let id = service::parse_id(&id)?;
     let api = service::set_permissions(&state.db, id, req, state.clock.now()).await?;
     Ok(Json(service::dto(&state.db, &api).await?))
 }
@@ -138,10 +117,9 @@ pub async fn update_api_permissions(
 pub async fn update_api_cimd_access(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(id): Path<String>,
+    Path(id): Path<Uuid>,
     Json(req): Json<ApiCimdAccessUpdateRequest>,
 ) -> Result<Json<ApiDto>, AppError> {
-    let id = service::parse_id(&id)?;
     let api = service::set_cimd_access(&state.db, id, req, state.clock.now()).await?;
     Ok(Json(service::dto(&state.db, &api).await?))
 }
@@ -155,10 +133,9 @@ pub async fn update_api_cimd_access(
 pub async fn list_api_clients(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(id): Path<String>,
+    Path(id): Path<Uuid>,
     params: ListParams,
 ) -> Result<Json<ApiClientAccessListResponse>, AppError> {
-    let id = service::parse_id(&id)?;
     Ok(Json(grants::list_clients(&state.db, id, &params).await?))
 }
 
@@ -170,10 +147,9 @@ pub async fn list_api_clients(
 pub async fn list_api_assignable_clients(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(id): Path<String>,
+    Path(id): Path<Uuid>,
     params: ListParams,
 ) -> Result<Json<ApiClientListResponse>, AppError> {
-    let id = service::parse_id(&id)?;
     Ok(Json(
         grants::assignable_clients(&state.db, id, &params).await?,
     ))
@@ -190,13 +166,10 @@ pub async fn list_api_assignable_clients(
 pub async fn update_api_client_grant(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path((id, client)): Path<(String, String)>,
+    Path((id, client)): Path<(Uuid, ClientId)>,
     Json(req): Json<ApiClientGrantDto>,
 ) -> Result<Json<ApiClientGrantDto>, AppError> {
-    let id = service::parse_id(&id)?;
-    Ok(Json(
-        grants::set_grant(&state.db, id, &client_id(client)?, req).await?,
-    ))
+    Ok(Json(grants::set_grant(&state.db, id, &client, req).await?))
 }
 
 /// Remove every grant of a client on an API.
@@ -207,10 +180,9 @@ pub async fn update_api_client_grant(
 pub async fn delete_api_client_grant(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path((id, client)): Path<(String, String)>,
+    Path((id, client)): Path<(Uuid, ClientId)>,
 ) -> Result<StatusCode, AppError> {
-    let id = service::parse_id(&id)?;
-    grants::remove_grant(&state.db, id, &client_id(client)?).await?;
+    grants::remove_grant(&state.db, id, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -222,11 +194,9 @@ pub async fn delete_api_client_grant(
 pub async fn list_client_apis(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(client): Path<String>,
+    Path(client): Path<ClientId>,
 ) -> Result<Json<Vec<ClientApiGrantDto>>, AppError> {
-    Ok(Json(
-        grants::client_apis(&state.db, &client_id(client)?).await?,
-    ))
+    Ok(Json(grants::client_apis(&state.db, &client).await?))
 }
 
 /// List the APIs a client has no grant on yet (paginated, as the API list).
@@ -237,26 +207,10 @@ pub async fn list_client_apis(
 pub async fn list_client_assignable_apis(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(client): Path<String>,
+    Path(client): Path<ClientId>,
     params: ListParams,
 ) -> Result<Json<ApiListResponse>, AppError> {
     Ok(Json(
-        grants::assignable_apis(&state.db, &client_id(client)?, &params).await?,
+        grants::assignable_apis(&state.db, &client, &params).await?,
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tilde_client_ids_are_base64url() {
-        assert_eq!(client_id("rp".into()).unwrap(), "rp");
-        let enc = TILDE_IDS.encode("https://app.example/client.json");
-        assert_eq!(
-            client_id(format!("~{enc}")).unwrap(),
-            "https://app.example/client.json"
-        );
-        assert!(client_id("~***".into()).is_err());
-    }
 }

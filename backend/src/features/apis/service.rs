@@ -29,11 +29,6 @@ pub(super) fn validated(errors: Vec<FieldError>) -> Result<(), AppError> {
     }
 }
 
-/// The API id of a path; a malformed id names no API.
-pub fn parse_id(raw: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(raw.trim()).map_err(|_| not_found())
-}
-
 /// The API, or 404.
 pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<apis::Model, AppError> {
     repo::find(db, id).await?.ok_or_else(not_found)
@@ -119,13 +114,6 @@ pub async fn list(
     list_filtered(db, params, ListFilter::default()).await
 }
 
-fn unique_violation(e: &DbErr) -> bool {
-    matches!(
-        e.sql_err(),
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-    )
-}
-
 /// Registers an API. The resource loses its trailing `/`, must not be our issuer and must be
 /// unused.
 pub async fn create(
@@ -146,9 +134,8 @@ pub async fn create(
             "is this server's own URL and cannot be used for an API",
         ));
     }
-    let in_use = || AppError::AlreadyInUse("resource");
     if repo::find_by_audience(db, &req.resource).await?.is_some() {
-        return Err(in_use());
+        return Err(AppError::AlreadyInUse("resource"));
     }
     apis::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -161,13 +148,7 @@ pub async fn create(
     .insert(db)
     .await
     // A concurrent create with the same resource won the race.
-    .map_err(|e| {
-        if unique_violation(&e) {
-            in_use()
-        } else {
-            e.into()
-        }
-    })
+    .map_err(AppError::in_use("resource"))
 }
 
 /// Renames an API (the resource never changes: issued tokens name it).

@@ -3,7 +3,6 @@
 
 use super::repo;
 use crate::error::AppError;
-use axum::http::StatusCode;
 use pocket_shared::app_config::{
     AdminAppConfigVariable, AppConfigUpdateRequest, AppConfigVariable, CONFIG_KEYS,
     ConfigValueType, TRACING_ENABLED_KEY, UI_CONFIG_DISABLED_KEY, config_key, normalize_value,
@@ -155,11 +154,10 @@ pub fn admin_variables(
 
 /// The refusal while `UI_CONFIG_DISABLED=true` (403, as in Pocket ID).
 pub fn ui_config_disabled() -> AppError {
-    AppError::Coded {
-        status: StatusCode::FORBIDDEN,
-        code: ErrorCode::UiConfigDisabled,
-        message: "The configuration can't be changed since the UI configuration is disabled".into(),
-    }
+    AppError::refused(
+        ErrorCode::UiConfigDisabled,
+        "The configuration can't be changed since the UI configuration is disabled",
+    )
 }
 
 /// The value of every key after a full replacement by `req`: missing, empty and `null` values

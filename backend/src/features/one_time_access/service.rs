@@ -4,7 +4,6 @@
 use crate::crypto::{hash_token, random_from};
 use crate::db::entities::{one_time_access_tokens as codes, users};
 use crate::error::AppError;
-use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use pocket_shared::ErrorCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -113,11 +112,10 @@ pub async fn create(
 }
 
 fn invalid_or_expired() -> AppError {
-    AppError::Coded {
-        status: StatusCode::UNAUTHORIZED,
-        code: ErrorCode::TokenInvalidOrExpired,
-        message: "Token is invalid or expired".into(),
-    }
+    AppError::unauthorized(
+        ErrorCode::TokenInvalidOrExpired,
+        "Token is invalid or expired",
+    )
 }
 
 /// Redeems `input`: the user it was made for, once. A disabled user is refused and the code kept.

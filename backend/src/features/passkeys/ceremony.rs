@@ -106,11 +106,7 @@ pub fn ceremony_error(e: WebauthnError, signing_in: bool) -> AppError {
         ),
     };
     tracing::info!(error = %e, "passkey ceremony failed");
-    AppError::Coded {
-        status,
-        code,
-        message: message.into(),
-    }
+    AppError::coded(status, code, message)
 }
 
 /// What the authenticator said at registration that webauthn-rs does not keep: its AAGUID and

@@ -14,7 +14,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use pocket_shared::{ApiError, UserDto, WebauthnCredentialDto, WebauthnCredentialUpdateRequest};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 use webauthn_rs::prelude::{PublicKeyCredential, RegisterPublicKeyCredential, Webauthn};
@@ -208,11 +207,10 @@ pub async fn reauthenticate(
                 .issued_at()
                 .is_some_and(|t| now - t < chrono::Duration::minutes(1));
         if !recent_passkey {
-            return Err(AppError::Coded {
-                status: StatusCode::UNAUTHORIZED,
-                code: pocket_shared::ErrorCode::ReauthenticationRequired,
-                message: "Reauthentication is required".into(),
-            });
+            return Err(AppError::unauthorized(
+                pocket_shared::ErrorCode::ReauthenticationRequired,
+                "Reauthentication is required",
+            ));
         }
     } else {
         let assertion: PublicKeyCredential =
@@ -272,13 +270,8 @@ pub async fn update_passkey(
     Path(id): Path<Uuid>,
     Json(req): Json<WebauthnCredentialUpdateRequest>,
 ) -> Result<Json<WebauthnCredentialDto>, AppError> {
-    let name = req.name.trim().to_owned();
-    pocket_shared::user::rules::passkey_name(&name)
-        .map_err(|m| AppError::field("name", "invalid", m))?;
-    let cred = service::find_own(&state.db, user.id, id).await?;
-    let mut active: crate::db::entities::webauthn_credentials::ActiveModel = cred.into();
-    active.name = Set(name);
-    Ok(Json(service::to_dto(active.update(&state.db).await?)))
+    let cred = service::rename(&state.db, user.id, id, &req.name).await?;
+    Ok(Json(service::to_dto(cred)))
 }
 
 /// Delete one of the signed-in user's passkeys.
@@ -291,21 +284,13 @@ pub async fn delete_passkey(
     origin: Origin,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, AppError> {
-    let cred = service::find_own(&state.db, user.id, id).await?;
-    crate::db::entities::webauthn_credentials::Entity::delete_by_id(cred.id)
-        .exec(&state.db)
-        .await?;
-    let data = BTreeMap::from([
-        ("credentialID", hex::encode(&cred.credential_id)),
-        ("passkeyName", cred.name),
-    ]);
-    record(
+    service::remove(
         &state.db,
         &state.geo,
-        AuditEvent::PasskeyRemoved,
         user.id,
+        id,
+        service::Remover::Owner,
         &origin,
-        data,
         state.clock.now(),
     )
     .await?;

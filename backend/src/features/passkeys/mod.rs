@@ -3,6 +3,7 @@
 
 pub mod ceremony;
 mod handlers;
+pub mod repo;
 pub mod service;
 
 use crate::state::AppState;

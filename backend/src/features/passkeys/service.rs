@@ -3,20 +3,25 @@
 //! so a challenge is used once and any instance can finish what another started.
 
 use super::ceremony::{self, CEREMONY_TIMEOUT};
+use super::repo;
 use crate::db::entities::{
     reauthentication_tokens, users, webauthn_credentials as creds, webauthn_sessions as sessions,
 };
 use crate::error::AppError;
 use crate::features::app_config::service::AppSettings;
+use crate::features::audit_log::geo::Geo;
+use crate::features::audit_log::service::{AuditEvent, Origin, record};
 use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
 use pocket_shared::{ErrorCode, WebauthnCredentialDto};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
 };
 use serde_json::Value;
+use std::collections::BTreeMap;
 use uuid::Uuid;
 use webauthn_rs::prelude::{
     Credential, CredentialID, DiscoverableAuthentication, Passkey, PasskeyRegistration,
@@ -28,16 +33,8 @@ const AUTHENTICATION: &str = "authentication";
 /// Lifetime of a reauthentication token.
 pub const REAUTHENTICATION_TTL: Duration = Duration::minutes(3);
 
-fn coded(status: StatusCode, code: ErrorCode, message: &'static str) -> AppError {
-    AppError::Coded {
-        status,
-        code,
-        message: message.into(),
-    }
-}
-
 fn expired_session() -> AppError {
-    coded(
+    AppError::coded(
         StatusCode::BAD_REQUEST,
         ErrorCode::InvalidWebauthnSession,
         "Your passkey request has expired",
@@ -96,7 +93,7 @@ async fn take_session(
     now: DateTime<Utc>,
 ) -> Result<sessions::Model, AppError> {
     let id = id.ok_or_else(|| {
-        coded(
+        AppError::coded(
             StatusCode::BAD_REQUEST,
             ErrorCode::MissingSessionId,
             "Session ID is missing",
@@ -122,10 +119,7 @@ pub async fn start_registration(
     user: &users::Model,
     now: DateTime<Utc>,
 ) -> Result<(Value, Uuid), AppError> {
-    let existing = creds::Entity::find()
-        .filter(creds::Column::UserId.eq(user.id))
-        .all(db)
-        .await?;
+    let existing = repo::list(db, user.id).await?;
     let exclude: Vec<CredentialID> = existing
         .into_iter()
         .map(|c| CredentialID::from(c.credential_id))
@@ -176,7 +170,7 @@ pub async fn finish_registration(
         .map_err(|e| ceremony::ceremony_error(e, false))?;
     let cred = Credential::from(passkey.clone());
     if !settings.webauthn_allow_synced_passkeys && cred.backup_eligible {
-        return Err(coded(
+        return Err(AppError::coded(
             StatusCode::BAD_REQUEST,
             ErrorCode::SyncedPasskeyNotAllowed,
             "Synced passkeys are not allowed",
@@ -219,10 +213,7 @@ pub async fn finish_registration(
     }
     .insert(db)
     .await
-    .map_err(|e| match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::AlreadyInUse("passkey"),
-        _ => AppError::from(e),
-    })
+    .map_err(AppError::in_use("passkey"))
 }
 
 /// Starts a usernameless sign-in (no allowCredentials: the authenticator offers its passkeys).
@@ -256,7 +247,7 @@ pub async fn finish_authentication(
     let state: DiscoverableAuthentication =
         serde_json::from_value(session.state).map_err(AppError::internal)?;
     let failed = || {
-        coded(
+        AppError::coded(
             StatusCode::UNAUTHORIZED,
             ErrorCode::WebauthnAuthenticationFailed,
             "We couldn't verify your passkey",
@@ -265,12 +256,8 @@ pub async fn finish_authentication(
     let (user_id, cred_id) = rp
         .identify_discoverable_authentication(assertion)
         .map_err(|_| failed())?;
-    let Some(stored) = creds::Entity::find()
-        .filter(creds::Column::CredentialId.eq(cred_id.to_vec()))
-        .one(db)
-        .await?
-    else {
-        return Err(coded(
+    let Some(stored) = repo::find_by_credential_id(db, cred_id).await? else {
+        return Err(AppError::coded(
             StatusCode::UNAUTHORIZED,
             ErrorCode::WebauthnAuthenticationFailed,
             "This passkey is not registered here",
@@ -280,8 +267,7 @@ pub async fn finish_authentication(
     if stored.user_id != Some(user_id) {
         return Err(failed());
     }
-    let user = users::Entity::find_by_id(user_id)
-        .one(db)
+    let user = crate::features::users::repo::find(db, user_id)
         .await?
         .ok_or_else(failed)?;
     if user.disabled {
@@ -317,7 +303,7 @@ pub async fn verify_user_assertion(
 ) -> Result<(), AppError> {
     let signed_in = finish_authentication(db, rp, session_id, assertion, now).await?;
     if signed_in.id != user.id {
-        return Err(coded(
+        return Err(AppError::coded(
             StatusCode::UNAUTHORIZED,
             ErrorCode::WebauthnAuthenticationFailed,
             "This passkey belongs to another account",
@@ -371,11 +357,7 @@ pub async fn consume_reauthentication_token(
 
 /// The user's passkeys, oldest first.
 pub async fn list(db: &impl ConnectionTrait, user: Uuid) -> Result<Vec<creds::Model>, AppError> {
-    Ok(creds::Entity::find()
-        .filter(creds::Column::UserId.eq(user))
-        .order_by_asc(creds::Column::CreatedAt)
-        .all(db)
-        .await?)
+    Ok(repo::list(db, user).await?)
 }
 
 /// One of the user's passkeys (404 for anyone else's).
@@ -384,9 +366,66 @@ pub async fn find_own(
     user: Uuid,
     id: Uuid,
 ) -> Result<creds::Model, AppError> {
-    creds::Entity::find_by_id(id)
-        .filter(creds::Column::UserId.eq(user))
-        .one(db)
+    repo::find_owned(db, user, id)
         .await?
         .ok_or(AppError::NotFound("Passkey"))
+}
+
+/// Renames one of the user's passkeys (1–50 characters, trimmed).
+pub async fn rename(
+    db: &impl ConnectionTrait,
+    user: Uuid,
+    id: Uuid,
+    name: &str,
+) -> Result<creds::Model, AppError> {
+    let name = name.trim().to_owned();
+    pocket_shared::user::rules::passkey_name(&name)
+        .map_err(|m| AppError::field("name", "invalid", m))?;
+    let cred = find_own(db, user, id).await?;
+    Ok(repo::rename(db, cred, name).await?)
+}
+
+/// Who removes a passkey: its owner, or an administrator (named in the audit record).
+pub enum Remover<'a> {
+    Owner,
+    Admin(&'a users::Model),
+}
+
+/// Deletes one of the user's passkeys and records `PASSKEY_REMOVED`, in one transaction: the
+/// one delete of both the self-service and the admin path. 404 for anyone else's passkey.
+pub async fn remove<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    geo: &Geo,
+    user: Uuid,
+    id: Uuid,
+    by: Remover<'_>,
+    origin: &Origin,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let cred = find_own(&txn, user, id).await?;
+    if repo::delete(&txn, cred.id).await? == 0 {
+        // A concurrent request removed it first.
+        return Err(AppError::NotFound("Passkey"));
+    }
+    let mut data = BTreeMap::from([
+        ("credentialID", hex::encode(&cred.credential_id)),
+        ("passkeyName", cred.name),
+    ]);
+    if let Remover::Admin(actor) = by {
+        data.insert("actorUserID", actor.id.to_string());
+        data.insert("actorUsername", actor.username.clone());
+    }
+    record(
+        &txn,
+        geo,
+        AuditEvent::PasskeyRemoved,
+        user,
+        origin,
+        data,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }

@@ -34,11 +34,7 @@ pub async fn get_setup_status(State(state): State<AppState>) -> Result<StatusCod
     if service::setup_available(&state.db).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(AppError::Coded {
-            status: StatusCode::NOT_FOUND,
-            code: ErrorCode::SetupNotAvailable,
-            message: "Not found".into(),
-        })
+        Err(AppError::gone(ErrorCode::SetupNotAvailable, "Not found"))
     }
 }
 

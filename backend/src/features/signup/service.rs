@@ -70,11 +70,10 @@ pub async fn create_first_admin<C: ConnectionTrait + TransactionTrait>(
         }
     }
     if !setup_available(&tx).await? {
-        return Err(AppError::Coded {
-            status: StatusCode::CONFLICT,
-            code: ErrorCode::SetupAlreadyCompleted,
-            message: "Initial setup has already been completed".into(),
-        });
+        return Err(AppError::conflict(
+            ErrorCode::SetupAlreadyCompleted,
+            "Initial setup has already been completed",
+        ));
     }
     let user = users::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -94,14 +93,6 @@ pub async fn create_first_admin<C: ConnectionTrait + TransactionTrait>(
     .map_err(map_unique)?;
     tx.commit().await?;
     Ok(user)
-}
-
-fn coded(status: StatusCode, code: ErrorCode, message: &'static str) -> AppError {
-    AppError::Coded {
-        status,
-        code,
-        message: message.into(),
-    }
 }
 
 /// Signs up a new user (not an administrator) under the configured `mode`:
@@ -129,14 +120,14 @@ pub async fn sign_up<C: ConnectionTrait + TransactionTrait>(
         .map(str::to_owned);
     match (mode, &token) {
         (SignupMode::Disabled, Some(_)) => {
-            return Err(coded(
+            return Err(AppError::coded(
                 StatusCode::FORBIDDEN,
                 ErrorCode::SignupDisabled,
                 "Signups are disabled",
             ));
         }
         (SignupMode::Disabled | SignupMode::WithToken, None) => {
-            return Err(coded(
+            return Err(AppError::coded(
                 StatusCode::FORBIDDEN,
                 ErrorCode::OpenSignupDisabled,
                 "Open signup is disabled; a signup token is required",
@@ -161,7 +152,7 @@ pub async fn sign_up<C: ConnectionTrait + TransactionTrait>(
             let row = repo::consume(&tx, &hash_token(&token), now)
                 .await?
                 .ok_or_else(|| {
-                    coded(
+                    AppError::coded(
                         StatusCode::BAD_REQUEST,
                         ErrorCode::TokenInvalidOrExpired,
                         "Signup token is invalid or expired",

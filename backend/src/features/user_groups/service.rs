@@ -10,7 +10,6 @@ use crate::features::oidc::clients::service::meta_dto;
 use crate::features::users::admin_service::parse_uuids;
 use crate::features::users::service as users;
 use crate::list::ListParams;
-use axum::http::StatusCode;
 use chrono::{DateTime, SecondsFormat, Utc};
 use pocket_shared::user_group::{
     UserGroupCreateRequest, UserGroupDto, UserGroupListResponse,
@@ -27,11 +26,10 @@ fn not_found() -> AppError {
 }
 
 fn ldap_group_read_only() -> AppError {
-    AppError::Coded {
-        status: StatusCode::FORBIDDEN,
-        code: ErrorCode::LdapUserGroupUpdate,
-        message: "LDAP user groups can't be updated".into(),
-    }
+    AppError::refused(
+        ErrorCode::LdapUserGroupUpdate,
+        "LDAP user groups can't be updated",
+    )
 }
 
 fn validated(errors: Vec<FieldError>) -> Result<(), AppError> {
@@ -144,12 +142,9 @@ async fn ensure_name_free(
     Ok(())
 }
 
+/// A concurrent request took the name first.
 fn map_unique(e: sea_orm::DbErr) -> AppError {
-    match e.sql_err() {
-        // A concurrent request took the name first.
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::AlreadyInUse("name"),
-        _ => e.into(),
-    }
+    AppError::in_use("name")(e)
 }
 
 /// Creates a group (2–50 character friendly name, unique 2–255 character name).

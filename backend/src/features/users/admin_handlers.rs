@@ -9,7 +9,7 @@ use crate::auth::AdminUser;
 use crate::error::AppError;
 use crate::extract::{Json, Path};
 use crate::features::app_config::service::current_values;
-use crate::features::audit_log::service::{AuditEvent, Origin, record};
+use crate::features::audit_log::service::Origin;
 use crate::features::one_time_access::service as codes;
 use crate::features::passkeys::service as passkeys;
 use crate::features::user_groups::service::to_dtos as group_dtos;
@@ -24,8 +24,7 @@ use pocket_shared::user::{
 use pocket_shared::user_group::UserGroupDto;
 use pocket_shared::webauthn::OneTimeAccessTokenCreateRequest;
 use pocket_shared::{ApiError, ErrorCode, UserDto, WebauthnCredentialDto};
-use sea_orm::{EntityTrait, TransactionTrait};
-use std::collections::BTreeMap;
+use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 /// The `filters[...]` of `GET /api/users`.
@@ -194,28 +193,16 @@ pub async fn delete_user_passkey(
     Path((id, credential_id)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode, AppError> {
     let user = admin::get(&state.db, id).await?;
-    let cred = passkeys::find_own(&state.db, user.id, credential_id).await?;
-    let txn = state.db.begin().await?;
-    crate::db::entities::webauthn_credentials::Entity::delete_by_id(cred.id)
-        .exec(&txn)
-        .await?;
-    let data = BTreeMap::from([
-        ("credentialID", hex::encode(&cred.credential_id)),
-        ("passkeyName", cred.name),
-        ("actorUserID", actor.id.to_string()),
-        ("actorUsername", actor.username),
-    ]);
-    record(
-        &txn,
+    passkeys::remove(
+        &state.db,
         &state.geo,
-        AuditEvent::PasskeyRemoved,
         user.id,
+        credential_id,
+        passkeys::Remover::Admin(&actor),
         &origin,
-        data,
         state.clock.now(),
     )
     .await?;
-    txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -271,11 +258,10 @@ pub async fn send_one_time_access_email(
         .map(String::as_str)
         != Some("true")
     {
-        return Err(AppError::Coded {
-            status: StatusCode::BAD_REQUEST,
-            code: ErrorCode::OneTimeAccessDisabled,
-            message: "Emailing login codes is disabled".into(),
-        });
+        return Err(AppError::bad_request(
+            ErrorCode::OneTimeAccessDisabled,
+            "Emailing login codes is disabled",
+        ));
     }
     // The body is optional: empty means the default lifetime.
     let req: OneTimeAccessTokenCreateRequest = if body.iter().all(u8::is_ascii_whitespace) {
@@ -298,9 +284,8 @@ pub async fn send_one_time_access_email(
     let _token = codes::create(&txn, user.id, ttl, state.clock.now()).await?;
     // No mailer exists yet (the email feature adds one); until then nothing is sent.
     drop(txn);
-    Err(AppError::Coded {
-        status: StatusCode::SERVICE_UNAVAILABLE,
-        code: ErrorCode::EmailNotConfigured,
-        message: "Email sending is not configured on this server".into(),
-    })
+    Err(AppError::unavailable(
+        ErrorCode::EmailNotConfigured,
+        "Email sending is not configured on this server",
+    ))
 }

@@ -8,7 +8,6 @@ use super::service::{ensure_unique, map_unique};
 use crate::db::entities::users;
 use crate::error::AppError;
 use crate::list::ListParams;
-use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use pocket_shared::user::{
     AdminUserUpdateRequest, UserCreateRequest, UserListResponse, UserUpdateUserGroupsRequest, rules,
@@ -18,10 +17,6 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TransactionSession, Transa
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
-fn not_found() -> AppError {
-    AppError::NotFound("User")
-}
-
 fn validated(errors: Vec<FieldError>) -> Result<(), AppError> {
     if errors.is_empty() {
         Ok(())
@@ -30,10 +25,7 @@ fn validated(errors: Vec<FieldError>) -> Result<(), AppError> {
     }
 }
 
-/// The user, or 404.
-pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<users::Model, AppError> {
-    repo::find(db, id).await?.ok_or_else(not_found)
-}
+pub use super::service::get;
 
 /// One page of users. `search` matches email, first name, last name and username; filters
 /// `emailVerified`, `isAdmin`, `disabled`.
@@ -181,11 +173,10 @@ async fn ensure_another_admin(db: &impl ConnectionTrait, id: Uuid) -> Result<(),
         .count(db)
         .await?;
     if others == 0 {
-        return Err(AppError::Coded {
-            status: StatusCode::CONFLICT,
-            code: ErrorCode::LastAdmin,
-            message: "This is the last enabled administrator: promote another user first".into(),
-        });
+        return Err(AppError::conflict(
+            ErrorCode::LastAdmin,
+            "This is the last enabled administrator: promote another user first",
+        ));
     }
     Ok(())
 }
@@ -199,17 +190,16 @@ pub async fn delete(
 ) -> Result<users::Model, AppError> {
     let user = get(db, id).await?;
     if ldap_enabled && user.ldap_id.is_some() && !user.disabled {
-        return Err(AppError::Coded {
-            status: StatusCode::FORBIDDEN,
-            code: ErrorCode::LdapUserUpdate,
-            message: "LDAP users can't be deleted while LDAP is enabled".into(),
-        });
+        return Err(AppError::refused(
+            ErrorCode::LdapUserUpdate,
+            "LDAP users can't be deleted while LDAP is enabled",
+        ));
     }
     if user.is_admin && !user.disabled {
         ensure_another_admin(db, id).await?;
     }
     match repo::delete(db, id).await? {
-        0 => Err(not_found()),
+        0 => Err(AppError::NotFound("User")),
         _ => Ok(user),
     }
 }

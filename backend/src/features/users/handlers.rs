@@ -2,7 +2,6 @@
 
 use super::{picture, service};
 use crate::auth::{AdminUser, CurrentUser};
-use crate::db::entities::users;
 use crate::error::AppError;
 use crate::extract::{Json, Path};
 use crate::features::app_config::service::settings;
@@ -13,7 +12,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use pocket_shared::webauthn::{OneTimeAccessTokenCreateRequest, OneTimeAccessTokenResponse};
 use pocket_shared::{ApiError, ErrorCode, UserDto, UserUpdateRequest};
-use sea_orm::EntityTrait;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -61,18 +59,13 @@ pub(super) fn picture_path(id: Uuid) -> String {
     responses((status = 200, content_type = "image/png", body = Vec<u8>), (status = 404, body = ApiError)))]
 pub async fn get_profile_picture(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<Uuid>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let id = Uuid::parse_str(&id)
-        .map_err(|_| AppError::field("id", "invalid_format", "must be a valid UUID"))?;
     let png = match crate::storage::read(&state, &picture_path(id)).await? {
         Some(png) => png,
         None => {
-            let user = users::Entity::find_by_id(id)
-                .one(&state.db)
-                .await?
-                .ok_or(AppError::NotFound("User"))?;
+            let user = service::get(&state.db, id).await?;
             // Reference 6.1: custom picture, else the global default picture, else initials.
             match crate::features::app_images::default_profile_picture(&state).await? {
                 Some(png) => png,
@@ -155,11 +148,7 @@ fn picture_error(e: picture::PictureError) -> AppError {
         ),
         picture::PictureError::Invalid(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidImage),
     };
-    AppError::Coded {
-        status,
-        code,
-        message: e.to_string().into(),
-    }
+    AppError::coded(status, code, e.to_string())
 }
 
 /// Remove the signed-in user's profile picture (back to the initials avatar).
@@ -190,10 +179,7 @@ pub async fn create_one_time_access_token(
         serde_json::from_slice(&body).map_err(|e| AppError::InvalidBody(e.to_string()))?
     };
     let ttl = codes::parse_ttl(req.ttl.as_ref())?;
-    let user = users::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound("User"))?;
+    let user = service::get(&state.db, id).await?;
     let token = codes::create(&state.db, user.id, ttl, state.clock.now()).await?;
     Ok((
         StatusCode::CREATED,

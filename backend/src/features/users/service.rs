@@ -7,6 +7,11 @@ use chrono::{DateTime, Utc};
 use pocket_shared::user::{CustomClaimDto, UserDto, UserGroupSummaryDto, UserUpdateRequest, rules};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 
+/// The user, or 404 `not_found` (resource `User`).
+pub async fn get(db: &impl ConnectionTrait, id: uuid::Uuid) -> Result<users::Model, AppError> {
+    repo::find(db, id).await?.ok_or(AppError::NotFound("User"))
+}
+
 /// The API view of `user`, with groups and custom claims.
 pub async fn to_dto(db: &impl ConnectionTrait, user: users::Model) -> Result<UserDto, DbErr> {
     let groups = repo::find_groups(db, user.id).await?;
@@ -128,9 +133,9 @@ pub async fn ensure_unique(
 /// Maps a unique-constraint violation that slipped past [`ensure_unique`] (a concurrent
 /// request) to `already_in_use`.
 pub fn map_unique(e: DbErr) -> AppError {
-    if let Some(sea_orm::SqlErr::UniqueConstraintViolation(msg)) = e.sql_err() {
-        // SQLite names the column (`users.email`), PostgreSQL the index (`users_pkey`, ...).
-        return AppError::AlreadyInUse(if msg.contains("email") {
+    // SQLite names the column (`users.email`), PostgreSQL the index (`users_pkey`, ...).
+    AppError::in_use_by(e, |msg| {
+        if msg.contains("email") {
             "email"
         } else if msg.contains("ldap_id") {
             "ldapId"
@@ -138,9 +143,8 @@ pub fn map_unique(e: DbErr) -> AppError {
             "id"
         } else {
             "username"
-        });
-    }
-    AppError::from(e)
+        }
+    })
 }
 
 /// Saves the user's own profile. With `allow_edit` false (app config `allowOwnAccountEdit`)

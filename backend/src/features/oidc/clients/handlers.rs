@@ -4,15 +4,13 @@ use super::logo::{self, Variant};
 use super::{preview, service};
 use crate::auth::AdminUser;
 use crate::error::AppError;
-use crate::extract::{Json, Path, Query};
+use crate::extract::{ClientId, Json, Path, Query};
 use crate::list::ListParams;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
-use base64::Engine;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use pocket_shared::ApiError;
 use pocket_shared::oidc::OidcClientMetaDto;
 use pocket_shared::oidc_client::{
@@ -21,6 +19,7 @@ use pocket_shared::oidc_client::{
     OidcClientSecretDto, OidcClientUpdateRequest, OidcClientWithGroupsDto,
 };
 use serde::Deserialize;
+use uuid::Uuid;
 
 /// The `filters[...]` of `GET /api/oidc/clients` (documentation; parsed by [`ListParams`]).
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -53,25 +52,6 @@ pub struct ClientListFilters {
     #[serde(rename = "filters[clientType]")]
     #[param(rename = "filters[clientType]")]
     pub client_type: Option<String>,
-}
-
-/// base64url with or without padding (path ids starting with `~`).
-const TILDE_IDS: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::URL_SAFE,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
-
-/// The client id of a path: as Pocket ID, `~` followed by base64url carries ids that do not fit
-/// in a path segment (metadata document clients are identified by URLs).
-pub(crate) fn client_id(raw: String) -> Result<String, AppError> {
-    let Some(encoded) = raw.strip_prefix('~') else {
-        return Ok(raw);
-    };
-    TILDE_IDS
-        .decode(encoded)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(|| AppError::field("id", "invalid_format", "must be base64url-encoded after ~"))
 }
 
 /// List OIDC clients (paginated, searchable by name, filterable by flags and type). Sort
@@ -120,9 +100,9 @@ pub async fn create_oidc_client(
 pub async fn get_oidc_client(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(id): Path<String>,
+    Path(id): Path<ClientId>,
 ) -> Result<Json<OidcClientWithGroupsDto>, AppError> {
-    let client = service::get(&state.db, &client_id(id)?).await?;
+    let client = service::get(&state.db, &id).await?;
     Ok(Json(
         service::with_groups(&state.db, &client, state.clock.now()).await?,
     ))
@@ -137,10 +117,9 @@ pub async fn get_oidc_client(
 pub async fn update_oidc_client(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(id): Path<String>,
+    Path(id): Path<ClientId>,
     Json(req): Json<OidcClientUpdateRequest>,
 ) -> Result<Json<OidcClientWithGroupsDto>, AppError> {
-    let id = client_id(id)?;
     let req = service::validated_update(req)?;
     service::get(&state.db, &id).await?;
     let logos = logo::download_requested(&state, &req).await?;
@@ -159,9 +138,9 @@ pub async fn update_oidc_client(
 pub async fn delete_oidc_client(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(id): Path<String>,
+    Path(id): Path<ClientId>,
 ) -> Result<StatusCode, AppError> {
-    let deleted = service::delete(&state.db, &client_id(id)?).await?;
+    let deleted = service::delete(&state.db, &id).await?;
     logo::remove_files(&state, &deleted).await;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -172,9 +151,9 @@ pub async fn delete_oidc_client(
     responses((status = 200, body = OidcClientMetaDto), (status = 404, body = ApiError)))]
 pub async fn get_oidc_client_meta(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<ClientId>,
 ) -> Result<Json<OidcClientMetaDto>, AppError> {
-    let client = service::get(&state.db, &client_id(id)?).await?;
+    let client = service::get(&state.db, &id).await?;
     Ok(Json(service::meta_dto(&client)))
 }
 
@@ -187,10 +166,10 @@ pub async fn get_oidc_client_meta(
 pub async fn update_oidc_client_allowed_user_groups(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(id): Path<String>,
+    Path(id): Path<ClientId>,
     Json(req): Json<OidcClientAllowedUserGroupsRequest>,
 ) -> Result<Json<OidcClientWithGroupsDto>, AppError> {
-    let client = service::set_allowed_groups(&state.db, &client_id(id)?, &req).await?;
+    let client = service::set_allowed_groups(&state.db, &id, &req).await?;
     Ok(Json(
         service::with_groups(&state.db, &client, state.clock.now()).await?,
     ))
@@ -204,10 +183,10 @@ pub async fn update_oidc_client_allowed_user_groups(
 pub async fn list_oidc_client_secrets(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(id): Path<String>,
+    Path(id): Path<ClientId>,
 ) -> Result<Json<Vec<OidcClientSecretDto>>, AppError> {
     Ok(Json(
-        service::list_secrets(&state.db, &client_id(id)?, state.clock.now()).await?,
+        service::list_secrets(&state.db, &id, state.clock.now()).await?,
     ))
 }
 
@@ -220,13 +199,12 @@ pub async fn list_oidc_client_secrets(
 pub async fn create_oidc_client_secret(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(id): Path<String>,
+    Path(id): Path<ClientId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<OidcClientSecretCreatedDto>), AppError> {
     let req = optional_json_body(&headers, &body)?;
-    let created =
-        service::create_secret(&state.db, &client_id(id)?, req, state.clock.now()).await?;
+    let created = service::create_secret(&state.db, &id, req, state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -262,9 +240,9 @@ fn optional_json_body(
 pub async fn delete_oidc_client_secret(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path((id, secret_id)): Path<(String, String)>,
+    Path((id, secret_id)): Path<(ClientId, String)>,
 ) -> Result<StatusCode, AppError> {
-    service::delete_secret(&state.db, &client_id(id)?, &secret_id).await?;
+    service::delete_secret(&state.db, &id, &secret_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -283,10 +261,10 @@ pub struct LogoQuery {
               (status = 404, body = ApiError)))]
 pub async fn get_oidc_client_logo(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<ClientId>,
     Query(q): Query<LogoQuery>,
 ) -> Result<Response, AppError> {
-    let client = service::get(&state.db, &client_id(id)?).await?;
+    let client = service::get(&state.db, &id).await?;
     logo::serve(&state, &client, Variant::from_light(q.light)).await
 }
 
@@ -301,11 +279,10 @@ pub async fn get_oidc_client_logo(
 pub async fn update_oidc_client_logo(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(id): Path<String>,
+    Path(id): Path<ClientId>,
     Query(q): Query<LogoQuery>,
     mut multipart: Multipart,
 ) -> Result<StatusCode, AppError> {
-    let id = client_id(id)?;
     service::get(&state.db, &id).await?;
     let bytes = crate::images::read_multipart_file(&mut multipart, logo::MAX_LOGO_BYTES).await?;
     let clean = logo::sanitize(bytes).await?;
@@ -321,10 +298,10 @@ pub async fn update_oidc_client_logo(
 pub async fn delete_oidc_client_logo(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(id): Path<String>,
+    Path(id): Path<ClientId>,
     Query(q): Query<LogoQuery>,
 ) -> Result<StatusCode, AppError> {
-    logo::remove(&state, &client_id(id)?, Variant::from_light(q.light)).await?;
+    logo::remove(&state, &id, Variant::from_light(q.light)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -345,32 +322,16 @@ pub struct PreviewQuery {
 pub async fn get_oidc_client_preview(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path((id, user_id)): Path<(String, String)>,
+    Path((id, user_id)): Path<(ClientId, Uuid)>,
     Query(q): Query<PreviewQuery>,
 ) -> Result<Json<OidcClientPreviewDto>, AppError> {
     let scopes = preview::requested_scopes(q.scopes.as_deref())?;
-    // A malformed id names no user.
-    let user_id = uuid::Uuid::parse_str(&user_id).map_err(|_| AppError::NotFound("User"))?;
-    Ok(Json(
-        preview::preview(&state, &client_id(id)?, user_id, &scopes).await?,
-    ))
+    Ok(Json(preview::preview(&state, &id, user_id, &scopes).await?))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tilde_ids_are_base64url() {
-        assert_eq!(client_id("plain-id".into()).unwrap(), "plain-id");
-        // "https://app.example/client.json"
-        let enc = TILDE_IDS.encode("https://app.example/client.json");
-        assert_eq!(
-            client_id(format!("~{enc}")).unwrap(),
-            "https://app.example/client.json"
-        );
-        assert!(client_id("~***".into()).is_err());
-    }
 
     #[test]
     fn secret_bodies_are_optional_but_json() {

@@ -8,8 +8,6 @@ pub mod preview;
 pub mod repo;
 pub mod service;
 
-pub(crate) use handlers::client_id;
-
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

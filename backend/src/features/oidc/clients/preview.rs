@@ -3,16 +3,13 @@
 //! ([`tokens::mint`], [`claims`]) and never stored.
 
 use crate::auth::session::AMR_PASSKEY;
-use crate::db::entities::users;
 use crate::error::AppError;
 use crate::features::oidc::store::Session;
 use crate::features::oidc::tokens::{self, Grant};
 use crate::features::oidc::{protocol::client, protocol::params::split_scopes, tokens::claims};
 use crate::state::AppState;
-use axum::http::StatusCode;
 use pocket_shared::ErrorCode;
 use pocket_shared::oidc_client::OidcClientPreviewDto;
-use sea_orm::EntityTrait;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -44,16 +41,12 @@ pub async fn preview(
     scopes: &[String],
 ) -> Result<OidcClientPreviewDto, AppError> {
     let c = super::service::get(&state.db, client_id).await?;
-    let user = users::Entity::find_by_id(user_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound("User"))?;
+    let user = crate::features::users::service::get(&state.db, user_id).await?;
     if !client::user_allowed(&state.db, &c, user.id).await? {
-        return Err(AppError::Coded {
-            status: StatusCode::FORBIDDEN,
-            code: ErrorCode::OidcAccessDenied,
-            message: "The user is not allowed to use this client".into(),
-        });
+        return Err(AppError::refused(
+            ErrorCode::OidcAccessDenied,
+            "The user is not allowed to use this client",
+        ));
     }
     let now = state.clock.now();
     let profile = claims::load_profile(&state.db, user, scopes).await?;

@@ -7,7 +7,6 @@ use super::repo::{self, ListFilter, SortColumn};
 use crate::db::entities::oidc_clients::{ActiveModel, Column, Model};
 use crate::error::AppError;
 use crate::list::ListParams;
-use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use pocket_shared::oidc::OidcClientMetaDto;
 use pocket_shared::oidc_client::{
@@ -343,11 +342,11 @@ pub async fn create(
         ..Default::default()
     };
     apply(&mut active, &req.client, false, Credentials::default());
-    active.insert(db).await.map_err(|e| match e.sql_err() {
-        // A concurrent create with the same id won the race.
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::AlreadyInUse("client ID"),
-        _ => e.into(),
-    })
+    // A concurrent create with the same id won the race.
+    active
+        .insert(db)
+        .await
+        .map_err(AppError::in_use("client ID"))
 }
 
 /// Replaces the editable fields of a client. Lifting the group restriction forgets the
@@ -448,14 +447,6 @@ pub async fn list_secrets(
         .collect())
 }
 
-fn coded(code: ErrorCode, message: &'static str) -> AppError {
-    AppError::Coded {
-        status: StatusCode::BAD_REQUEST,
-        code,
-        message: message.into(),
-    }
-}
-
 /// Parses an optional `expiresAt`, which must lie after `now`.
 fn expiry(raw: Option<&str>, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, FieldError> {
     let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
@@ -495,14 +486,14 @@ pub async fn create_secret(
         .await?
         .ok_or_else(not_found)?;
     if client.is_public {
-        return Err(coded(
+        return Err(AppError::bad_request(
             ErrorCode::PublicClientSecretNotAllowed,
             "Public clients cannot have a client secret",
         ));
     }
     let mut creds = Credentials::of(&client);
     if !creds.has_room_for_secret() {
-        return Err(coded(
+        return Err(AppError::bad_request(
             ErrorCode::TooManyClientSecrets,
             "A client cannot have more than 20 secrets; delete one first",
         ));

@@ -113,11 +113,10 @@ pub struct CodeQuery {
 }
 
 fn invalid_code() -> AppError {
-    AppError::Coded {
-        status: StatusCode::BAD_REQUEST,
-        code: ErrorCode::DeviceCodeInvalid,
-        message: "This code is invalid, expired or was already used".into(),
-    }
+    AppError::bad_request(
+        ErrorCode::DeviceCodeInvalid,
+        "This code is invalid, expired or was already used",
+    )
 }
 
 /// The pending device request behind a typed user code: (user-code row, device-code row, client).
@@ -181,11 +180,10 @@ pub async fn verify_device(
     let now = state.clock.now();
     let (user_row, device, c) = pending(&state, &q.code).await?;
     if !client::user_allowed(&state.db, &c, s.user.id).await? {
-        return Err(AppError::Coded {
-            status: StatusCode::FORBIDDEN,
-            code: ErrorCode::OidcAccessDenied,
-            message: crate::features::oidc::flows::authorize::NOT_ALLOWED.into(),
-        });
+        return Err(AppError::refused(
+            ErrorCode::OidcAccessDenied,
+            crate::features::oidc::flows::authorize::NOT_ALLOWED,
+        ));
     }
     let mut auth_time = s.claims.iat;
     if c.requires_reauthentication {

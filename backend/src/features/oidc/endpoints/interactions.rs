@@ -14,7 +14,7 @@ use crate::features::oidc::store::{self, consents};
 use crate::features::users::repo as users_repo;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use pocket_shared::oidc::{
@@ -26,11 +26,7 @@ use sea_orm::Set;
 use uuid::Uuid;
 
 fn not_found() -> AppError {
-    AppError::Coded {
-        status: StatusCode::NOT_FOUND,
-        code: ErrorCode::InteractionNotFound,
-        message: authorize::EXPIRED.into(),
-    }
+    AppError::gone(ErrorCode::InteractionNotFound, authorize::EXPIRED)
 }
 
 fn steps(i: &interactions::Model) -> Vec<InteractionStep> {
@@ -159,11 +155,10 @@ pub async fn consume_reauthentication(
 
 /// A fresh passkey assertion (`POST /api/webauthn/reauthenticate`) must come first.
 pub fn reauthentication_required() -> AppError {
-    AppError::Coded {
-        status: StatusCode::UNAUTHORIZED,
-        code: ErrorCode::ReauthenticationRequired,
-        message: "Confirm with your passkey first".into(),
-    }
+    AppError::unauthorized(
+        ErrorCode::ReauthenticationRequired,
+        "Confirm with your passkey first",
+    )
 }
 
 /// Complete the interaction's current step.
@@ -183,15 +178,13 @@ pub async fn complete_interaction(
     let (model, mut p, c) = load(&state, &id).await?;
     let current = steps(&model).first().copied();
     if current != Some(body.step) {
-        return Err(AppError::Coded {
-            status: StatusCode::CONFLICT,
-            code: ErrorCode::InteractionStepMismatch,
-            message: format!(
+        return Err(AppError::conflict(
+            ErrorCode::InteractionStepMismatch,
+            format!(
                 "The current step is {}",
                 current.map(InteractionStep::as_str).unwrap_or("none")
-            )
-            .into(),
-        });
+            ),
+        ));
     }
     let bound_to_caller = model.user_id == Some(s.user.id);
     let mut active: interactions::ActiveModel = model.clone().into();

@@ -2,10 +2,8 @@
 
 use super::service;
 use crate::auth::{AdminUser, CurrentUser};
-use crate::db::entities::users;
 use crate::error::AppError;
-use crate::extract::{Json, Path};
-use crate::features::oidc::clients::client_id;
+use crate::extract::{ClientId, Json, Path};
 use crate::list::ListParams;
 use crate::state::AppState;
 use axum::extract::State;
@@ -14,7 +12,6 @@ use pocket_shared::ApiError;
 use pocket_shared::oidc_client::{
     AccessibleOidcClientListResponse, AuthorizedOidcClientListResponse,
 };
-use sea_orm::EntityTrait;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -70,14 +67,10 @@ pub async fn list_my_authorized_oidc_clients(
 pub async fn list_user_authorized_oidc_clients(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(id): Path<String>,
+    Path(id): Path<Uuid>,
     params: ListParams,
 ) -> Result<Json<AuthorizedOidcClientListResponse>, AppError> {
-    let user = match Uuid::parse_str(&id) {
-        Ok(id) => users::Entity::find_by_id(id).one(&state.db).await?,
-        Err(_) => None,
-    }
-    .ok_or(AppError::NotFound("User"))?;
+    let user = crate::features::users::service::get(&state.db, id).await?;
     Ok(Json(
         service::list_authorized(&state.db, user.id, &params).await?,
     ))
@@ -91,9 +84,8 @@ pub async fn list_user_authorized_oidc_clients(
 pub async fn revoke_my_authorized_oidc_client(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(client): Path<String>,
+    Path(client): Path<ClientId>,
 ) -> Result<StatusCode, AppError> {
-    let client = client_id(client)?;
     let n = service::revoke(&state.db, user.id, &client).await?;
     tracing::info!(client = %client, revoked = n, "consent revoked by the user");
     Ok(StatusCode::NO_CONTENT)
