@@ -3,16 +3,13 @@
 //! who may call what — with files on disk and in the database.
 
 use crate::db_test;
-use crate::helpers::{Client, Engine, TestApp, TestResponse, test_now};
-use crate::passkeys::setup_admin;
+use crate::fixtures::{User, admin};
+use crate::helpers::{Client, Engine, TestApp, TestResponse};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use pocket_id::db::entities::{storage, users};
-use pocket_shared::webauthn::OneTimeAccessTokenResponse;
+use pocket_id::db::entities::storage;
 use pocket_shared::{ApiError, ErrorCode};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
-use serde_json::json;
-use uuid::Uuid;
+use sea_orm::EntityTrait;
 
 const IMAGES: &str = "/api/application-images";
 const BACKGROUND: &[u8] = include_bytes!("../../assets/app-images/background.webp");
@@ -42,45 +39,6 @@ macro_rules! env_test {
             }
         }
     };
-}
-
-async fn admin(app: &TestApp) -> Client<'_> {
-    let mut c = app.client();
-    setup_admin(&mut c).await;
-    c
-}
-
-/// A signed-in user who is not an administrator (through a login code).
-pub async fn non_admin<'a>(app: &'a TestApp, admin: &mut Client<'_>) -> Client<'a> {
-    let bob = users::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        created_at: Set(test_now()),
-        username: Set(format!("bob{}", Uuid::new_v4().simple())),
-        display_name: Set("Bob".into()),
-        first_name: Set("Bob".into()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    let r = admin
-        .post(
-            &format!("/api/users/{}/one-time-access-token", bob.id),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let token = r.json::<OneTimeAccessTokenResponse>().token;
-    let mut c = app.client();
-    let r = c
-        .send(
-            Method::POST,
-            &format!("/api/one-time-access-token/{token}"),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    c
 }
 
 /// PUTs `file` as the multipart field `file` with the client's cookies.
@@ -474,8 +432,8 @@ db_test!(
 );
 
 db_test!(only_admins_change_images, |app: TestApp| async move {
-    let mut admin_client = admin(&app).await;
-    let user = non_admin(&app, &mut admin_client).await;
+    let _admin_client = admin(&app).await;
+    let user = User::new("bob").signed_in(&app).await;
     let anonymous = app.client();
     for path in [
         "/logo?light=true",

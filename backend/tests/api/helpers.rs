@@ -229,6 +229,11 @@ impl TestApp {
         self.call(Method::GET, path).await
     }
 
+    /// The app's "now" (the fixed clock, as tests have moved it).
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        pocket_id::clock::Clock::now(self.clock.as_ref())
+    }
+
     /// Stores an application configuration value, as an admin saving the settings would.
     pub async fn set_app_config(&self, key: &str, value: &str) {
         use sea_orm::ActiveModelTrait;

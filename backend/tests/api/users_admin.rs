@@ -3,26 +3,18 @@
 //! pictures, emailed login codes, LDAP read-only rules, and who may call what.
 
 use crate::db_test;
-use crate::helpers::{Client, TestApp, TestResponse, test_now};
-use crate::passkeys::{admin_with_passkey, setup_admin};
+use crate::fixtures::{Group, User, admin, admin_with_passkey, group};
+use crate::helpers::{Client, TestApp, TestResponse};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use pocket_id::db::entities::{audit_logs, one_time_access_tokens, user_groups, users};
 use pocket_shared::user_group::UserGroupDto;
-use pocket_shared::webauthn::OneTimeAccessTokenResponse;
 use pocket_shared::{ApiError, ErrorCode, UserDto, WebauthnCredentialDto};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 mod list;
-
-/// The first admin, signed in.
-pub async fn admin(app: &TestApp) -> Client<'_> {
-    let mut c = app.client();
-    setup_admin(&mut c).await;
-    c
-}
 
 pub async fn put(c: &mut Client<'_>, path: &str, body: Value) -> TestResponse {
     c.send(Method::PUT, path, Some(&body)).await
@@ -70,46 +62,6 @@ pub fn conflict(r: &TestResponse) -> (ErrorCode, String) {
 
 pub fn code(r: &TestResponse) -> ErrorCode {
     r.json::<ApiError>().code
-}
-
-/// A group stored directly.
-pub async fn group(app: &TestApp, name: &str) -> Uuid {
-    let id = Uuid::new_v4();
-    user_groups::ActiveModel {
-        id: Set(id),
-        created_at: Set(test_now()),
-        friendly_name: Set(format!("{name} friendly")),
-        name: Set(name.into()),
-        ldap_id: Set(None),
-        updated_at: Set(None),
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    id
-}
-
-/// A signed-in user who is not an administrator (through a login code the admin makes).
-pub async fn non_admin<'a>(app: &'a TestApp, admin: &mut Client<'_>) -> Client<'a> {
-    let bob = user_named(admin, "bob").await;
-    let r = admin
-        .post(
-            &format!("/api/users/{}/one-time-access-token", bob.id),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let token = r.json::<OneTimeAccessTokenResponse>().token;
-    let mut c = app.client();
-    let r = c
-        .send(
-            Method::POST,
-            &format!("/api/one-time-access-token/{token}"),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    c
 }
 
 db_test!(create_get_update_delete, |app: TestApp| async move {
@@ -439,7 +391,7 @@ db_test!(
 
 db_test!(who_may_call, |app: TestApp| async move {
     let mut c = admin(&app).await;
-    let mut bob = non_admin(&app, &mut c).await;
+    let mut bob = User::new("bob").signed_in(&app).await;
     let someone = format!("/api/users/{}", Uuid::new_v4());
     let body = json!({"username": "x", "email": "x@example.com", "firstName": "X"});
     let routes: Vec<(Method, String, Option<Value>)> = vec![
@@ -484,7 +436,14 @@ db_test!(who_may_call, |app: TestApp| async move {
 db_test!(group_membership, |app: TestApp| async move {
     let mut c = admin(&app).await;
     let u = user_named(&mut c, "member").await;
-    let (a, b) = (group(&app, "alpha").await, group(&app, "beta").await);
+    let a = Group::new("alpha")
+        .friendly("alpha friendly")
+        .insert(&app)
+        .await;
+    let b = Group::new("beta")
+        .friendly("beta friendly")
+        .insert(&app)
+        .await;
     let path = format!("/api/users/{}/user-groups", u.id);
     let r = put(&mut c, &path, json!({"userGroupIds": [b, a]})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());

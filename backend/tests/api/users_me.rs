@@ -1,19 +1,17 @@
 //! The signed-in user's own account: profile updates and profile pictures.
 
 use crate::db_test;
+use crate::fixtures::{User, admin, setup_admin};
 use crate::helpers::TestApp;
-use crate::passkeys::setup_admin;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use pocket_shared::{ApiError, ErrorCode, UserDto};
-use sea_orm::{ActiveModelTrait, Set};
 use serde_json::json;
 
 db_test!(
     own_profile_updates_follow_the_rules,
     |app: TestApp| async move {
-        let mut c = app.client();
-        setup_admin(&mut c).await;
+        let mut c = admin(&app).await;
         let body = json!({"username": "ada", "email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace", "locale": "en"});
         let r = c.send(Method::PUT, "/api/users/me", Some(&body)).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
@@ -39,16 +37,7 @@ db_test!(
         assert_eq!(e.details.unwrap().fields[0].field, "email");
 
         // Another user holds "Bob" (any case).
-        pocket_id::db::entities::users::ActiveModel {
-            id: Set(uuid::Uuid::new_v4()),
-            created_at: Set(crate::helpers::test_now()),
-            username: Set("Bob".into()),
-            display_name: Set("Bob".into()),
-            ..Default::default()
-        }
-        .insert(&app.db)
-        .await
-        .unwrap();
+        User::new("Bob").insert(&app).await;
         let r = c
             .send(
                 Method::PUT,
@@ -67,8 +56,7 @@ db_test!(
     without_own_account_edit_only_the_locale_changes,
     |app: TestApp| async move {
         app.set_app_config("allowOwnAccountEdit", "false").await;
-        let mut c = app.client();
-        setup_admin(&mut c).await;
+        let mut c = admin(&app).await;
         let body = json!({"username": "mallory", "email": "m@example.com", "firstName": "M", "locale": "de"});
         let me: UserDto = c
             .send(Method::PUT, "/api/users/me", Some(&body))

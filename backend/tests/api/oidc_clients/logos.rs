@@ -2,7 +2,8 @@
 //! (fallback, caching, SVG sandbox), deletion, and URL downloads through the SSRF-guarded
 //! fetcher against a local HTTP server (loopback allowed only through the test switch).
 
-use super::{CLIENTS, admin, code, create, delete, error_fields, non_admin, put, stored};
+use super::{CLIENTS, code, create, delete, error_fields, put, stored};
+use crate::fixtures::{User, admin};
 use crate::helpers::{Client, Engine, TestApp, TestResponse};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -323,7 +324,7 @@ logo_test!(who_may_change_logos, |app| async move {
         upload(&c, &logo, "a.png", &png).await.status,
         StatusCode::NO_CONTENT
     );
-    let mut user = non_admin(&app, &mut c).await;
+    let mut user = User::new("bob").signed_in(&app).await;
     let anonymous = app.client();
 
     let r = upload(&anonymous, &logo, "a.png", &png).await;
