@@ -4,13 +4,13 @@
 
 use crate::db_test;
 use crate::fixtures::{User, admin, api_key, sign_in};
-use crate::helpers::{Engine, TestApp, TestResponse, test_now};
+use crate::helpers::{Engine, TestApp, TestResponse, code, field_errors, test_now};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use chrono::Duration;
 use pocket_id::db::entities::{api_keys, users};
 use pocket_shared::api_key::{ApiKeyListResponse, ApiKeyResponse};
-use pocket_shared::{ApiError, ErrorCode, UserDto};
+use pocket_shared::{ErrorCode, UserDto};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -18,25 +18,8 @@ use uuid::Uuid;
 
 const KEYS: &str = "/api/api-keys";
 
-fn code(r: &TestResponse) -> ErrorCode {
-    r.json::<ApiError>().code
-}
-
 fn in_days(days: i64) -> String {
     (test_now() + Duration::days(days)).to_rfc3339()
-}
-
-/// The `details.fields[].field` names and codes of a validation error.
-fn field_errors(r: &TestResponse) -> Vec<(String, String)> {
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
-    let e: ApiError = r.json();
-    assert_eq!(e.code, ErrorCode::ValidationFailed, "{}", r.text());
-    e.details
-        .unwrap()
-        .fields
-        .into_iter()
-        .map(|f| (f.field, f.code))
-        .collect()
 }
 
 /// A request with `X-API-Key: key` and no cookies.

@@ -5,7 +5,7 @@
 use crate::db_test;
 use crate::fixtures::OidcClient;
 use crate::fixtures::{User, admin};
-use crate::helpers::{Client, TestApp, TestResponse, test_now};
+use crate::helpers::{Client, TestApp, TestResponse, code, field_errors, test_now};
 use axum::http::{Method, StatusCode};
 use pocket_id::db::entities::oidc_clients_allowed_api_permissions;
 use pocket_shared::api_resource::{
@@ -50,23 +50,6 @@ fn perm_id(api: &ApiDto, key: &str) -> String {
         .unwrap_or_else(|| panic!("no permission {key}"))
         .id
         .clone()
-}
-
-/// `(field, code)` of every failure of a validation error.
-fn field_errors(r: &TestResponse) -> Vec<(String, String)> {
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
-    let e: ApiError = r.json();
-    assert_eq!(e.code, ErrorCode::ValidationFailed, "{}", r.text());
-    e.details
-        .unwrap()
-        .fields
-        .into_iter()
-        .map(|f| (f.field, f.code))
-        .collect()
-}
-
-fn code(r: &TestResponse) -> ErrorCode {
-    r.json::<ApiError>().code
 }
 
 db_test!(create_get_rename_delete, |app: TestApp| async move {

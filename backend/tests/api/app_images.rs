@@ -4,7 +4,7 @@
 
 use crate::db_test;
 use crate::fixtures::{User, admin};
-use crate::helpers::{Client, Engine, TestApp, TestResponse};
+use crate::helpers::{Client, Engine, TestApp, TestResponse, code, multipart};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use pocket_id::db::entities::storage;
@@ -43,28 +43,9 @@ macro_rules! env_test {
 
 /// PUTs `file` as the multipart field `file` with the client's cookies.
 async fn upload(c: &Client<'_>, path: &str, file: &[u8]) -> TestResponse {
-    let boundary = "XAPPIMAGESBOUNDARYX";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let cookie = c
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let req = Request::put(format!("{IMAGES}{path}"))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header("cookie", cookie)
-        .body(Body::from(body))
-        .unwrap();
-    c.app.request(req).await
+    let form = multipart("file", "upload.bin", "application/octet-stream", file);
+    c.send_multipart(Method::PUT, &format!("{IMAGES}{path}"), form)
+        .await
 }
 
 fn encode(img: image::DynamicImage, format: image::ImageFormat) -> Vec<u8> {
@@ -100,10 +81,6 @@ fn jpeg_with_exif() -> Vec<u8> {
 }
 
 const SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#4338ca"/></svg>"##;
-
-fn code(r: &TestResponse) -> ErrorCode {
-    r.json::<ApiError>().code
-}
 
 async fn stored(app: &TestApp, path: &str) -> Option<Vec<u8>> {
     pocket_id::storage::read(&app.state, path).await.unwrap()
@@ -360,12 +337,7 @@ db_test!(
             BACKGROUND
         );
 
-        let cookie = c
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let cookie = c.cookie_header();
         let req = Request::put(format!("{IMAGES}/logo"))
             .header("content-type", "multipart/form-data; boundary=B")
             .header("cookie", cookie)

@@ -164,15 +164,6 @@ async fn send(
     app.request(req.body(body).expect("request")).await
 }
 
-/// The `Cookie` header a client holds after signing in.
-fn cookie_header(c: &crate::helpers::Client<'_>) -> String {
-    c.cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 async fn callers(app: &TestApp) -> Callers {
     let mut admin = admin(app).await;
     let mut user = User::new("bob")
@@ -183,8 +174,8 @@ async fn callers(app: &TestApp) -> Callers {
     Callers {
         user_key: api_key(&mut user, "user key", 30).await.token,
         admin_key: api_key(&mut admin, "admin key", 30).await.token,
-        user_cookie: cookie_header(&user),
-        admin_cookie: cookie_header(&admin),
+        user_cookie: user.cookie_header(),
+        admin_cookie: admin.cookie_header(),
     }
 }
 

@@ -205,14 +205,7 @@ async fn one_time_access_token_command_prints_a_working_sign_in_link() {
             .strip_prefix("https://id.example.com/lc/")
             .expect("a sign-in link on APP_URL");
         assert_eq!(code.len(), 12, "1-hour codes are 12 characters");
-        let r = app
-            .client()
-            .send(
-                axum::http::Method::POST,
-                &format!("/api/one-time-access-token/{code}"),
-                None,
-            )
-            .await;
+        let r = crate::fixtures::redeem(&mut app.client(), code).await;
         assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.text());
     }
 }

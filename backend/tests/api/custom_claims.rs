@@ -6,9 +6,10 @@
 use crate::db_test;
 use crate::fixtures::{User, admin, admin_with_passkey, group};
 use crate::helpers::TestApp;
+use crate::helpers::{code, error_fields};
 use crate::oidc::{OidcClient, code_for, exchange, get_bearer};
 use crate::passkeys::login;
-use crate::users_admin::{code, error_fields, put, user_named};
+use crate::users_admin::{put, user_named};
 use axum::http::{Method, StatusCode};
 use base64::Engine;
 use pocket_shared::custom_claim::CustomClaimDto;

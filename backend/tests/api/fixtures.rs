@@ -183,14 +183,18 @@ pub async fn sign_in_with<'a>(
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    let r = c
-        .send(
-            Method::POST,
-            &format!("/api/one-time-access-token/{code}"),
-            None,
-        )
-        .await;
+    let r = redeem(&mut c, &code).await;
     (c, r)
+}
+
+/// Redeems the login code `code` on `c` (which is signed in if the code is good).
+pub async fn redeem(c: &mut Client<'_>, code: &str) -> TestResponse {
+    c.send(
+        Method::POST,
+        &format!("/api/one-time-access-token/{code}"),
+        None,
+    )
+    .await
 }
 
 /// `user` signed in on a new client, through a login code.

@@ -2,7 +2,7 @@
 //! users.
 
 use crate::db_test;
-use crate::fixtures::{User, admin};
+use crate::fixtures::{User, admin, redeem};
 use crate::helpers::TestApp;
 use axum::http::{Method, StatusCode};
 use pocket_id::db::entities::{audit_logs, one_time_access_tokens, users};
@@ -37,13 +37,7 @@ db_test!(a_login_code_signs_in_once, |app: TestApp| async move {
     assert_eq!(row.token_hash, pocket_id::crypto::hash_token(&token));
 
     let mut device = app.client();
-    let r = device
-        .send(
-            Method::POST,
-            &format!("/api/one-time-access-token/{token}"),
-            None,
-        )
-        .await;
+    let r = redeem(&mut device, &token).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json::<UserDto>().username, "bob");
     assert_eq!(
@@ -57,13 +51,7 @@ db_test!(a_login_code_signs_in_once, |app: TestApp| async move {
     assert_eq!(signed_in.unwrap(), 1);
 
     let mut other = app.client();
-    let r = other
-        .send(
-            Method::POST,
-            &format!("/api/one-time-access-token/{token}"),
-            None,
-        )
-        .await;
+    let r = redeem(&mut other, &token).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert_eq!(r.json::<ApiError>().code, ErrorCode::TokenInvalidOrExpired);
 });
@@ -81,14 +69,7 @@ db_test!(a_login_code_expires, |app: TestApp| async move {
         .json();
     assert_eq!(token.token.len(), 6, "default 15 minutes: 6 characters");
     app.clock.advance(chrono::Duration::minutes(15));
-    let r = app
-        .client()
-        .send(
-            Method::POST,
-            &format!("/api/one-time-access-token/{}", token.token),
-            None,
-        )
-        .await;
+    let r = redeem(&mut app.client(), &token.token).await;
     assert_eq!(r.json::<ApiError>().code, ErrorCode::TokenInvalidOrExpired);
 });
 
@@ -148,13 +129,7 @@ db_test!(
         // Bob signs in with a code, then tries to make one for himself.
         let token: OneTimeAccessTokenResponse = admin.post(&path, &json!({})).await.json();
         let mut bob_client = app.client();
-        bob_client
-            .send(
-                Method::POST,
-                &format!("/api/one-time-access-token/{}", token.token),
-                None,
-            )
-            .await;
+        redeem(&mut bob_client, &token.token).await;
         let r = bob_client.post(&path, &json!({})).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         assert_eq!(

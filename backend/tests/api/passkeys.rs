@@ -4,7 +4,7 @@
 use crate::authenticator::SoftAuthenticator;
 use crate::db_test;
 use crate::fixtures::{admin, admin_with_passkey, setup_admin};
-use crate::helpers::{Client, TestApp, TestResponse};
+use crate::helpers::{Client, TestApp, TestResponse, code};
 use axum::http::{Method, StatusCode};
 use pocket_id::db::entities::{audit_logs, users, webauthn_credentials};
 use pocket_shared::{ApiError, ErrorCode, UserDto, WebauthnCredentialDto};
@@ -41,10 +41,6 @@ pub async fn assertion(c: &mut Client<'_>, auth: &mut SoftAuthenticator) -> Valu
 pub async fn login(c: &mut Client<'_>, auth: &mut SoftAuthenticator) -> TestResponse {
     let a = assertion(c, auth).await;
     c.post("/api/webauthn/login/finish", &a).await
-}
-
-fn code(r: &TestResponse) -> ErrorCode {
-    r.json::<ApiError>().code
 }
 
 async fn events(app: &TestApp, event: &str) -> u64 {

@@ -4,7 +4,7 @@
 
 use crate::db_test;
 use crate::fixtures::{admin, group};
-use crate::helpers::{Client, TestApp, TestResponse, test_now};
+use crate::helpers::{Client, TestApp, TestResponse, code, field_errors, test_now};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use chrono::Duration;
@@ -18,22 +18,6 @@ use tower::ServiceExt;
 use uuid::Uuid;
 
 const TOKENS: &str = "/api/signup-tokens";
-
-fn code(r: &TestResponse) -> ErrorCode {
-    r.json::<ApiError>().code
-}
-
-fn field_errors(r: &TestResponse) -> Vec<(String, String)> {
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
-    let e: ApiError = r.json();
-    assert_eq!(e.code, ErrorCode::ValidationFailed, "{}", r.text());
-    e.details
-        .unwrap()
-        .fields
-        .into_iter()
-        .map(|f| (f.field, f.code))
-        .collect()
-}
 
 async fn create_token(c: &mut Client<'_>, body: Value) -> SignupTokenDto {
     let r = c.post(TOKENS, &body).await;

@@ -2,9 +2,8 @@
 
 use crate::db_test;
 use crate::fixtures::{User, admin, setup_admin};
-use crate::helpers::TestApp;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use crate::helpers::{TestApp, multipart};
+use axum::http::{Method, StatusCode};
 use pocket_shared::{ApiError, ErrorCode, UserDto};
 use serde_json::json;
 
@@ -67,17 +66,6 @@ db_test!(
     }
 );
 
-fn multipart(file: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "XBOUNDARYX";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"me.png\"\r\nContent-Type: image/png\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, _| image::Rgb([(x % 256) as u8, 80, 160]));
     let mut out = std::io::Cursor::new(Vec::new());
@@ -98,19 +86,9 @@ db_test!(
         let decoded = image::load_from_memory(&initials.body).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (300, 300));
 
-        let (ct, body) = multipart(&png(640, 480));
-        let cookie = c
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        let req = Request::put("/api/users/me/profile-picture")
-            .header("content-type", ct)
-            .header("cookie", &cookie)
-            .body(Body::from(body))
-            .unwrap();
-        let r = app.request(req).await;
+        let picture = "/api/users/me/profile-picture";
+        let form = multipart("file", "me.png", "image/png", &png(640, 480));
+        let r = c.send_multipart(Method::PUT, picture, form).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
         let uploaded = c.get(&path).await;
         assert_ne!(uploaded.body, initials.body);
@@ -119,13 +97,9 @@ db_test!(
             300
         );
 
-        let (ct, body) = multipart(b"<svg xmlns='http://www.w3.org/2000/svg'/>");
-        let req = Request::put("/api/users/me/profile-picture")
-            .header("content-type", ct)
-            .header("cookie", &cookie)
-            .body(Body::from(body))
-            .unwrap();
-        let r = app.request(req).await;
+        let svg = b"<svg xmlns='http://www.w3.org/2000/svg'/>";
+        let form = multipart("file", "me.png", "image/png", svg);
+        let r = c.send_multipart(Method::PUT, picture, form).await;
         assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
         assert_eq!(r.json::<ApiError>().code, ErrorCode::FileTypeNotSupported);
 

@@ -11,7 +11,7 @@ mod secrets;
 
 use crate::db_test;
 use crate::fixtures::{User, admin, group};
-use crate::helpers::{Client, TestApp, TestResponse, test_now};
+use crate::helpers::{Client, TestApp, TestResponse, code, error_fields, test_now};
 use axum::http::{Method, StatusCode};
 use chrono::Duration;
 use pocket_id::db::entities::oidc_clients;
@@ -49,23 +49,6 @@ async fn list(c: &mut Client<'_>, query: &str) -> OidcClientListResponse {
 
 fn names(l: &OidcClientListResponse) -> Vec<&str> {
     l.data.iter().map(|i| i.client.name.as_str()).collect()
-}
-
-/// The `details.fields[].field` names of a validation error.
-fn error_fields(r: &TestResponse) -> Vec<String> {
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
-    let e: ApiError = r.json();
-    assert_eq!(e.code, ErrorCode::ValidationFailed, "{}", r.text());
-    e.details
-        .unwrap()
-        .fields
-        .into_iter()
-        .map(|f| f.field)
-        .collect()
-}
-
-fn code(r: &TestResponse) -> ErrorCode {
-    r.json::<ApiError>().code
 }
 
 async fn stored(app: &TestApp, id: &str) -> oidc_clients::Model {

@@ -1,8 +1,9 @@
 //! `GET /api/users`: search, filters, sort, pages and the field errors of a bad query.
 
-use super::{create_user, delete, error_fields, put};
+use super::{create_user, delete, put};
 use crate::db_test;
 use crate::fixtures::{User, admin};
+use crate::helpers::error_fields;
 use crate::helpers::{Client, TestApp};
 use axum::http::StatusCode;
 use pocket_shared::user::UserListResponse;
