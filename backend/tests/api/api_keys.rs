@@ -3,15 +3,14 @@
 //! and revoking, and the static API key.
 
 use crate::db_test;
-use crate::helpers::{Client, Engine, TestApp, TestResponse, test_now};
-use crate::passkeys::setup_admin;
+use crate::fixtures::{User, admin, api_key, sign_in};
+use crate::helpers::{Engine, TestApp, TestResponse, code, field_errors, test_now};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use chrono::Duration;
 use pocket_id::db::entities::{api_keys, users};
 use pocket_shared::api_key::{ApiKeyListResponse, ApiKeyResponse};
-use pocket_shared::webauthn::OneTimeAccessTokenResponse;
-use pocket_shared::{ApiError, ErrorCode, UserDto};
+use pocket_shared::{ErrorCode, UserDto};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -19,73 +18,8 @@ use uuid::Uuid;
 
 const KEYS: &str = "/api/api-keys";
 
-fn code(r: &TestResponse) -> ErrorCode {
-    r.json::<ApiError>().code
-}
-
 fn in_days(days: i64) -> String {
     (test_now() + Duration::days(days)).to_rfc3339()
-}
-
-/// The `details.fields[].field` names and codes of a validation error.
-fn field_errors(r: &TestResponse) -> Vec<(String, String)> {
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
-    let e: ApiError = r.json();
-    assert_eq!(e.code, ErrorCode::ValidationFailed, "{}", r.text());
-    e.details
-        .unwrap()
-        .fields
-        .into_iter()
-        .map(|f| (f.field, f.code))
-        .collect()
-}
-
-/// The first admin, signed in.
-async fn admin(app: &TestApp) -> Client<'_> {
-    let mut c = app.client();
-    setup_admin(&mut c).await;
-    c
-}
-
-/// A non-admin user `bob`, signed in through a login code made by `admin`.
-async fn bob<'a>(app: &'a TestApp, admin: &mut Client<'_>) -> (Client<'a>, Uuid) {
-    let bob = users::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        created_at: Set(test_now()),
-        username: Set("bob".into()),
-        display_name: Set("Bob".into()),
-        first_name: Set("Bob".into()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    let r = admin
-        .post(
-            &format!("/api/users/{}/one-time-access-token", bob.id),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let token = r.json::<OneTimeAccessTokenResponse>().token;
-    let mut c = app.client();
-    let r = c
-        .send(
-            Method::POST,
-            &format!("/api/one-time-access-token/{token}"),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    (c, bob.id)
-}
-
-async fn create_key(c: &mut Client<'_>, name: &str, days: i64) -> ApiKeyResponse {
-    let r = c
-        .post(KEYS, &json!({"name": name, "expiresAt": in_days(days)}))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    r.json()
 }
 
 /// A request with `X-API-Key: key` and no cookies.
@@ -121,7 +55,7 @@ db_test!(
     token_is_shown_once_and_only_its_hash_is_stored,
     |app: TestApp| async move {
         let mut c = admin(&app).await;
-        let created = create_key(&mut c, "  CI deploy ", 30).await;
+        let created = api_key(&mut c, "  CI deploy ", 30).await;
         assert_eq!(created.token.len(), 32);
         assert!(created.token.chars().all(|ch| ch.is_ascii_alphanumeric()));
         let key = &created.api_key;
@@ -225,9 +159,10 @@ db_test!(
     a_key_acts_as_its_owner_and_admin_routes_need_an_admin_owner,
     |app: TestApp| async move {
         let mut admin_c = admin(&app).await;
-        let admin_key = create_key(&mut admin_c, "admin key", 30).await.token;
-        let (mut bob_c, bob_id) = bob(&app, &mut admin_c).await;
-        let bob_key = create_key(&mut bob_c, "bob key", 30).await.token;
+        let admin_key = api_key(&mut admin_c, "admin key", 30).await.token;
+        let bob_id = User::new("bob").insert(&app).await.id;
+        let mut bob_c = sign_in(&app, bob_id).await;
+        let bob_key = api_key(&mut bob_c, "bob key", 30).await.token;
 
         let me: UserDto = with_key(&app, Method::GET, "/api/users/me", &admin_key, None)
             .await
@@ -269,7 +204,7 @@ db_test!(
     keys_are_refused_on_browser_only_routes,
     |app: TestApp| async move {
         let mut c = admin(&app).await;
-        let created = create_key(&mut c, "admin key", 30).await;
+        let created = api_key(&mut c, "admin key", 30).await;
         let key = &created.token;
         let renew = format!("{KEYS}/{}/renew", created.api_key.id);
         for (method, path, body) in [
@@ -323,7 +258,7 @@ db_test!(
         // The admin's session outlives the clock moves below.
         app.set_app_config("sessionDuration", "10080").await;
         let mut c = admin(&app).await;
-        let created = create_key(&mut c, "short", 1).await;
+        let created = api_key(&mut c, "short", 1).await;
         let id = created.api_key.id.clone();
         let renew = format!("{KEYS}/{id}/renew");
 
@@ -381,7 +316,7 @@ db_test!(
     last_use_is_recorded_at_most_once_a_minute,
     |app: TestApp| async move {
         let mut c = admin(&app).await;
-        let created = create_key(&mut c, "busy", 30).await;
+        let created = api_key(&mut c, "busy", 30).await;
         let use_key = || with_key(&app, Method::GET, "/api/users/me", &created.token, None);
         assert_eq!(use_key().await.status, StatusCode::OK);
         let first = test_now();
@@ -410,9 +345,10 @@ db_test!(
 );
 
 db_test!(a_disabled_owner_is_refused, |app: TestApp| async move {
-    let mut admin_c = admin(&app).await;
-    let (mut bob_c, bob_id) = bob(&app, &mut admin_c).await;
-    let key = create_key(&mut bob_c, "bob key", 30).await.token;
+    admin(&app).await;
+    let bob_id = User::new("bob").insert(&app).await.id;
+    let mut bob_c = sign_in(&app, bob_id).await;
+    let key = api_key(&mut bob_c, "bob key", 30).await.token;
     let mut bob_row: users::ActiveModel = users::Entity::find_by_id(bob_id)
         .one(&app.db)
         .await
@@ -435,10 +371,10 @@ db_test!(
     |app: TestApp| async move {
         let mut admin_c = admin(&app).await;
         for (name, days) in [("beta", 3), ("alpha", 1), ("gamma", 2)] {
-            create_key(&mut admin_c, name, days).await;
+            api_key(&mut admin_c, name, days).await;
         }
-        let (mut bob_c, _) = bob(&app, &mut admin_c).await;
-        let bob_key = create_key(&mut bob_c, "bob key", 5).await;
+        let mut bob_c = User::new("bob").signed_in(&app).await;
+        let bob_key = api_key(&mut bob_c, "bob key", 5).await;
 
         let names =
             |l: &ApiKeyListResponse| l.data.iter().map(|k| k.name.clone()).collect::<Vec<_>>();
@@ -481,9 +417,9 @@ db_test!(
     keys_are_revoked_only_by_their_owner,
     |app: TestApp| async move {
         let mut admin_c = admin(&app).await;
-        let admin_key = create_key(&mut admin_c, "admin key", 30).await;
-        let (mut bob_c, _) = bob(&app, &mut admin_c).await;
-        let bob_key = create_key(&mut bob_c, "bob key", 30).await;
+        let admin_key = api_key(&mut admin_c, "admin key", 30).await;
+        let mut bob_c = User::new("bob").signed_in(&app).await;
+        let bob_key = api_key(&mut bob_c, "bob key", 30).await;
 
         let admins = format!("{KEYS}/{}", admin_key.api_key.id);
         let r = bob_c.send(Method::DELETE, &admins, None).await;
@@ -557,8 +493,7 @@ async fn static_key_acts_as_a_synthetic_admin(engine: Engine) {
         app.get("/api/signup/setup").await.status,
         StatusCode::NO_CONTENT
     );
-    let mut c = app.client();
-    setup_admin(&mut c).await;
+    let _c = admin(&app).await;
     assert_eq!(
         app.get("/api/signup/setup").await.status,
         StatusCode::NOT_FOUND

@@ -3,28 +3,21 @@
 //! call what.
 
 use crate::db_test;
-use crate::helpers::{Client, TestApp, TestResponse, test_now};
-use crate::oidc::{Spec, create_client};
-use crate::passkeys::setup_admin;
+use crate::fixtures::OidcClient;
+use crate::fixtures::{User, admin};
+use crate::helpers::{Client, TestApp, TestResponse, code, field_errors, test_now};
 use axum::http::{Method, StatusCode};
-use pocket_id::db::entities::{oidc_clients_allowed_api_permissions, users};
+use pocket_id::db::entities::oidc_clients_allowed_api_permissions;
 use pocket_shared::api_resource::{
     ApiClientAccessListResponse, ApiClientGrantDto, ApiClientListResponse, ApiDto, ApiListResponse,
     ClientApiGrantDto,
 };
-use pocket_shared::webauthn::OneTimeAccessTokenResponse;
 use pocket_shared::{ApiError, ErrorCode};
-use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 const APIS: &str = "/api/apis";
-
-async fn admin(app: &TestApp) -> Client<'_> {
-    let mut c = app.client();
-    setup_admin(&mut c).await;
-    c
-}
 
 async fn send(c: &mut Client<'_>, method: Method, path: &str, body: Value) -> TestResponse {
     c.send(method, path, Some(&body)).await
@@ -57,56 +50,6 @@ fn perm_id(api: &ApiDto, key: &str) -> String {
         .unwrap_or_else(|| panic!("no permission {key}"))
         .id
         .clone()
-}
-
-/// `(field, code)` of every failure of a validation error.
-fn field_errors(r: &TestResponse) -> Vec<(String, String)> {
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
-    let e: ApiError = r.json();
-    assert_eq!(e.code, ErrorCode::ValidationFailed, "{}", r.text());
-    e.details
-        .unwrap()
-        .fields
-        .into_iter()
-        .map(|f| (f.field, f.code))
-        .collect()
-}
-
-fn code(r: &TestResponse) -> ErrorCode {
-    r.json::<ApiError>().code
-}
-
-/// A signed-in user who is not an administrator (through a login code).
-async fn non_admin<'a>(app: &'a TestApp, admin: &mut Client<'_>) -> Client<'a> {
-    let bob = users::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        created_at: Set(test_now()),
-        username: Set("bob".into()),
-        display_name: Set("Bob".into()),
-        first_name: Set("Bob".into()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    let token = admin
-        .post(
-            &format!("/api/users/{}/one-time-access-token", bob.id),
-            &json!({}),
-        )
-        .await
-        .json::<OneTimeAccessTokenResponse>()
-        .token;
-    let mut c = app.client();
-    let r = c
-        .send(
-            Method::POST,
-            &format!("/api/one-time-access-token/{token}"),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    c
 }
 
 db_test!(create_get_rename_delete, |app: TestApp| async move {
@@ -270,7 +213,7 @@ db_test!(
     permission_sets_are_replaced_by_key,
     |app: TestApp| async move {
         let mut c = admin(&app).await;
-        create_client(&app, Spec::confidential("rp")).await;
+        OidcClient::confidential("rp").insert(&app).await;
         let api = create(&mut c, "Orders", "https://orders.example.com").await;
         let api = set_permissions(
             &mut c,
@@ -430,9 +373,9 @@ db_test!(cimd_access_is_stored, |app: TestApp| async move {
 
 db_test!(client_grants, |app: TestApp| async move {
     let mut c = admin(&app).await;
-    create_client(&app, Spec::confidential("rp")).await;
-    create_client(&app, Spec::public("spa")).await;
-    create_client(&app, Spec::confidential("idle")).await;
+    OidcClient::confidential("rp").insert(&app).await;
+    OidcClient::public("spa").insert(&app).await;
+    OidcClient::confidential("idle").insert(&app).await;
     let api = create(&mut c, "Orders", "https://orders.example.com").await;
     let other = create(&mut c, "Billing", "https://billing.example.com").await;
     let api = set_permissions(
@@ -593,9 +536,9 @@ db_test!(client_grants, |app: TestApp| async move {
 
 db_test!(admin_only, |app: TestApp| async move {
     let mut a = admin(&app).await;
-    create_client(&app, Spec::confidential("rp")).await;
+    OidcClient::confidential("rp").insert(&app).await;
     let api = create(&mut a, "Orders", "https://orders.example.com").await;
-    let mut user = non_admin(&app, &mut a).await;
+    let mut user = User::new("bob").signed_in(&app).await;
     let mut anonymous = app.client();
     let id = &api.id;
     let routes = [

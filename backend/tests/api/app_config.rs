@@ -3,10 +3,9 @@
 //! another instance too), and `UI_CONFIG_DISABLED` (environment as the source, read-only,
 //! secrets redacted).
 
-use crate::app_images::non_admin;
 use crate::db_test;
+use crate::fixtures::{User, admin, sign_in_with};
 use crate::helpers::{Client, Engine, TestApp, TestResponse};
-use crate::passkeys::setup_admin;
 use axum::http::{Method, StatusCode};
 use pocket_id::db::entities::app_config_variables;
 use pocket_shared::app_config::{AdminAppConfigVariable, CONFIG_KEYS};
@@ -108,12 +107,6 @@ async fn ui_config_disabled_serves_the_environment() {
     assert!(cfg.ui_config_disabled);
 }
 
-async fn admin(app: &TestApp) -> Client<'_> {
-    let mut c = app.client();
-    setup_admin(&mut c).await;
-    c
-}
-
 async fn put(c: &mut Client<'_>, body: Value) -> TestResponse {
     c.send(Method::PUT, CONFIG, Some(&body)).await
 }
@@ -183,8 +176,8 @@ db_test!(
 db_test!(
     admin_routes_refuse_anonymous_and_non_admins,
     |app: TestApp| async move {
-        let mut admin_client = admin(&app).await;
-        let mut user = non_admin(&app, &mut admin_client).await;
+        let _admin_client = admin(&app).await;
+        let mut user = User::new("bob").signed_in(&app).await;
         let mut anonymous = app.client();
         let body = json!({"appName": "Hijacked"});
         for (method, path) in [
@@ -369,47 +362,19 @@ db_test!(
         let mut c = admin(&app).await;
         let r = put(&mut c, json!({"sessionDuration": "120"})).await;
         assert_eq!(r.status, StatusCode::OK);
-        let cookies = sign_in_cookie(&app, &mut c).await;
+        let cookies = sign_in_cookie(&app).await;
         assert!(cookies.contains("Max-Age=7200"), "{cookies}");
         let r = put(&mut c, json!({"sessionDuration": "5"})).await;
         assert_eq!(r.status, StatusCode::OK);
-        let cookies = sign_in_cookie(&app, &mut c).await;
+        let cookies = sign_in_cookie(&app).await;
         assert!(cookies.contains("Max-Age=300"), "{cookies}");
     }
 );
 
 /// Signs a fresh user in with a login code and returns the `Set-Cookie` of that response.
-async fn sign_in_cookie(app: &TestApp, admin: &mut Client<'_>) -> String {
-    use pocket_id::db::entities::users;
-    use pocket_shared::webauthn::OneTimeAccessTokenResponse;
-    let id = uuid::Uuid::new_v4();
-    users::ActiveModel {
-        id: Set(id),
-        created_at: Set(crate::helpers::test_now()),
-        username: Set(format!("u{}", id.simple())),
-        display_name: Set("U".into()),
-        first_name: Set("U".into()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    let r = admin
-        .post(
-            &format!("/api/users/{id}/one-time-access-token"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let token = r.json::<OneTimeAccessTokenResponse>().token;
-    let r = app
-        .client()
-        .send(
-            Method::POST,
-            &format!("/api/one-time-access-token/{token}"),
-            None,
-        )
-        .await;
+async fn sign_in_cookie(app: &TestApp) -> String {
+    let user = User::random().insert(app).await;
+    let (_, r) = sign_in_with(app, user.id, &[]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     r.headers
         .get_all("set-cookie")
@@ -502,7 +467,7 @@ async fn ui_config_disabled_makes_the_environment_the_read_only_source() {
         assert_eq!(cfg.app_name, "Env ID");
         assert!(cfg.ui_config_disabled && cfg.ldap_enabled);
         // The session length comes from the environment too.
-        let cookies = sign_in_cookie(&app, &mut c).await;
+        let cookies = sign_in_cookie(&app).await;
         assert!(cookies.contains("Max-Age=1800"), "{cookies}");
         // The non-admin view never shows passwords, redacted or not.
         assert!(!app.get(CONFIG).await.text().contains("XXXXXXXXXX"));

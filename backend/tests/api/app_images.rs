@@ -3,16 +3,13 @@
 //! who may call what — with files on disk and in the database.
 
 use crate::db_test;
-use crate::helpers::{Client, Engine, TestApp, TestResponse, test_now};
-use crate::passkeys::setup_admin;
+use crate::fixtures::{User, admin};
+use crate::helpers::{Client, Engine, TestApp, TestResponse, code, multipart};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use pocket_id::db::entities::{storage, users};
-use pocket_shared::webauthn::OneTimeAccessTokenResponse;
+use pocket_id::db::entities::storage;
 use pocket_shared::{ApiError, ErrorCode};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
-use serde_json::json;
-use uuid::Uuid;
+use sea_orm::EntityTrait;
 
 const IMAGES: &str = "/api/application-images";
 const BACKGROUND: &[u8] = include_bytes!("../../assets/app-images/background.webp");
@@ -44,69 +41,11 @@ macro_rules! env_test {
     };
 }
 
-async fn admin(app: &TestApp) -> Client<'_> {
-    let mut c = app.client();
-    setup_admin(&mut c).await;
-    c
-}
-
-/// A signed-in user who is not an administrator (through a login code).
-pub async fn non_admin<'a>(app: &'a TestApp, admin: &mut Client<'_>) -> Client<'a> {
-    let bob = users::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        created_at: Set(test_now()),
-        username: Set(format!("bob{}", Uuid::new_v4().simple())),
-        display_name: Set("Bob".into()),
-        first_name: Set("Bob".into()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    let r = admin
-        .post(
-            &format!("/api/users/{}/one-time-access-token", bob.id),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let token = r.json::<OneTimeAccessTokenResponse>().token;
-    let mut c = app.client();
-    let r = c
-        .send(
-            Method::POST,
-            &format!("/api/one-time-access-token/{token}"),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    c
-}
-
 /// PUTs `file` as the multipart field `file` with the client's cookies.
 async fn upload(c: &Client<'_>, path: &str, file: &[u8]) -> TestResponse {
-    let boundary = "XAPPIMAGESBOUNDARYX";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let cookie = c
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let req = Request::put(format!("{IMAGES}{path}"))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header("cookie", cookie)
-        .body(Body::from(body))
-        .unwrap();
-    c.app.request(req).await
+    let form = multipart("file", "upload.bin", "application/octet-stream", file);
+    c.send_multipart(Method::PUT, &format!("{IMAGES}{path}"), form)
+        .await
 }
 
 fn encode(img: image::DynamicImage, format: image::ImageFormat) -> Vec<u8> {
@@ -142,10 +81,6 @@ fn jpeg_with_exif() -> Vec<u8> {
 }
 
 const SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#4338ca"/></svg>"##;
-
-fn code(r: &TestResponse) -> ErrorCode {
-    r.json::<ApiError>().code
-}
 
 async fn stored(app: &TestApp, path: &str) -> Option<Vec<u8>> {
     pocket_id::storage::read(&app.state, path).await.unwrap()
@@ -402,12 +337,7 @@ db_test!(
             BACKGROUND
         );
 
-        let cookie = c
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let cookie = c.cookie_header();
         let req = Request::put(format!("{IMAGES}/logo"))
             .header("content-type", "multipart/form-data; boundary=B")
             .header("cookie", cookie)
@@ -474,8 +404,8 @@ db_test!(
 );
 
 db_test!(only_admins_change_images, |app: TestApp| async move {
-    let mut admin_client = admin(&app).await;
-    let user = non_admin(&app, &mut admin_client).await;
+    let _admin_client = admin(&app).await;
+    let user = User::new("bob").signed_in(&app).await;
     let anonymous = app.client();
     for path in [
         "/logo?light=true",

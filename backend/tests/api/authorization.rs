@@ -4,16 +4,12 @@
 //! test, so a new route cannot ship without deciding who may call it.
 
 use crate::db_test;
+use crate::fixtures::{User, admin, api_key};
 use crate::helpers::{TestApp, TestResponse};
-use crate::passkeys::setup_admin;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use chrono::Duration;
-use pocket_id::db::entities::users;
-use pocket_shared::webauthn::OneTimeAccessTokenResponse;
 use pocket_shared::{ApiError, ErrorCode};
-use sea_orm::{ActiveModelTrait, Set};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// Who may call a route (the "Auth" column of the reference, section 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,68 +164,18 @@ async fn send(
     app.request(req.body(body).expect("request")).await
 }
 
-/// The `Cookie` header a client holds after signing in.
-fn cookie_header(c: &crate::helpers::Client<'_>) -> String {
-    c.cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// An API key of the signed-in client (created through the browser-only route).
-async fn api_key(c: &mut crate::helpers::Client<'_>, name: &str) -> String {
-    let expires = (crate::helpers::test_now() + Duration::days(30)).to_rfc3339();
-    let r = c
-        .post(
-            "/api/api-keys",
-            &json!({"name": name, "expiresAt": expires}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    r.json::<Value>()["token"]
-        .as_str()
-        .expect("token")
-        .to_owned()
-}
-
 async fn callers(app: &TestApp) -> Callers {
-    let mut admin = app.client();
-    setup_admin(&mut admin).await;
-    let bob = users::ActiveModel {
-        id: Set(uuid::Uuid::new_v4()),
-        created_at: Set(crate::helpers::test_now()),
-        username: Set("bob".into()),
-        email: Set(Some("bob@example.com".into())),
-        display_name: Set("Bob".into()),
-        first_name: Set("Bob".into()),
-        last_name: Set("Builder".into()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("user");
-    let code: OneTimeAccessTokenResponse = admin
-        .post(
-            &format!("/api/users/{}/one-time-access-token", bob.id),
-            &json!({}),
-        )
-        .await
-        .json();
-    let mut user = app.client();
-    let r = user
-        .send(
-            Method::POST,
-            &format!("/api/one-time-access-token/{}", code.token),
-            None,
-        )
+    let mut admin = admin(app).await;
+    let mut user = User::new("bob")
+        .email("bob@example.com")
+        .names("Bob", "Builder")
+        .signed_in(app)
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     Callers {
-        user_key: api_key(&mut user, "user key").await,
-        admin_key: api_key(&mut admin, "admin key").await,
-        user_cookie: cookie_header(&user),
-        admin_cookie: cookie_header(&admin),
+        user_key: api_key(&mut user, "user key", 30).await.token,
+        admin_key: api_key(&mut admin, "admin key", 30).await.token,
+        user_cookie: user.cookie_header(),
+        admin_cookie: admin.cookie_header(),
     }
 }
 

@@ -185,18 +185,10 @@ async fn one_time_access_token_command_prints_a_working_sign_in_link() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no user"));
 
-    pocket_id::db::entities::users::ActiveModel {
-        id: sea_orm::Set(uuid::Uuid::new_v4()),
-        created_at: sea_orm::Set(crate::helpers::test_now()),
-        username: sea_orm::Set("Carol".into()),
-        email: sea_orm::Set(Some("carol@example.com".into())),
-        display_name: sea_orm::Set("Carol".into()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    use sea_orm::ActiveModelTrait;
+    crate::fixtures::User::new("Carol")
+        .email("carol@example.com")
+        .insert(&app)
+        .await;
     // The command stamps codes with the real clock; move the app's fixed clock there too.
     use pocket_id::clock::Clock;
     app.clock
@@ -213,14 +205,7 @@ async fn one_time_access_token_command_prints_a_working_sign_in_link() {
             .strip_prefix("https://id.example.com/lc/")
             .expect("a sign-in link on APP_URL");
         assert_eq!(code.len(), 12, "1-hour codes are 12 characters");
-        let r = app
-            .client()
-            .send(
-                axum::http::Method::POST,
-                &format!("/api/one-time-access-token/{code}"),
-                None,
-            )
-            .await;
+        let r = crate::fixtures::redeem(&mut app.client(), code).await;
         assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.text());
     }
 }

@@ -4,10 +4,12 @@
 //! user's value over the group's).
 
 use crate::db_test;
+use crate::fixtures::{User, admin, admin_with_passkey, group};
 use crate::helpers::TestApp;
-use crate::oidc::{Spec, code_for, create_client, exchange, get_bearer};
-use crate::passkeys::{admin_with_passkey, login};
-use crate::users_admin::{admin, code, error_fields, group, non_admin, put, user_named};
+use crate::helpers::{code, error_fields};
+use crate::oidc::{OidcClient, code_for, exchange, get_bearer};
+use crate::passkeys::login;
+use crate::users_admin::{put, user_named};
 use axum::http::{Method, StatusCode};
 use base64::Engine;
 use pocket_shared::custom_claim::CustomClaimDto;
@@ -159,8 +161,8 @@ db_test!(group_claims_and_suggestions, |app: TestApp| async move {
 });
 
 db_test!(who_may_call, |app: TestApp| async move {
-    let mut c = admin(&app).await;
-    let mut bob = non_admin(&app, &mut c).await;
+    let _c = admin(&app).await;
+    let mut bob = User::new("bob").signed_in(&app).await;
     let id = Uuid::new_v4();
     let routes: Vec<(Method, String, Option<Value>)> = vec![
         (Method::GET, "/api/custom-claims/suggestions".into(), None),
@@ -246,7 +248,7 @@ db_test!(
         .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
 
-        create_client(&app, Spec::confidential("rp")).await;
+        OidcClient::confidential("rp").insert(&app).await;
         let (code, verifier) = code_for(&mut browser, "rp").await;
         let t = exchange(&app, "rp", &code, &verifier).await;
         assert_eq!(t.status, StatusCode::OK, "{}", t.text());

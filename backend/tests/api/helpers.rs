@@ -8,6 +8,7 @@ use pocket_id::clock::FixedClock;
 use pocket_id::config::Config;
 use pocket_id::spa::{MemoryAssets, Spa};
 use pocket_id::state::AppState;
+use pocket_shared::{ApiError, ErrorCode};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -229,6 +230,11 @@ impl TestApp {
         self.call(Method::GET, path).await
     }
 
+    /// The app's "now" (the fixed clock, as tests have moved it).
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        pocket_id::clock::Clock::now(self.clock.as_ref())
+    }
+
     /// Stores an application configuration value, as an admin saving the settings would.
     pub async fn set_app_config(&self, key: &str, value: &str) {
         use sea_orm::ActiveModelTrait;
@@ -246,6 +252,50 @@ pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Bytes,
+}
+
+/// A `multipart/form-data` body with one file in the form field `field`: the `Content-Type`
+/// header and the body.
+pub fn multipart(
+    field: &str,
+    filename: &str,
+    content_type: &str,
+    file: &[u8],
+) -> (String, Vec<u8>) {
+    let boundary = "XTESTBOUNDARYX0123456789";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The `code` of an error response.
+pub fn code(r: &TestResponse) -> ErrorCode {
+    r.json::<ApiError>().code
+}
+
+/// `(field, code)` of every failure of a validation error (asserted to be one).
+pub fn field_errors(r: &TestResponse) -> Vec<(String, String)> {
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+    let e: ApiError = r.json();
+    assert_eq!(e.code, ErrorCode::ValidationFailed, "{}", r.text());
+    e.details
+        .unwrap()
+        .fields
+        .into_iter()
+        .map(|f| (f.field, f.code))
+        .collect()
+}
+
+/// The field names of a validation error (asserted to be one).
+pub fn error_fields(r: &TestResponse) -> Vec<String> {
+    field_errors(r)
+        .into_iter()
+        .map(|(field, _)| field)
+        .collect()
 }
 
 impl TestResponse {
@@ -289,6 +339,32 @@ impl TestApp {
 }
 
 impl Client<'_> {
+    /// The `Cookie` header this client sends (for requests built by hand).
+    pub fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// Sends a `multipart/form-data` body (see [`multipart`]) with this client's cookies.
+    pub async fn send_multipart(
+        &self,
+        method: Method,
+        path: &str,
+        (content_type, body): (String, Vec<u8>),
+    ) -> TestResponse {
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", content_type)
+            .header("cookie", self.cookie_header())
+            .body(Body::from(body))
+            .expect("request");
+        self.app.request(req).await
+    }
+
     pub async fn send(
         &mut self,
         method: Method,
@@ -297,13 +373,7 @@ impl Client<'_> {
     ) -> TestResponse {
         let mut req = Request::builder().method(method).uri(path);
         if !self.cookies.is_empty() {
-            let cookie = self
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            req = req.header("cookie", cookie);
+            req = req.header("cookie", self.cookie_header());
         }
         for (k, v) in &self.headers {
             req = req.header(k.as_str(), v.as_str());

@@ -2,8 +2,8 @@
 //! users.
 
 use crate::db_test;
+use crate::fixtures::{User, admin, redeem};
 use crate::helpers::TestApp;
-use crate::passkeys::setup_admin;
 use axum::http::{Method, StatusCode};
 use pocket_id::db::entities::{audit_logs, one_time_access_tokens, users};
 use pocket_shared::webauthn::OneTimeAccessTokenResponse;
@@ -11,25 +11,9 @@ use pocket_shared::{ApiError, ErrorCode, UserDto};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::json;
 
-async fn create_user(app: &TestApp, username: &str) -> users::Model {
-    users::ActiveModel {
-        id: Set(uuid::Uuid::new_v4()),
-        created_at: Set(crate::helpers::test_now()),
-        username: Set(username.into()),
-        display_name: Set(username.into()),
-        first_name: Set("Bo".into()),
-        last_name: Set("Bee".into()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap()
-}
-
 db_test!(a_login_code_signs_in_once, |app: TestApp| async move {
-    let mut admin = app.client();
-    setup_admin(&mut admin).await;
-    let bob = create_user(&app, "bob").await;
+    let mut admin = admin(&app).await;
+    let bob = User::new("bob").insert(&app).await;
     let r = admin
         .post(
             &format!("/api/users/{}/one-time-access-token", bob.id),
@@ -53,13 +37,7 @@ db_test!(a_login_code_signs_in_once, |app: TestApp| async move {
     assert_eq!(row.token_hash, pocket_id::crypto::hash_token(&token));
 
     let mut device = app.client();
-    let r = device
-        .send(
-            Method::POST,
-            &format!("/api/one-time-access-token/{token}"),
-            None,
-        )
-        .await;
+    let r = redeem(&mut device, &token).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json::<UserDto>().username, "bob");
     assert_eq!(
@@ -73,21 +51,14 @@ db_test!(a_login_code_signs_in_once, |app: TestApp| async move {
     assert_eq!(signed_in.unwrap(), 1);
 
     let mut other = app.client();
-    let r = other
-        .send(
-            Method::POST,
-            &format!("/api/one-time-access-token/{token}"),
-            None,
-        )
-        .await;
+    let r = redeem(&mut other, &token).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert_eq!(r.json::<ApiError>().code, ErrorCode::TokenInvalidOrExpired);
 });
 
 db_test!(a_login_code_expires, |app: TestApp| async move {
-    let mut admin = app.client();
-    setup_admin(&mut admin).await;
-    let bob = create_user(&app, "bob").await;
+    let mut admin = admin(&app).await;
+    let bob = User::new("bob").insert(&app).await;
     let token: OneTimeAccessTokenResponse = admin
         .send(
             Method::POST,
@@ -98,23 +69,15 @@ db_test!(a_login_code_expires, |app: TestApp| async move {
         .json();
     assert_eq!(token.token.len(), 6, "default 15 minutes: 6 characters");
     app.clock.advance(chrono::Duration::minutes(15));
-    let r = app
-        .client()
-        .send(
-            Method::POST,
-            &format!("/api/one-time-access-token/{}", token.token),
-            None,
-        )
-        .await;
+    let r = redeem(&mut app.client(), &token.token).await;
     assert_eq!(r.json::<ApiError>().code, ErrorCode::TokenInvalidOrExpired);
 });
 
 db_test!(
     a_disabled_user_cannot_use_a_code_until_enabled,
     |app: TestApp| async move {
-        let mut admin = app.client();
-        setup_admin(&mut admin).await;
-        let bob = create_user(&app, "bob").await;
+        let mut admin = admin(&app).await;
+        let bob = User::new("bob").insert(&app).await;
         let token: OneTimeAccessTokenResponse = admin
             .post(
                 &format!("/api/users/{}/one-time-access-token", bob.id),
@@ -141,9 +104,8 @@ db_test!(
 db_test!(
     only_admins_create_codes_and_ttls_are_validated,
     |app: TestApp| async move {
-        let mut admin = app.client();
-        setup_admin(&mut admin).await;
-        let bob = create_user(&app, "bob").await;
+        let mut admin = admin(&app).await;
+        let bob = User::new("bob").insert(&app).await;
         let path = format!("/api/users/{}/one-time-access-token", bob.id);
         for bad in [
             json!({"ttl": "32d"}),
@@ -167,13 +129,7 @@ db_test!(
         // Bob signs in with a code, then tries to make one for himself.
         let token: OneTimeAccessTokenResponse = admin.post(&path, &json!({})).await.json();
         let mut bob_client = app.client();
-        bob_client
-            .send(
-                Method::POST,
-                &format!("/api/one-time-access-token/{}", token.token),
-                None,
-            )
-            .await;
+        redeem(&mut bob_client, &token.token).await;
         let r = bob_client.post(&path, &json!({})).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         assert_eq!(
@@ -186,9 +142,8 @@ db_test!(
 db_test!(
     codes_are_normalized_and_have_a_fixed_length,
     |app: TestApp| async move {
-        let mut admin = app.client();
-        setup_admin(&mut admin).await;
-        let bob = create_user(&app, "bob").await;
+        let _admin = admin(&app).await;
+        let bob = User::new("bob").insert(&app).await;
         // Inserted directly so the code is known to contain a 0 and a 1.
         let code = "ab01CD";
         one_time_access_tokens::ActiveModel {

@@ -4,6 +4,7 @@
 // Tests may panic on unexpected states: that is how they fail.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod fixtures;
 mod helpers;
 
 mod api_keys;

@@ -3,7 +3,8 @@
 
 use crate::authenticator::SoftAuthenticator;
 use crate::db_test;
-use crate::helpers::{Client, TestApp, TestResponse};
+use crate::fixtures::{admin, admin_with_passkey, setup_admin};
+use crate::helpers::{Client, TestApp, TestResponse, code};
 use axum::http::{Method, StatusCode};
 use pocket_id::db::entities::{audit_logs, users, webauthn_credentials};
 use pocket_shared::{ApiError, ErrorCode, UserDto, WebauthnCredentialDto};
@@ -11,18 +12,6 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use serde_json::{Value, json};
 
 pub const ORIGIN: &str = "http://localhost:1411";
-
-/// Creates the first admin through the API; the client is then signed in.
-pub async fn setup_admin(c: &mut Client<'_>) -> UserDto {
-    let r = c
-        .post(
-            "/api/signup/setup",
-            &json!({"username": "admin", "email": "admin@example.com", "firstName": "Ada", "lastName": "Admin"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    r.json()
-}
 
 /// Registers a passkey for the signed-in client.
 pub async fn register(c: &mut Client<'_>, auth: &mut SoftAuthenticator) -> TestResponse {
@@ -32,16 +21,6 @@ pub async fn register(c: &mut Client<'_>, auth: &mut SoftAuthenticator) -> TestR
         .create(&start.json::<Value>())
         .expect("authenticator create");
     c.post("/api/webauthn/register/finish", &credential).await
-}
-
-/// The first admin, signed in, with one registered passkey on a software authenticator.
-pub async fn admin_with_passkey(app: &TestApp) -> (Client<'_>, SoftAuthenticator) {
-    let mut c = app.client();
-    setup_admin(&mut c).await;
-    let mut auth = SoftAuthenticator::new(ORIGIN);
-    let r = register(&mut c, &mut auth).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    (c, auth)
 }
 
 /// Starts a sign-in and returns the authenticator's assertion for it.
@@ -62,10 +41,6 @@ pub async fn assertion(c: &mut Client<'_>, auth: &mut SoftAuthenticator) -> Valu
 pub async fn login(c: &mut Client<'_>, auth: &mut SoftAuthenticator) -> TestResponse {
     let a = assertion(c, auth).await;
     c.post("/api/webauthn/login/finish", &a).await
-}
-
-fn code(r: &TestResponse) -> ErrorCode {
-    r.json::<ApiError>().code
 }
 
 async fn events(app: &TestApp, event: &str) -> u64 {
@@ -176,8 +151,7 @@ db_test!(
 db_test!(
     known_authenticators_name_their_passkeys,
     |app: TestApp| async move {
-        let mut c = app.client();
-        setup_admin(&mut c).await;
+        let mut c = admin(&app).await;
         let mut auth = SoftAuthenticator::new(ORIGIN);
         auth.set_aaguid(
             *uuid::Uuid::parse_str("ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4")
@@ -192,8 +166,7 @@ db_test!(
 db_test!(
     registered_passkeys_are_excluded_from_new_registrations,
     |app: TestApp| async move {
-        let mut c = app.client();
-        setup_admin(&mut c).await;
+        let mut c = admin(&app).await;
         let mut auth = SoftAuthenticator::new(ORIGIN);
         assert_eq!(register(&mut c, &mut auth).await.status, StatusCode::OK);
         let start: Value = c.get("/api/webauthn/register/start").await.json();
@@ -242,8 +215,7 @@ db_test!(
 );
 
 db_test!(a_challenge_is_used_once, |app: TestApp| async move {
-    let mut c = app.client();
-    setup_admin(&mut c).await;
+    let mut c = admin(&app).await;
     let mut auth = SoftAuthenticator::new(ORIGIN);
     register(&mut c, &mut auth).await;
     let a = assertion(&mut c, &mut auth).await;
@@ -281,8 +253,7 @@ db_test!(
 );
 
 db_test!(an_expired_ceremony_is_rejected, |app: TestApp| async move {
-    let mut c = app.client();
-    setup_admin(&mut c).await;
+    let mut c = admin(&app).await;
     let mut auth = SoftAuthenticator::new(ORIGIN);
     // Registration started, finished 61 s later.
     let start: Value = c.get("/api/webauthn/register/start").await.json();
@@ -331,8 +302,7 @@ db_test!(
 db_test!(
     user_verification_is_required_by_default,
     |app: TestApp| async move {
-        let mut c = app.client();
-        setup_admin(&mut c).await;
+        let mut c = admin(&app).await;
         let mut auth = SoftAuthenticator::new(ORIGIN);
         auth.set_user_verified(false);
         let r = register(&mut c, &mut auth).await;
@@ -345,8 +315,7 @@ db_test!(
     |app: TestApp| async move {
         app.set_app_config("webauthnAllowSyncedPasskeys", "false")
             .await;
-        let mut c = app.client();
-        setup_admin(&mut c).await;
+        let mut c = admin(&app).await;
         let mut synced = SoftAuthenticator::new(ORIGIN);
         synced.set_backup_flags(true, true);
         assert_eq!(
@@ -373,8 +342,7 @@ db_test!(
             code(&anonymous.get("/api/webauthn/credentials").await),
             ErrorCode::NotSignedIn
         );
-        let mut c = app.client();
-        setup_admin(&mut c).await;
+        let mut c = admin(&app).await;
         c.headers.push(("x-api-key".into(), "some-api-key".into()));
         let r = c.get("/api/webauthn/register/start").await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -520,8 +488,7 @@ db_test!(
     |app: TestApp| async move {
         app.set_app_config("webauthnUserVerification", "preferred")
             .await;
-        let mut c = app.client();
-        setup_admin(&mut c).await;
+        let mut c = admin(&app).await;
         let mut key = SoftAuthenticator::new(ORIGIN);
         key.set_user_verified(false);
         let start: Value = c.get("/api/webauthn/register/start").await.json();
@@ -543,8 +510,7 @@ db_test!(
     |app: TestApp| async move {
         app.set_app_config("webauthnAuthenticatorAttachment", "cross-platform")
             .await;
-        let mut c = app.client();
-        setup_admin(&mut c).await;
+        let mut c = admin(&app).await;
         let start: Value = c.get("/api/webauthn/register/start").await.json();
         assert_eq!(
             start["publicKey"]["authenticatorSelection"]["authenticatorAttachment"],

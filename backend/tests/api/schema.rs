@@ -2,10 +2,11 @@
 //! table and column, the foreign keys and uniques, and the behaviour they promise.
 
 use crate::db_test;
+use crate::fixtures::{Group, User};
 use crate::helpers::{Engine, TestApp, test_now};
 use pocket_id::db::entities::{
-    apis, custom_claims, oidc_clients, oidc_clients_allowed_apis, user_groups, user_groups_users,
-    users, webauthn_credentials,
+    apis, custom_claims, oidc_clients, oidc_clients_allowed_apis, user_groups_users, users,
+    webauthn_credentials,
 };
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, Set, Statement};
 use std::collections::{BTreeMap, BTreeSet};
@@ -520,40 +521,28 @@ db_test!(
     }
 );
 
-fn user(username: &str, email: Option<&str>) -> users::ActiveModel {
-    users::ActiveModel {
-        id: Set(uuid::Uuid::new_v4()),
-        created_at: Set(test_now()),
-        username: Set(username.into()),
-        email: Set(email.map(str::to_owned)),
-        display_name: Set(username.into()),
-        ..Default::default()
-    }
-}
-
 db_test!(
     usernames_are_unique_regardless_of_case,
     |app: TestApp| async move {
-        user("Alice", Some("alice@example.com"))
-            .insert(&app.db)
-            .await
-            .unwrap();
+        User::new("Alice")
+            .email("alice@example.com")
+            .insert(&app)
+            .await;
         assert!(
-            user("alice", None).insert(&app.db).await.is_err(),
+            User::new("alice").model().insert(&app.db).await.is_err(),
             "case-insensitive duplicate accepted"
         );
-        assert!(user("ALICE", None).insert(&app.db).await.is_err());
+        assert!(User::new("ALICE").model().insert(&app.db).await.is_err());
         assert!(
-            user("bob", Some("alice@example.com"))
+            User::new("bob")
+                .email("alice@example.com")
+                .model()
                 .insert(&app.db)
                 .await
                 .is_err(),
             "duplicate email accepted"
         );
-        user("bob", Some("bob@example.com"))
-            .insert(&app.db)
-            .await
-            .unwrap();
+        User::new("bob").email("bob@example.com").insert(&app).await;
         // The stored spelling is kept.
         let all = users::Entity::find().all(&app.db).await.unwrap();
         assert!(all.iter().any(|u| u.username == "Alice"));
@@ -563,24 +552,12 @@ db_test!(
 db_test!(
     deleting_a_user_cascades_and_nulls_as_specified,
     |app: TestApp| async move {
-        let u = user("carol", None).insert(&app.db).await.unwrap();
-        let g = user_groups::ActiveModel {
-            id: Set(uuid::Uuid::new_v4()),
-            created_at: Set(test_now()),
-            friendly_name: Set("Staff".into()),
-            name: Set("staff".into()),
-            ..Default::default()
-        }
-        .insert(&app.db)
-        .await
-        .unwrap();
-        user_groups_users::ActiveModel {
-            user_id: Set(u.id),
-            user_group_id: Set(g.id),
-        }
-        .insert(&app.db)
-        .await
-        .unwrap();
+        let u = User::new("carol").insert(&app).await;
+        Group::new("staff")
+            .friendly("Staff")
+            .members([u.id])
+            .insert(&app)
+            .await;
         webauthn_credentials::ActiveModel {
             id: Set(uuid::Uuid::new_v4()),
             created_at: Set(test_now()),

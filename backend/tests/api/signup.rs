@@ -3,59 +3,21 @@
 //! manage tokens.
 
 use crate::db_test;
-use crate::helpers::{Client, TestApp, TestResponse, test_now};
-use crate::passkeys::setup_admin;
+use crate::fixtures::{admin, group};
+use crate::helpers::{Client, TestApp, TestResponse, code, field_errors, test_now};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use chrono::Duration;
-use pocket_id::db::entities::{audit_logs, signup_tokens, user_groups, users};
+use pocket_id::db::entities::{audit_logs, signup_tokens, users};
 use pocket_shared::signup::{SignupTokenDto, SignupTokenListResponse};
 use pocket_shared::{ApiError, ErrorCode, UserDto};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use uuid::Uuid;
 
 const TOKENS: &str = "/api/signup-tokens";
-
-fn code(r: &TestResponse) -> ErrorCode {
-    r.json::<ApiError>().code
-}
-
-fn field_errors(r: &TestResponse) -> Vec<(String, String)> {
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
-    let e: ApiError = r.json();
-    assert_eq!(e.code, ErrorCode::ValidationFailed, "{}", r.text());
-    e.details
-        .unwrap()
-        .fields
-        .into_iter()
-        .map(|f| (f.field, f.code))
-        .collect()
-}
-
-async fn admin(app: &TestApp) -> Client<'_> {
-    let mut c = app.client();
-    setup_admin(&mut c).await;
-    c
-}
-
-async fn group(app: &TestApp, name: &str) -> Uuid {
-    let id = Uuid::new_v4();
-    user_groups::ActiveModel {
-        id: Set(id),
-        created_at: Set(test_now()),
-        friendly_name: Set(format!("{name} (friendly)")),
-        name: Set(name.into()),
-        ldap_id: Set(None),
-        updated_at: Set(None),
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    id
-}
 
 async fn create_token(c: &mut Client<'_>, body: Value) -> SignupTokenDto {
     let r = c.post(TOKENS, &body).await;

@@ -3,9 +3,11 @@
 //! LDAP groups read-only, and who may call what.
 
 use crate::db_test;
+use crate::fixtures::OidcClient;
+use crate::fixtures::{User, admin};
 use crate::helpers::{Client, TestApp};
-use crate::oidc::{Spec, create_client};
-use crate::users_admin::{admin, code, conflict, delete, error_fields, non_admin, put, user_named};
+use crate::helpers::{code, error_fields};
+use crate::users_admin::{conflict, delete, put, user_named};
 use axum::http::{Method, StatusCode};
 use pocket_id::db::entities::user_groups;
 use pocket_shared::ErrorCode;
@@ -183,8 +185,8 @@ db_test!(members_and_counts, |app: TestApp| async move {
 
 db_test!(allowed_oidc_clients, |app: TestApp| async move {
     let mut c = admin(&app).await;
-    create_client(&app, Spec::confidential("wiki")).await;
-    create_client(&app, Spec::confidential("chat")).await;
+    OidcClient::confidential("wiki").insert(&app).await;
+    OidcClient::confidential("chat").insert(&app).await;
     let g = create(&mut c, "Readers", "readers").await;
     let path = format!("{GROUPS}/{}/allowed-oidc-clients", g.group.id);
     let r = put(&mut c, &path, json!({"oidcClientIds": ["wiki", "chat"]})).await;
@@ -310,8 +312,8 @@ db_test!(
 );
 
 db_test!(who_may_call, |app: TestApp| async move {
-    let mut c = admin(&app).await;
-    let mut bob = non_admin(&app, &mut c).await;
+    let _c = admin(&app).await;
+    let mut bob = User::new("bob").signed_in(&app).await;
     let g = format!("{GROUPS}/{}", Uuid::new_v4());
     let body = json!({"friendlyName": "Xx", "name": "xx"});
     let routes: Vec<(Method, String, Option<Value>)> = vec![

@@ -3,26 +3,18 @@
 //! pictures, emailed login codes, LDAP read-only rules, and who may call what.
 
 use crate::db_test;
-use crate::helpers::{Client, TestApp, TestResponse, test_now};
-use crate::passkeys::{admin_with_passkey, setup_admin};
+use crate::fixtures::{Group, User, admin, admin_with_passkey, group};
+use crate::helpers::{Client, TestApp, TestResponse, code, error_fields, multipart};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use pocket_id::db::entities::{audit_logs, one_time_access_tokens, user_groups, users};
 use pocket_shared::user_group::UserGroupDto;
-use pocket_shared::webauthn::OneTimeAccessTokenResponse;
 use pocket_shared::{ApiError, ErrorCode, UserDto, WebauthnCredentialDto};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 mod list;
-
-/// The first admin, signed in.
-pub async fn admin(app: &TestApp) -> Client<'_> {
-    let mut c = app.client();
-    setup_admin(&mut c).await;
-    c
-}
 
 pub async fn put(c: &mut Client<'_>, path: &str, body: Value) -> TestResponse {
     c.send(Method::PUT, path, Some(&body)).await
@@ -48,68 +40,11 @@ pub async fn user_named(c: &mut Client<'_>, username: &str) -> UserDto {
     .await
 }
 
-/// The `details.fields[].field` names of a validation error.
-pub fn error_fields(r: &TestResponse) -> Vec<String> {
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
-    let e: ApiError = r.json();
-    assert_eq!(e.code, ErrorCode::ValidationFailed, "{}", r.text());
-    e.details
-        .unwrap()
-        .fields
-        .into_iter()
-        .map(|f| f.field)
-        .collect()
-}
-
 /// `(code, details.property)` of a 409.
 pub fn conflict(r: &TestResponse) -> (ErrorCode, String) {
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
     let e: ApiError = r.json();
     (e.code, e.details.unwrap().values["property"].clone())
-}
-
-pub fn code(r: &TestResponse) -> ErrorCode {
-    r.json::<ApiError>().code
-}
-
-/// A group stored directly.
-pub async fn group(app: &TestApp, name: &str) -> Uuid {
-    let id = Uuid::new_v4();
-    user_groups::ActiveModel {
-        id: Set(id),
-        created_at: Set(test_now()),
-        friendly_name: Set(format!("{name} friendly")),
-        name: Set(name.into()),
-        ldap_id: Set(None),
-        updated_at: Set(None),
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    id
-}
-
-/// A signed-in user who is not an administrator (through a login code the admin makes).
-pub async fn non_admin<'a>(app: &'a TestApp, admin: &mut Client<'_>) -> Client<'a> {
-    let bob = user_named(admin, "bob").await;
-    let r = admin
-        .post(
-            &format!("/api/users/{}/one-time-access-token", bob.id),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let token = r.json::<OneTimeAccessTokenResponse>().token;
-    let mut c = app.client();
-    let r = c
-        .send(
-            Method::POST,
-            &format!("/api/one-time-access-token/{token}"),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    c
 }
 
 db_test!(create_get_update_delete, |app: TestApp| async move {
@@ -152,7 +87,7 @@ db_test!(create_get_update_delete, |app: TestApp| async move {
         .config
         .upload_path
         .join(format!("profile-pictures/{id}.png"));
-    let r = upload_picture(&app, &c, &format!("/api/users/{id}/profile-picture")).await;
+    let r = upload_picture(&c, &format!("/api/users/{id}/profile-picture")).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
     assert!(picture.exists());
     assert_eq!(
@@ -181,15 +116,6 @@ db_test!(create_get_update_delete, |app: TestApp| async move {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 });
 
-/// The `Cookie` header the client would send.
-pub fn cookie_header(c: &Client<'_>) -> String {
-    c.cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 fn png() -> Vec<u8> {
     let img = image::RgbImage::from_fn(64, 48, |x, _| image::Rgb([(x % 256) as u8, 80, 160]));
     let mut out = std::io::Cursor::new(Vec::new());
@@ -197,24 +123,9 @@ fn png() -> Vec<u8> {
     out.into_inner()
 }
 
-async fn upload_picture(app: &TestApp, c: &Client<'_>, path: &str) -> TestResponse {
-    let boundary = "XBOUNDARYX";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.png\"\r\nContent-Type: image/png\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(&png());
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let cookie = cookie_header(c);
-    let req = Request::put(path)
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header("cookie", cookie)
-        .body(Body::from(body))
-        .unwrap();
-    app.request(req).await
+async fn upload_picture(c: &Client<'_>, path: &str) -> TestResponse {
+    let form = multipart("file", "p.png", "image/png", &png());
+    c.send_multipart(Method::PUT, path, form).await
 }
 
 db_test!(
@@ -224,7 +135,7 @@ db_test!(
         let u = user_named(&mut c, "pic").await;
         let png_path = format!("/api/users/{}/profile-picture.png", u.id);
         let initials = c.get(&png_path).await.body;
-        let r = upload_picture(&app, &c, &format!("/api/users/{}/profile-picture", u.id)).await;
+        let r = upload_picture(&c, &format!("/api/users/{}/profile-picture", u.id)).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
         assert_ne!(c.get(&png_path).await.body, initials);
         let r = delete(&mut c, &format!("/api/users/{}/profile-picture", u.id)).await;
@@ -232,7 +143,7 @@ db_test!(
         assert_eq!(c.get(&png_path).await.body, initials);
         let unknown = format!("/api/users/{}/profile-picture", Uuid::new_v4());
         assert_eq!(
-            upload_picture(&app, &c, &unknown).await.status,
+            upload_picture(&c, &unknown).await.status,
             StatusCode::NOT_FOUND
         );
         assert_eq!(delete(&mut c, &unknown).await.status, StatusCode::NOT_FOUND);
@@ -295,7 +206,7 @@ db_test!(validation_names_the_fields, |app: TestApp| async move {
     assert_eq!(error_fields(&r), ["username"]);
     let req = Request::post("/api/users")
         .header("content-type", "text/plain")
-        .header("cookie", cookie_header(&c))
+        .header("cookie", c.cookie_header())
         .body(Body::from("{}"))
         .unwrap();
     let r = app.request(req).await;
@@ -439,7 +350,7 @@ db_test!(
 
 db_test!(who_may_call, |app: TestApp| async move {
     let mut c = admin(&app).await;
-    let mut bob = non_admin(&app, &mut c).await;
+    let mut bob = User::new("bob").signed_in(&app).await;
     let someone = format!("/api/users/{}", Uuid::new_v4());
     let body = json!({"username": "x", "email": "x@example.com", "firstName": "X"});
     let routes: Vec<(Method, String, Option<Value>)> = vec![
@@ -484,7 +395,14 @@ db_test!(who_may_call, |app: TestApp| async move {
 db_test!(group_membership, |app: TestApp| async move {
     let mut c = admin(&app).await;
     let u = user_named(&mut c, "member").await;
-    let (a, b) = (group(&app, "alpha").await, group(&app, "beta").await);
+    let a = Group::new("alpha")
+        .friendly("alpha friendly")
+        .insert(&app)
+        .await;
+    let b = Group::new("beta")
+        .friendly("beta friendly")
+        .insert(&app)
+        .await;
     let path = format!("/api/users/{}/user-groups", u.id);
     let r = put(&mut c, &path, json!({"userGroupIds": [b, a]})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());

@@ -1,19 +1,16 @@
 //! The signed-in user's own account: profile updates and profile pictures.
 
 use crate::db_test;
-use crate::helpers::TestApp;
-use crate::passkeys::setup_admin;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use crate::fixtures::{User, admin, setup_admin};
+use crate::helpers::{TestApp, multipart};
+use axum::http::{Method, StatusCode};
 use pocket_shared::{ApiError, ErrorCode, UserDto};
-use sea_orm::{ActiveModelTrait, Set};
 use serde_json::json;
 
 db_test!(
     own_profile_updates_follow_the_rules,
     |app: TestApp| async move {
-        let mut c = app.client();
-        setup_admin(&mut c).await;
+        let mut c = admin(&app).await;
         let body = json!({"username": "ada", "email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace", "locale": "en"});
         let r = c.send(Method::PUT, "/api/users/me", Some(&body)).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
@@ -39,16 +36,7 @@ db_test!(
         assert_eq!(e.details.unwrap().fields[0].field, "email");
 
         // Another user holds "Bob" (any case).
-        pocket_id::db::entities::users::ActiveModel {
-            id: Set(uuid::Uuid::new_v4()),
-            created_at: Set(crate::helpers::test_now()),
-            username: Set("Bob".into()),
-            display_name: Set("Bob".into()),
-            ..Default::default()
-        }
-        .insert(&app.db)
-        .await
-        .unwrap();
+        User::new("Bob").insert(&app).await;
         let r = c
             .send(
                 Method::PUT,
@@ -67,8 +55,7 @@ db_test!(
     without_own_account_edit_only_the_locale_changes,
     |app: TestApp| async move {
         app.set_app_config("allowOwnAccountEdit", "false").await;
-        let mut c = app.client();
-        setup_admin(&mut c).await;
+        let mut c = admin(&app).await;
         let body = json!({"username": "mallory", "email": "m@example.com", "firstName": "M", "locale": "de"});
         let me: UserDto = c
             .send(Method::PUT, "/api/users/me", Some(&body))
@@ -78,17 +65,6 @@ db_test!(
         assert_eq!(me.locale.as_deref(), Some("de"));
     }
 );
-
-fn multipart(file: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "XBOUNDARYX";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"me.png\"\r\nContent-Type: image/png\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
 
 fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, _| image::Rgb([(x % 256) as u8, 80, 160]));
@@ -110,19 +86,9 @@ db_test!(
         let decoded = image::load_from_memory(&initials.body).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (300, 300));
 
-        let (ct, body) = multipart(&png(640, 480));
-        let cookie = c
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        let req = Request::put("/api/users/me/profile-picture")
-            .header("content-type", ct)
-            .header("cookie", &cookie)
-            .body(Body::from(body))
-            .unwrap();
-        let r = app.request(req).await;
+        let picture = "/api/users/me/profile-picture";
+        let form = multipart("file", "me.png", "image/png", &png(640, 480));
+        let r = c.send_multipart(Method::PUT, picture, form).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
         let uploaded = c.get(&path).await;
         assert_ne!(uploaded.body, initials.body);
@@ -131,13 +97,9 @@ db_test!(
             300
         );
 
-        let (ct, body) = multipart(b"<svg xmlns='http://www.w3.org/2000/svg'/>");
-        let req = Request::put("/api/users/me/profile-picture")
-            .header("content-type", ct)
-            .header("cookie", &cookie)
-            .body(Body::from(body))
-            .unwrap();
-        let r = app.request(req).await;
+        let svg = b"<svg xmlns='http://www.w3.org/2000/svg'/>";
+        let form = multipart("file", "me.png", "image/png", svg);
+        let r = c.send_multipart(Method::PUT, picture, form).await;
         assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
         assert_eq!(r.json::<ApiError>().code, ErrorCode::FileTypeNotSupported);
 

@@ -2,8 +2,8 @@
 //! from the configured releases API, cached in the database for 15 minutes.
 
 use crate::db_test;
+use crate::fixtures::admin;
 use crate::helpers::{Engine, TestApp};
-use crate::passkeys::setup_admin;
 use axum::http::StatusCode;
 use chrono::Duration;
 use serde_json::Value;
@@ -34,8 +34,7 @@ db_test!(
             app.get("/api/version/current").await.status,
             StatusCode::UNAUTHORIZED
         );
-        let mut admin = app.client();
-        setup_admin(&mut admin).await;
+        let mut admin = admin(&app).await;
         let r = admin.get("/api/version/current").await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         assert_eq!(

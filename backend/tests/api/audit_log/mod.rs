@@ -6,71 +6,23 @@
 mod mmdb;
 
 use crate::db_test;
+use crate::fixtures::{User, admin, setup_admin, sign_in, sign_in_with};
 use crate::helpers::{Client, Engine, TestApp, TestResponse, test_now};
-use crate::passkeys::setup_admin;
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use chrono::Duration;
 use pocket_id::clock::Clock;
 use pocket_id::db::entities::{audit_logs, users};
 use pocket_id::features::audit_log::geo::Location;
 use pocket_id::features::audit_log::service::{AuditEvent, Origin, delete_expired, record_at};
 use pocket_shared::audit_log::{AuditLogDto, AuditLogListResponse, AuditLogUsers};
-use pocket_shared::webauthn::OneTimeAccessTokenResponse;
 use pocket_shared::{ApiError, ErrorCode};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
-use serde_json::json;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
 const FIREFOX_LINUX: &str =
     "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
 const SAFARI_IOS: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
-
-async fn create_user(app: &TestApp, username: &str) -> users::Model {
-    users::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        created_at: Set(test_now()),
-        username: Set(username.into()),
-        display_name: Set(username.into()),
-        first_name: Set(username.into()),
-        last_name: Set("Tester".into()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap()
-}
-
-/// Signs `user` in on a new client with a login code the admin creates; `headers` go with the
-/// sign-in request (and every later one).
-async fn sign_in<'a>(
-    app: &'a TestApp,
-    admin: &mut Client<'_>,
-    user: &users::Model,
-    headers: &[(&str, &str)],
-) -> (Client<'a>, TestResponse) {
-    let r = admin
-        .post(
-            &format!("/api/users/{}/one-time-access-token", user.id),
-            &json!({"ttl": "1h"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let token = r.json::<OneTimeAccessTokenResponse>().token;
-    let mut c = app.client();
-    c.headers = headers
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let r = c
-        .send(
-            Method::POST,
-            &format!("/api/one-time-access-token/{token}"),
-            None,
-        )
-        .await;
-    (c, r)
-}
 
 /// The admin and a signed-in user "bob", with an empty audit log.
 async fn admin_and_bob(app: &TestApp) -> (Client<'_>, Client<'_>, users::Model, users::Model) {
@@ -81,9 +33,8 @@ async fn admin_and_bob(app: &TestApp) -> (Client<'_>, Client<'_>, users::Model, 
         .await
         .unwrap()
         .unwrap();
-    let bob = create_user(app, "bob").await;
-    let (bob_client, r) = sign_in(app, &mut admin, &bob, &[]).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let bob = User::new("bob").insert(app).await;
+    let bob_client = sign_in(app, bob.id).await;
     audit_logs::Entity::delete_many()
         .exec(&app.db)
         .await
@@ -514,10 +465,9 @@ db_test!(lists_paginate_and_sort, |app: TestApp| async move {
 db_test!(
     device_strings_come_from_the_user_agent,
     |app: TestApp| async move {
-        let (mut admin, _bob_c, _admin_user, _bob) = admin_and_bob(&app).await;
-        let carol = create_user(&app, "carol").await;
-        let (mut carol_c, r) =
-            sign_in(&app, &mut admin, &carol, &[("user-agent", SAFARI_IOS)]).await;
+        let (_admin, _bob_c, _admin_user, _bob) = admin_and_bob(&app).await;
+        let carol = User::new("carol").insert(&app).await;
+        let (mut carol_c, r) = sign_in_with(&app, carol.id, &[("user-agent", SAFARI_IOS)]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         let l = list(&mut carol_c, "/api/audit-logs").await;
         assert_eq!(events(&l), ["TOKEN_SIGN_IN"]);
@@ -548,9 +498,9 @@ async fn geo_app(engine: Engine) -> Option<(TestApp, tempfile::TempDir)> {
 }
 
 /// Signs a new user in from `ip` and returns the stored row.
-async fn sign_in_from(app: &TestApp, admin: &mut Client<'_>, ip: &str) -> audit_logs::Model {
-    let user = create_user(app, &format!("u{}", Uuid::new_v4().simple())).await;
-    let (_c, r) = sign_in(app, admin, &user, &[("x-forwarded-for", ip)]).await;
+async fn sign_in_from(app: &TestApp, ip: &str) -> audit_logs::Model {
+    let user = User::random().insert(app).await;
+    let (_c, r) = sign_in_with(app, user.id, &[("x-forwarded-for", ip)]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     audit_logs::Entity::find()
         .filter(audit_logs::Column::UserId.eq(user.id))
@@ -568,19 +518,15 @@ async fn geolocation(engine: Engine) {
     let Some((app, dir)) = geo_app(engine).await else {
         return;
     };
-    let mut admin = app.client();
-    setup_admin(&mut admin).await;
+    let mut admin = admin(&app).await;
 
-    let row = sign_in_from(&app, &mut admin, "81.2.69.142").await;
+    let row = sign_in_from(&app, "81.2.69.142").await;
     assert_eq!(row.ip_address.as_deref(), Some("81.2.69.142"));
     assert_eq!(place(&row), (Some("United Kingdom"), Some("London")));
-    let row = sign_in_from(&app, &mut admin, "2a02:ec80::8").await;
+    let row = sign_in_from(&app, "2a02:ec80::8").await;
     assert_eq!(place(&row), (Some("Sweden"), Some("Stockholm")));
     // Public but not in the database: no location.
-    assert_eq!(
-        place(&sign_in_from(&app, &mut admin, "8.8.8.8").await),
-        (None, None)
-    );
+    assert_eq!(place(&sign_in_from(&app, "8.8.8.8").await), (None, None));
     // Private ranges never reach the database.
     for (ip, city) in [
         ("10.1.2.3", "LAN"),
@@ -590,7 +536,7 @@ async fn geolocation(engine: Engine) {
         ("127.0.0.1", "localhost"),
         ("::1", "localhost"),
     ] {
-        let row = sign_in_from(&app, &mut admin, ip).await;
+        let row = sign_in_from(&app, ip).await;
         assert_eq!(place(&row), (Some("Internal Network"), Some(city)), "{ip}");
     }
 
@@ -618,21 +564,18 @@ async fn geolocation(engine: Engine) {
     .unwrap();
     app.clock.advance(Duration::seconds(30));
     assert_eq!(
-        place(&sign_in_from(&app, &mut admin, "81.2.69.1").await).1,
+        place(&sign_in_from(&app, "81.2.69.1").await).1,
         Some("London")
     );
     app.clock.advance(Duration::seconds(31));
     assert_eq!(
-        place(&sign_in_from(&app, &mut admin, "81.2.69.1").await).1,
+        place(&sign_in_from(&app, "81.2.69.1").await).1,
         Some("Manchester")
     );
     // A removed file means no lookups (and no errors).
     std::fs::remove_file(dir.path().join("GeoLite2-City.mmdb")).unwrap();
     app.clock.advance(Duration::seconds(61));
-    assert_eq!(
-        place(&sign_in_from(&app, &mut admin, "81.2.69.1").await),
-        (None, None)
-    );
+    assert_eq!(place(&sign_in_from(&app, "81.2.69.1").await), (None, None));
 }
 
 #[tokio::test]

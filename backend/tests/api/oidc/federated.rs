@@ -53,14 +53,10 @@ db_test!(federated_client_assertions, |app: TestApp| async {
         replay_protection: true,
         ..Default::default()
     };
-    create_client(
-        &app,
-        Spec {
-            federated: vec![identity],
-            ..Spec::public("workload")
-        },
-    )
-    .await;
+    OidcClient::public("workload")
+        .federated(identity)
+        .insert(&app)
+        .await;
 
     // client_id omitted: the assertion's subject names the client.
     let a = assertion(&idp_key, &app, ISSUER, 300, "jti-1");

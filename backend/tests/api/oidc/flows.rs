@@ -5,7 +5,8 @@
 
 use super::*;
 use crate::db_test;
-use crate::passkeys::{admin_with_passkey, login};
+use crate::fixtures::{admin_with_passkey, passkey_admin};
+use crate::passkeys::login;
 use openidconnect::core::CoreRevocableToken;
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreDeviceAuthorizationResponse, CoreJwsSigningAlgorithm,
@@ -43,9 +44,8 @@ async fn rotate_to(app: &TestApp, alg: Alg) {
 
 async fn full_flow(app: &TestApp, alg: Alg, jws: CoreJwsSigningAlgorithm) {
     rotate_to(app, alg).await;
-    create_client(app, Spec::confidential("rp")).await;
-    let (mut browser, mut auth) = admin_with_passkey(app).await;
-    assert_eq!(login(&mut browser, &mut auth).await.status, StatusCode::OK);
+    OidcClient::confidential("rp").insert(app).await;
+    let mut browser = passkey_admin(app).await;
 
     let http = rp_http(app);
     let meta = CoreProviderMetadata::discover_async(IssuerUrl::new(ISSUER.into()).unwrap(), &http)
@@ -299,14 +299,7 @@ db_test!(eddsa_relying_party_flows, |app: TestApp| async {
 });
 
 db_test!(par_request_uri_is_single_use, |app: TestApp| async {
-    create_client(
-        &app,
-        Spec {
-            par: true,
-            ..Spec::confidential("par")
-        },
-    )
-    .await;
+    OidcClient::confidential("par").par().insert(&app).await;
     let (mut browser, mut auth) = admin_with_passkey(&app).await;
     login(&mut browser, &mut auth).await;
     let (verifier, challenge) = pkce_pair();
@@ -364,7 +357,7 @@ db_test!(par_request_uri_is_single_use, |app: TestApp| async {
 db_test!(
     pushed_requests_expire_after_90_seconds,
     |app: TestApp| async {
-        create_client(&app, Spec::confidential("rp")).await;
+        OidcClient::confidential("rp").insert(&app).await;
         let (mut browser, _) = admin_with_passkey(&app).await;
         let pushed = post_form(
             &app,

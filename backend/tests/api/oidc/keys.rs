@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::db_test;
-use crate::passkeys::{admin_with_passkey, login};
+use crate::fixtures::admin_with_passkey;
+use crate::passkeys::login;
 use pocket_id::crypto::keys::Alg;
 use pocket_id::db::entities::kv;
 use sea_orm::EntityTrait;
@@ -45,7 +46,7 @@ db_test!(
 db_test!(
     rotation_keeps_old_tokens_valid_until_they_expire,
     |app: TestApp| async {
-        create_client(&app, Spec::confidential("rp")).await;
+        OidcClient::confidential("rp").insert(&app).await;
         let (mut browser, mut auth) = admin_with_passkey(&app).await;
         login(&mut browser, &mut auth).await;
         let (code, verifier) = code_for(&mut browser, "rp").await;

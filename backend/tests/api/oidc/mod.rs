@@ -12,115 +12,21 @@ use crate::helpers::{Client, TestApp, TestResponse};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use base64::Engine;
-use chrono::Utc;
-use pocket_id::db::entities::{oidc_clients, oidc_clients_allowed_user_groups, user_groups};
-use pocket_id::features::oidc::clients::credentials::{
-    Credentials, FederatedIdentity, StoredSecret,
-};
+use pocket_id::db::entities::{oidc_clients, oidc_clients_allowed_user_groups};
+use pocket_id::features::oidc::clients::credentials::FederatedIdentity;
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 
+pub use crate::fixtures::{CALLBACK, Group, LOGOUT, OidcClient, SECRET};
+
 pub const ISSUER: &str = "http://localhost:1411";
-pub const CALLBACK: &str = "http://rp.example/callback";
-pub const LOGOUT: &str = "http://rp.example/signed-out";
-pub const SECRET: &str = "rp-secret-0123456789abcdefghijklmn";
-
-/// A client to register.
-#[derive(Clone)]
-pub struct Spec {
-    pub id: &'static str,
-    pub public: bool,
-    pub pkce: bool,
-    pub callbacks: Vec<String>,
-    pub skip_consent: bool,
-    pub reauth: bool,
-    pub par: bool,
-    pub federated: Vec<FederatedIdentity>,
-    pub secret_expires: Option<chrono::DateTime<Utc>>,
-}
-
-impl Spec {
-    pub fn confidential(id: &'static str) -> Self {
-        Self {
-            id,
-            public: false,
-            pkce: false,
-            callbacks: vec![CALLBACK.into()],
-            skip_consent: false,
-            reauth: false,
-            par: false,
-            federated: vec![],
-            secret_expires: None,
-        }
-    }
-
-    pub fn public(id: &'static str) -> Self {
-        Self {
-            public: true,
-            pkce: true,
-            ..Self::confidential(id)
-        }
-    }
-}
-
-/// Registers a client (as the admin API stores it) with the secret [`SECRET`] unless public.
-pub async fn create_client(app: &TestApp, spec: Spec) {
-    let now = app.clock_now();
-    let creds = Credentials {
-        federated_identities: spec.federated.clone(),
-        secrets: if spec.public {
-            vec![]
-        } else {
-            vec![StoredSecret::new(SECRET, now, spec.secret_expires)]
-        },
-    };
-    oidc_clients::ActiveModel {
-        id: Set(spec.id.to_owned()),
-        created_at: Set(now),
-        name: Set(Some(format!("App {}", spec.id))),
-        callback_urls: Set(Some(json!(spec.callbacks))),
-        image_type: Set(None),
-        created_by_id: Set(None),
-        is_public: Set(spec.public),
-        pkce_enabled: Set(spec.pkce),
-        logout_callback_urls: Set(Some(json!([LOGOUT]))),
-        credentials: Set(Some(creds.to_column())),
-        launch_url: Set(None),
-        requires_reauthentication: Set(spec.reauth),
-        dark_image_type: Set(None),
-        is_group_restricted: Set(false),
-        requires_pushed_authorization_requests: Set(spec.par),
-        skip_consent: Set(spec.skip_consent),
-        pkce_supported: Set(false),
-        description: Set(String::new()),
-        client_type: Set("standard".into()),
-        metadata_expires_at: Set(None),
-        metadata_grant_types: Set(None),
-        access_token_duration_minutes: Set(60),
-        refresh_token_duration_minutes: Set(43_200),
-    }
-    .insert(&app.db)
-    .await
-    .expect("insert client");
-}
 
 /// Restricts `client` to a new group (that the admin is not in).
 pub async fn restrict_to_new_group(app: &TestApp, client: &str) {
-    let g = uuid::Uuid::new_v4();
-    user_groups::ActiveModel {
-        id: Set(g),
-        created_at: Set(app.clock_now()),
-        friendly_name: Set("Staff".into()),
-        name: Set("staff".into()),
-        ldap_id: Set(None),
-        updated_at: Set(None),
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
+    let g = Group::new("staff").friendly("Staff").insert(app).await;
     oidc_clients_allowed_user_groups::ActiveModel {
         user_group_id: Set(g),
         oidc_client_id: Set(client.to_owned()),
@@ -136,12 +42,6 @@ pub async fn restrict_to_new_group(app: &TestApp, client: &str) {
             .into();
     c.is_group_restricted = Set(true);
     c.update(&app.db).await.unwrap();
-}
-
-impl TestApp {
-    pub fn clock_now(&self) -> chrono::DateTime<Utc> {
-        pocket_id::clock::Clock::now(self.clock.as_ref())
-    }
 }
 
 type Fut = Pin<Box<dyn Future<Output = Result<openidconnect::HttpResponse, Infallible>>>>;

@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::db_test;
-use crate::passkeys::{admin_with_passkey, login};
+use crate::fixtures::{admin_with_passkey, passkey_admin};
+use crate::passkeys::login;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 fn error(r: &TestResponse) -> String {
@@ -13,17 +14,11 @@ fn error(r: &TestResponse) -> String {
         .to_owned()
 }
 
-async fn signed_in(app: &TestApp) -> Client<'_> {
-    let (mut browser, mut auth) = admin_with_passkey(app).await;
-    assert_eq!(login(&mut browser, &mut auth).await.status, StatusCode::OK);
-    browser
-}
-
 db_test!(
     replayed_code_is_refused_and_revokes_its_tokens,
     |app: TestApp| async {
-        create_client(&app, Spec::confidential("rp")).await;
-        let mut browser = signed_in(&app).await;
+        OidcClient::confidential("rp").insert(&app).await;
+        let mut browser = passkey_admin(&app).await;
         let (code, verifier) = code_for(&mut browser, "rp").await;
         let first = exchange(&app, "rp", &code, &verifier).await;
         assert_eq!(first.status, StatusCode::OK, "{}", first.text());
@@ -50,9 +45,9 @@ db_test!(
 db_test!(
     code_is_bound_to_client_redirect_uri_and_verifier,
     |app: TestApp| async {
-        create_client(&app, Spec::confidential("rp")).await;
-        create_client(&app, Spec::confidential("other")).await;
-        let mut browser = signed_in(&app).await;
+        OidcClient::confidential("rp").insert(&app).await;
+        OidcClient::confidential("other").insert(&app).await;
+        let mut browser = passkey_admin(&app).await;
 
         let (code, verifier) = code_for(&mut browser, "rp").await;
         assert_eq!(
@@ -122,8 +117,8 @@ db_test!(
 db_test!(
     public_clients_must_use_pkce_s256_or_plain,
     |app: TestApp| async {
-        create_client(&app, Spec::public("spa")).await;
-        let mut browser = signed_in(&app).await;
+        OidcClient::public("spa").insert(&app).await;
+        let mut browser = passkey_admin(&app).await;
         let cb = authorize(&mut browser, &authorize_url("spa", &[])).await;
         assert_eq!(param(&cb, "error").as_deref(), Some("invalid_request"));
         assert_eq!(param(&cb, "state").as_deref(), Some("state-0123456789"));
@@ -168,15 +163,11 @@ db_test!(
 );
 
 db_test!(client_authentication_failures, |app: TestApp| async {
-    create_client(&app, Spec::confidential("rp")).await;
-    create_client(
-        &app,
-        Spec {
-            secret_expires: Some(app.clock_now() + chrono::Duration::minutes(5)),
-            ..Spec::confidential("expiring")
-        },
-    )
-    .await;
+    OidcClient::confidential("rp").insert(&app).await;
+    OidcClient::confidential("expiring")
+        .secret_expires(app.clock_now() + chrono::Duration::minutes(5))
+        .insert(&app)
+        .await;
     let cc = [("grant_type", "client_credentials")];
     let r = post_form(
         &app,
@@ -247,8 +238,8 @@ db_test!(client_authentication_failures, |app: TestApp| async {
 db_test!(
     reused_refresh_token_revokes_the_family,
     |app: TestApp| async {
-        create_client(&app, Spec::confidential("rp")).await;
-        let mut browser = signed_in(&app).await;
+        OidcClient::confidential("rp").insert(&app).await;
+        let mut browser = passkey_admin(&app).await;
         let (code, verifier) = code_for(&mut browser, "rp").await;
         let t1: Value = exchange(&app, "rp", &code, &verifier).await.json();
         let t2: Value = refresh(&app, "rp", t1["refresh_token"].as_str().unwrap())
@@ -271,7 +262,7 @@ db_test!(
             StatusCode::UNAUTHORIZED
         );
         // Another client cannot redeem this client's refresh token either.
-        create_client(&app, Spec::confidential("other")).await;
+        OidcClient::confidential("other").insert(&app).await;
         let (code, verifier) = code_for(&mut browser, "rp").await;
         let t: Value = exchange(&app, "rp", &code, &verifier).await.json();
         let r = refresh(&app, "other", t["refresh_token"].as_str().unwrap()).await;
@@ -282,9 +273,9 @@ db_test!(
 db_test!(
     introspection_shows_a_client_only_its_own_tokens,
     |app: TestApp| async {
-        create_client(&app, Spec::confidential("rp")).await;
-        create_client(&app, Spec::confidential("other")).await;
-        let mut browser = signed_in(&app).await;
+        OidcClient::confidential("rp").insert(&app).await;
+        OidcClient::confidential("other").insert(&app).await;
+        let mut browser = passkey_admin(&app).await;
         let (code, verifier) = code_for(&mut browser, "rp").await;
         let t: Value = exchange(&app, "rp", &code, &verifier).await.json();
         for token in [
@@ -327,8 +318,8 @@ db_test!(
 db_test!(
     unsigned_and_hmac_tokens_are_refused_at_userinfo,
     |app: TestApp| async {
-        create_client(&app, Spec::confidential("rp")).await;
-        let mut browser = signed_in(&app).await;
+        OidcClient::confidential("rp").insert(&app).await;
+        let mut browser = passkey_admin(&app).await;
         let (code, verifier) = code_for(&mut browser, "rp").await;
         let t: Value = exchange(&app, "rp", &code, &verifier).await.json();
         let real = t["access_token"].as_str().unwrap();
@@ -373,8 +364,8 @@ db_test!(
 db_test!(
     logout_needs_a_registered_post_logout_uri,
     |app: TestApp| async {
-        create_client(&app, Spec::confidential("rp")).await;
-        let mut browser = signed_in(&app).await;
+        OidcClient::confidential("rp").insert(&app).await;
+        let mut browser = passkey_admin(&app).await;
         let (code, verifier) = code_for(&mut browser, "rp").await;
         let t: Value = exchange(&app, "rp", &code, &verifier).await.json();
         let id = t["id_token"].as_str().unwrap();
@@ -425,7 +416,7 @@ db_test!(
 );
 
 db_test!(prompt_none_and_group_restrictions, |app: TestApp| async {
-    create_client(&app, Spec::confidential("rp")).await;
+    OidcClient::confidential("rp").insert(&app).await;
     let mut anonymous = app.client();
     let r = anonymous
         .get(&authorize_url("rp", &[("prompt", "none")]))
@@ -439,7 +430,7 @@ db_test!(prompt_none_and_group_restrictions, |app: TestApp| async {
             .starts_with("/interaction?interaction=")
     );
 
-    let mut browser = signed_in(&app).await;
+    let mut browser = passkey_admin(&app).await;
     let r = browser
         .get(&authorize_url("rp", &[("prompt", "none")]))
         .await;
@@ -472,8 +463,8 @@ db_test!(prompt_none_and_group_restrictions, |app: TestApp| async {
 db_test!(
     unregistered_redirect_uri_never_receives_anything,
     |app: TestApp| async {
-        create_client(&app, Spec::confidential("rp")).await;
-        let mut browser = signed_in(&app).await;
+        OidcClient::confidential("rp").insert(&app).await;
+        let mut browser = passkey_admin(&app).await;
         let q: String = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("client_id", "rp")
             .append_pair("response_type", "token")
@@ -505,15 +496,11 @@ db_test!(
 db_test!(
     form_post_response_mode_passes_its_own_csp,
     |app: TestApp| async {
-        create_client(
-            &app,
-            Spec {
-                skip_consent: true,
-                ..Spec::confidential("rp")
-            },
-        )
-        .await;
-        let mut browser = signed_in(&app).await;
+        OidcClient::confidential("rp")
+            .skip_consent()
+            .insert(&app)
+            .await;
+        let mut browser = passkey_admin(&app).await;
         let r = browser
             .get(&authorize_url("rp", &[("response_mode", "form_post")]))
             .await;
@@ -534,14 +521,7 @@ db_test!(
 );
 
 db_test!(reauthentication_and_max_age, |app: TestApp| async {
-    create_client(
-        &app,
-        Spec {
-            reauth: true,
-            ..Spec::confidential("rp")
-        },
-    )
-    .await;
+    OidcClient::confidential("rp").reauth().insert(&app).await;
     let (mut browser, mut auth) = admin_with_passkey(&app).await;
     assert_eq!(login(&mut browser, &mut auth).await.status, StatusCode::OK);
     app.clock.advance(chrono::Duration::minutes(5));
@@ -594,8 +574,8 @@ db_test!(reauthentication_and_max_age, |app: TestApp| async {
 });
 
 db_test!(denied_consent_sends_access_denied, |app: TestApp| async {
-    create_client(&app, Spec::confidential("rp")).await;
-    let mut browser = signed_in(&app).await;
+    OidcClient::confidential("rp").insert(&app).await;
+    let mut browser = passkey_admin(&app).await;
     let r = browser.get(&authorize_url("rp", &[])).await;
     let id = r
         .header("location")
@@ -637,7 +617,7 @@ db_test!(
 );
 
 db_test!(device_flow_errors, |app: TestApp| async {
-    create_client(&app, Spec::public("tv")).await;
+    OidcClient::public("tv").insert(&app).await;
     let d: Value = post_form(
         &app,
         "/api/oidc/device/authorize",
@@ -658,7 +638,7 @@ db_test!(device_flow_errors, |app: TestApp| async {
     assert_eq!(error(&poll().await), "slow_down", "polled again at once");
     app.clock.advance(chrono::Duration::seconds(11));
     assert_eq!(error(&poll().await), "authorization_pending");
-    let mut browser = signed_in(&app).await;
+    let mut browser = passkey_admin(&app).await;
     let code = d["user_code"].as_str().unwrap();
     let r = browser
         .send(
@@ -708,8 +688,8 @@ db_test!(device_flow_errors, |app: TestApp| async {
 db_test!(
     max_age_asks_for_a_fresh_sign_in_once_exceeded,
     |app: TestApp| async {
-        create_client(&app, Spec::confidential("rp")).await;
-        let mut browser = signed_in(&app).await;
+        OidcClient::confidential("rp").insert(&app).await;
+        let mut browser = passkey_admin(&app).await;
         code_for(&mut browser, "rp").await; // consent remembered
         app.clock.advance(chrono::Duration::minutes(10));
         let r = browser

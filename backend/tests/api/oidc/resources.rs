@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::db_test;
-use crate::passkeys::{admin_with_passkey, login};
+use crate::fixtures::passkey_admin;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 const ORDERS: &str = "https://orders.example.com";
@@ -26,9 +26,8 @@ fn claims(jwt: &str) -> Value {
 /// `write:orders`, `admin:orders`) and the confidential client `rp` granted `read:orders` for
 /// users and `write:orders` for itself. Returns the browser and the API id.
 async fn setup(app: &TestApp) -> (Client<'_>, String) {
-    create_client(app, Spec::confidential("rp")).await;
-    let (mut browser, mut auth) = admin_with_passkey(app).await;
-    assert_eq!(login(&mut browser, &mut auth).await.status, StatusCode::OK);
+    OidcClient::confidential("rp").insert(app).await;
+    let mut browser = passkey_admin(app).await;
     let api: Value = browser
         .post(
             "/api/apis",

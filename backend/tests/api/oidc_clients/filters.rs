@@ -1,8 +1,9 @@
 //! `filters[...]` of the client list, alone and with search, sort and pages; and federated
 //! identities edited through `PUT`.
 
-use super::{CLIENTS, admin, create, error_fields, list, names, put, stored};
+use super::{CLIENTS, create, error_fields, list, names, put, stored};
 use crate::db_test;
+use crate::fixtures::admin;
 use crate::helpers::TestApp;
 use axum::http::StatusCode;
 use pocket_id::db::entities::oidc_clients;

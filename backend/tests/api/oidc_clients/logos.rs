@@ -2,10 +2,11 @@
 //! (fallback, caching, SVG sandbox), deletion, and URL downloads through the SSRF-guarded
 //! fetcher against a local HTTP server (loopback allowed only through the test switch).
 
-use super::{CLIENTS, admin, code, create, delete, error_fields, non_admin, put, stored};
-use crate::helpers::{Client, Engine, TestApp, TestResponse};
+use super::{CLIENTS, code, create, delete, error_fields, put, stored};
+use crate::fixtures::{User, admin};
+use crate::helpers::{Client, Engine, TestApp, TestResponse, multipart};
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use pocket_id::db::entities::{oidc_clients, storage};
 use pocket_id::outbound::Outbound;
@@ -119,28 +120,8 @@ async fn upload_field(
     filename: &str,
     bytes: &[u8],
 ) -> TestResponse {
-    let boundary = "XboundaryX0123456789";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let cookie = c
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let req = Request::post(path)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header(header::COOKIE, cookie)
-        .body(Body::from(body))
-        .unwrap();
-    c.app.request(req).await
+    let form = multipart(name, filename, "application/octet-stream", bytes);
+    c.send_multipart(Method::POST, path, form).await
 }
 
 async fn upload(c: &Client<'_>, path: &str, filename: &str, bytes: &[u8]) -> TestResponse {
@@ -323,7 +304,7 @@ logo_test!(who_may_change_logos, |app| async move {
         upload(&c, &logo, "a.png", &png).await.status,
         StatusCode::NO_CONTENT
     );
-    let mut user = non_admin(&app, &mut c).await;
+    let mut user = User::new("bob").signed_in(&app).await;
     let anonymous = app.client();
 
     let r = upload(&anonymous, &logo, "a.png", &png).await;

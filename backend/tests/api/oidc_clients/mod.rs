@@ -10,30 +10,22 @@ mod preview;
 mod secrets;
 
 use crate::db_test;
-use crate::helpers::{Client, TestApp, TestResponse, test_now};
-use crate::passkeys::setup_admin;
+use crate::fixtures::{User, admin, group};
+use crate::helpers::{Client, TestApp, TestResponse, code, error_fields, test_now};
 use axum::http::{Method, StatusCode};
 use chrono::Duration;
-use pocket_id::db::entities::{oidc_clients, user_groups, users};
+use pocket_id::db::entities::oidc_clients;
 use pocket_id::features::oidc::clients::credentials::Credentials;
 use pocket_shared::oidc::OidcClientMetaDto;
 use pocket_shared::oidc_client::{
     OidcClientListResponse, OidcClientSecretCreatedDto, OidcClientWithGroupsDto,
 };
-use pocket_shared::webauthn::OneTimeAccessTokenResponse;
 use pocket_shared::{ApiError, ErrorCode};
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 const CLIENTS: &str = "/api/oidc/clients";
-
-/// The first admin, signed in.
-async fn admin(app: &TestApp) -> Client<'_> {
-    let mut c = app.client();
-    setup_admin(&mut c).await;
-    c
-}
 
 async fn create(c: &mut Client<'_>, body: Value) -> OidcClientWithGroupsDto {
     let r = c.post(CLIENTS, &body).await;
@@ -59,78 +51,12 @@ fn names(l: &OidcClientListResponse) -> Vec<&str> {
     l.data.iter().map(|i| i.client.name.as_str()).collect()
 }
 
-/// The `details.fields[].field` names of a validation error.
-fn error_fields(r: &TestResponse) -> Vec<String> {
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
-    let e: ApiError = r.json();
-    assert_eq!(e.code, ErrorCode::ValidationFailed, "{}", r.text());
-    e.details
-        .unwrap()
-        .fields
-        .into_iter()
-        .map(|f| f.field)
-        .collect()
-}
-
-fn code(r: &TestResponse) -> ErrorCode {
-    r.json::<ApiError>().code
-}
-
-async fn group(app: &TestApp, name: &str) -> Uuid {
-    let id = Uuid::new_v4();
-    user_groups::ActiveModel {
-        id: Set(id),
-        created_at: Set(test_now()),
-        friendly_name: Set(format!("{name} (friendly)")),
-        name: Set(name.into()),
-        ldap_id: Set(None),
-        updated_at: Set(None),
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    id
-}
-
 async fn stored(app: &TestApp, id: &str) -> oidc_clients::Model {
     oidc_clients::Entity::find_by_id(id)
         .one(&app.db)
         .await
         .unwrap()
         .expect("client row")
-}
-
-/// A signed-in user who is not an administrator (through a login code).
-async fn non_admin<'a>(app: &'a TestApp, admin: &mut Client<'_>) -> Client<'a> {
-    let bob = users::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        created_at: Set(test_now()),
-        username: Set("bob".into()),
-        display_name: Set("Bob".into()),
-        first_name: Set("Bob".into()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    let r = admin
-        .post(
-            &format!("/api/users/{}/one-time-access-token", bob.id),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let token = r.json::<OneTimeAccessTokenResponse>().token;
-    let mut c = app.client();
-    let r = c
-        .send(
-            Method::POST,
-            &format!("/api/one-time-access-token/{token}"),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    c
 }
 
 db_test!(
@@ -660,7 +586,7 @@ db_test!(
             .send(Method::POST, &format!("{CLIENTS}/{id}/secrets"), None)
             .await
             .json();
-        let mut user = non_admin(&app, &mut admin_client).await;
+        let mut user = User::new("bob").signed_in(&app).await;
         let mut anonymous = app.client();
         let body = json!({"name": "Hijacked", "userGroupIds": []});
         let routes = [

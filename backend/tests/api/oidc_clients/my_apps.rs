@@ -1,21 +1,21 @@
 //! "My Apps" (group restriction, launch-URL filter, last-used sort) and consents (lists, and
 //! revocation ending the user's tokens for that client).
 
-use super::{CLIENTS, admin, code, create, delete, group, non_admin, put};
+use super::{CLIENTS, code, create, delete, put};
 use crate::db_test;
+use crate::fixtures::admin_with_passkey;
+use crate::fixtures::{User, admin, group, sign_in};
 use crate::helpers::{TestApp, test_now};
-use crate::oidc::{
-    SECRET, Spec, code_for, create_client, exchange, get_bearer, post_form, refresh,
-};
-use crate::passkeys::{admin_with_passkey, login};
+use crate::oidc::{OidcClient, SECRET, code_for, exchange, get_bearer, post_form, refresh};
+use crate::passkeys::login;
 use axum::http::StatusCode;
 use chrono::Duration;
-use pocket_id::db::entities::{user_authorized_oidc_clients as consents, user_groups_users, users};
+use pocket_id::db::entities::user_authorized_oidc_clients as consents;
 use pocket_shared::ErrorCode;
 use pocket_shared::oidc_client::{
     AccessibleOidcClientListResponse, AuthorizedOidcClientListResponse,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -42,22 +42,9 @@ db_test!(
     my_apps_follow_group_restriction,
     |app: TestApp| async move {
         let mut admin_c = admin(&app).await;
-        let mut bob = non_admin(&app, &mut admin_c).await;
-        let bob_id = users::Entity::find()
-            .filter(users::Column::Username.eq("bob"))
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
         let (mine, others) = (group(&app, "mine").await, group(&app, "others").await);
-        user_groups_users::ActiveModel {
-            user_id: Set(bob_id),
-            user_group_id: Set(mine),
-        }
-        .insert(&app.db)
-        .await
-        .unwrap();
+        let bob_id = User::new("bob").groups([mine]).insert(&app).await.id;
+        let mut bob = sign_in(&app, bob_id).await;
         for (id, name, launch, restricted) in [
             ("open", "Open wiki", Some("https://wiki.example"), None),
             (
@@ -211,8 +198,8 @@ fn active(r: &crate::helpers::TestResponse) -> bool {
 db_test!(
     revoking_a_consent_ends_its_tokens,
     |app: TestApp| async move {
-        create_client(&app, Spec::confidential("rp")).await;
-        create_client(&app, Spec::confidential("other")).await;
+        OidcClient::confidential("rp").insert(&app).await;
+        OidcClient::confidential("other").insert(&app).await;
         let (mut browser, mut auth) = admin_with_passkey(&app).await;
         assert_eq!(login(&mut browser, &mut auth).await.status, StatusCode::OK);
 

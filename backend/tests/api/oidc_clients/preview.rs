@@ -1,14 +1,16 @@
 //! The claims preview equals what a real sign-in produces (ID token, access token, userinfo),
 //! and only admins may ask for it.
 
-use super::{CLIENTS, code, error_fields, group, non_admin};
+use super::{CLIENTS, code, error_fields};
 use crate::db_test;
+use crate::fixtures::admin_with_passkey;
+use crate::fixtures::{Group, User};
 use crate::helpers::{TestApp, test_now};
-use crate::oidc::{Spec, code_for, create_client, exchange, get_bearer, restrict_to_new_group};
-use crate::passkeys::{admin_with_passkey, login};
+use crate::oidc::{OidcClient, code_for, exchange, get_bearer, restrict_to_new_group};
+use crate::passkeys::login;
 use axum::http::StatusCode;
 use base64::Engine;
-use pocket_id::db::entities::{custom_claims, user_groups_users};
+use pocket_id::db::entities::custom_claims;
 use pocket_shared::ErrorCode;
 use pocket_shared::oidc_client::OidcClientPreviewDto;
 use sea_orm::{ActiveModelTrait, Set};
@@ -33,21 +35,14 @@ fn without_per_token(mut m: Map<String, Value>) -> Map<String, Value> {
 }
 
 db_test!(preview_equals_a_real_sign_in, |app: TestApp| async move {
-    create_client(&app, Spec::confidential("rp")).await;
+    OidcClient::confidential("rp").insert(&app).await;
     let (mut browser, mut auth) = admin_with_passkey(&app).await;
     assert_eq!(login(&mut browser, &mut auth).await.status, StatusCode::OK);
     let me: Value = browser.get("/api/users/me").await.json();
     let user_id = me["id"].as_str().unwrap().to_owned();
     let uid = Uuid::parse_str(&user_id).unwrap();
     // Something in every scope: a group and custom claims (one JSON, one text).
-    let g = group(&app, "staff").await;
-    user_groups_users::ActiveModel {
-        user_id: Set(uid),
-        user_group_id: Set(g),
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
+    Group::new("staff").members([uid]).insert(&app).await;
     for (key, value) in [("roles", r#"["a","b"]"#), ("team", "core")] {
         custom_claims::ActiveModel {
             id: Set(Uuid::new_v4()),
@@ -119,7 +114,7 @@ db_test!(preview_equals_a_real_sign_in, |app: TestApp| async move {
 });
 
 db_test!(preview_refusals, |app: TestApp| async move {
-    create_client(&app, Spec::confidential("rp")).await;
+    OidcClient::confidential("rp").insert(&app).await;
     let (mut admin, _) = admin_with_passkey(&app).await;
     let me: Value = admin.get("/api/users/me").await.json();
     let user_id = me["id"].as_str().unwrap().to_owned();
@@ -140,7 +135,7 @@ db_test!(preview_refusals, |app: TestApp| async move {
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{missing}");
     }
 
-    let mut user = non_admin(&app, &mut admin).await;
+    let mut user = User::new("bob").signed_in(&app).await;
     let r = user.get(&path).await;
     assert_eq!(
         (r.status, code(&r)),

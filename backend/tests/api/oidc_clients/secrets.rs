@@ -1,8 +1,9 @@
 //! Client secrets: generated or supplied, shown once, listed by prefix, expiring with the app
 //! clock, deleted, refused for public clients and past the limit, safe under concurrency.
 
-use super::{CLIENTS, admin, code, create, delete, error_fields, stored};
+use super::{CLIENTS, code, create, delete, error_fields, stored};
 use crate::db_test;
+use crate::fixtures::admin;
 use crate::helpers::{Client, TestApp, test_now};
 use axum::http::{Method, StatusCode};
 use chrono::Duration;

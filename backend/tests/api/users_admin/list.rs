@@ -1,7 +1,9 @@
 //! `GET /api/users`: search, filters, sort, pages and the field errors of a bad query.
 
-use super::{admin, create_user, delete, error_fields, put};
+use super::{create_user, delete, put};
 use crate::db_test;
+use crate::fixtures::{User, admin};
+use crate::helpers::error_fields;
 use crate::helpers::{Client, TestApp};
 use axum::http::StatusCode;
 use pocket_shared::user::UserListResponse;
@@ -197,23 +199,18 @@ db_test!(
         // Above 2000 matches SQLite walks the sort index instead of sorting the matches; the
         // pages and the count must be the same either way.
         use pocket_id::db::entities::users;
-        use sea_orm::{EntityTrait, Set};
+        use sea_orm::EntityTrait;
         let mut c = admin(&app).await;
-        let now = pocket_id::clock::Clock::now(app.clock.as_ref());
         let rows: Vec<users::ActiveModel> = (0..2_100)
-            .map(|i| users::ActiveModel {
-                id: Set(uuid::Uuid::new_v4()),
-                created_at: Set(now),
-                username: Set(format!("bulk{i:04}")),
-                email: Set(Some(format!("bulk{i:04}@many.example"))),
+            .map(|i| {
+                let name = format!("bulk{i:04}");
                 // Two first names, so the default sort interleaves and ties go by username.
-                first_name: Set(if i % 2 == 0 { "Zed" } else { "Amy" }.to_owned()),
-                last_name: Set("Many".to_owned()),
-                display_name: Set(format!("Bulk {i}")),
-                is_admin: Set(false),
-                disabled: Set(false),
-                email_verified: Set(true),
-                ..Default::default()
+                User::new(&name)
+                    .email(&format!("{name}@many.example"))
+                    .names(if i % 2 == 0 { "Zed" } else { "Amy" }, "Many")
+                    .display_name(&format!("Bulk {i}"))
+                    .email_verified()
+                    .model()
             })
             .collect();
         for chunk in rows.chunks(500) {
