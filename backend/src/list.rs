@@ -10,6 +10,15 @@ use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{DbBackend, Order};
 use std::collections::BTreeMap;
 
+/// The part of a sorted list one request asks for: what a repository's `find_page` takes.
+#[derive(Debug, Clone)]
+pub struct Slice<C> {
+    pub sort: C,
+    pub order: Order,
+    pub offset: u64,
+    pub limit: u64,
+}
+
 /// A parsed list query. Unknown parameters are ignored, as Pocket ID does.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListParams {
@@ -153,6 +162,19 @@ impl ListParams {
     /// The page to serve of `total` items.
     pub fn pagination(&self, total: u64) -> Pagination {
         Pagination::resolve(self.page, self.limit, total)
+    }
+
+    /// The page to serve of `total` items, and the slice to fetch for it sorted by `sort`
+    /// (from [`ListParams::sort`]).
+    pub fn slice<C>(&self, total: u64, (sort, order): (C, Order)) -> (Pagination, Slice<C>) {
+        let pagination = self.pagination(total);
+        let slice = Slice {
+            sort,
+            order,
+            offset: pagination.offset(),
+            limit: pagination.items_per_page,
+        };
+        (pagination, slice)
     }
 }
 

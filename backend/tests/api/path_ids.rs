@@ -2,8 +2,8 @@
 //! encoding of a client id) answers 404 `not_found`, like an unknown id.
 
 use crate::db_test;
+use crate::fixtures::setup_admin;
 use crate::helpers::TestApp;
-use crate::passkeys::setup_admin;
 use axum::http::{Method, StatusCode};
 use pocket_shared::{ApiError, ErrorCode};
 use serde_json::json;

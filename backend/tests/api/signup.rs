@@ -465,6 +465,6 @@ db_test!(
         );
         assert_eq!(list(&mut c, "").await.pagination.total_items, 2);
         let r = c.send(Method::DELETE, &format!("{TOKENS}/x"), None).await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
 );

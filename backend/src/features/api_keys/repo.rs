@@ -1,6 +1,7 @@
 //! Queries on `api_keys`, always scoped to the owning user.
 
 use crate::db::entities::api_keys;
+use crate::list::Slice;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -46,11 +47,9 @@ pub async fn find_page(
     db: &impl ConnectionTrait,
     user: Uuid,
     search: Option<&str>,
-    (sort, order): (SortColumn, Order),
-    offset: u64,
-    limit: u64,
+    slice: Slice<SortColumn>,
 ) -> Result<Vec<api_keys::Model>, DbErr> {
-    let column = match sort {
+    let column = match slice.sort {
         SortColumn::Name => api_keys::Column::Name,
         SortColumn::Description => api_keys::Column::Description,
         SortColumn::ExpiresAt => api_keys::Column::ExpiresAt,
@@ -59,10 +58,10 @@ pub async fn find_page(
     };
     // Ties broken by id, so pages never overlap.
     owned(db, user, search)
-        .order_by(column, order)
+        .order_by(column, slice.order)
         .order_by(api_keys::Column::Id, Order::Asc)
-        .offset(offset)
-        .limit(limit)
+        .offset(slice.offset)
+        .limit(slice.limit)
         .all(db)
         .await
 }

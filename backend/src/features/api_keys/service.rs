@@ -76,16 +76,8 @@ pub async fn list(
         SortColumn::Name,
     )?;
     let search = params.search.as_deref();
-    let pagination = params.pagination(repo::count(db, user, search).await?);
-    let keys = repo::find_page(
-        db,
-        user,
-        search,
-        sort,
-        pagination.offset(),
-        pagination.items_per_page,
-    )
-    .await?;
+    let (pagination, slice) = params.slice(repo::count(db, user, search).await?, sort);
+    let keys = repo::find_page(db, user, search, slice).await?;
     Ok(ApiKeyListResponse {
         data: keys.iter().map(to_dto).collect(),
         pagination,

@@ -89,15 +89,8 @@ pub async fn list_clients(
         exclude_granted_on: None,
     };
     let total = repo::count_clients(db, &filter).await?;
-    let pagination = params.pagination(total);
-    let page = repo::find_clients_page(
-        db,
-        &filter,
-        order,
-        pagination.offset(),
-        pagination.items_per_page,
-    )
-    .await?;
+    let (pagination, slice) = params.slice(total, ((), order));
+    let page = repo::find_clients_page(db, &filter, slice).await?;
     Ok(ApiClientAccessListResponse {
         data: page
             .iter()
@@ -126,15 +119,8 @@ pub async fn assignable_clients(
         exclude_granted_on: Some(api),
     };
     let total = repo::count_clients(db, &filter).await?;
-    let pagination = params.pagination(total);
-    let page = repo::find_clients_page(
-        db,
-        &filter,
-        order,
-        pagination.offset(),
-        pagination.items_per_page,
-    )
-    .await?;
+    let (pagination, slice) = params.slice(total, ((), order));
+    let page = repo::find_clients_page(db, &filter, slice).await?;
     Ok(ApiClientListResponse {
         data: page.iter().map(client_dto).collect(),
         pagination,

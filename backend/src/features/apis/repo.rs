@@ -7,6 +7,7 @@ use crate::db::entities::{
     oidc_clients_allowed_api_permissions as granted_permissions,
     oidc_clients_allowed_apis as granted_apis,
 };
+use crate::list::Slice;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, JoinType, Order,
@@ -216,24 +217,21 @@ pub async fn count(db: &impl ConnectionTrait, f: &ListFilter) -> Result<u64, DbE
 pub async fn find_page(
     db: &impl ConnectionTrait,
     f: &ListFilter,
-    sort: SortColumn,
-    order: Order,
-    offset: u64,
-    limit: u64,
+    slice: Slice<SortColumn>,
 ) -> Result<Vec<apis::Model>, DbErr> {
     let name_ci = || Expr::cust(r#"LOWER("apis"."name")"#);
     let query = matching(db.get_database_backend(), f);
-    let query = match sort {
-        SortColumn::Name => query.order_by(name_ci(), order),
-        SortColumn::Resource => query.order_by(apis::Column::Audience, order),
-        SortColumn::CreatedAt => query.order_by(apis::Column::CreatedAt, order),
+    let query = match slice.sort {
+        SortColumn::Name => query.order_by(name_ci(), slice.order),
+        SortColumn::Resource => query.order_by(apis::Column::Audience, slice.order),
+        SortColumn::CreatedAt => query.order_by(apis::Column::CreatedAt, slice.order),
     };
     // Ties broken the same way on both engines, so pages never overlap.
     query
         .order_by(name_ci(), Order::Asc)
         .order_by(apis::Column::Id, Order::Asc)
-        .offset(offset)
-        .limit(limit)
+        .offset(slice.offset)
+        .limit(slice.limit)
         .all(db)
         .await
 }
@@ -421,19 +419,17 @@ pub async fn count_clients(db: &impl ConnectionTrait, f: &ClientFilter) -> Resul
 pub async fn find_clients_page(
     db: &impl ConnectionTrait,
     f: &ClientFilter,
-    order: Order,
-    offset: u64,
-    limit: u64,
+    slice: Slice<()>,
 ) -> Result<Vec<oidc_clients::Model>, DbErr> {
     if f.ids.as_ref().is_some_and(Vec::is_empty) {
         return Ok(Vec::new());
     }
     let name_ci = || Expr::cust(r#"LOWER(COALESCE("oidc_clients"."name", "oidc_clients"."id"))"#);
     matching_clients(db.get_database_backend(), f)
-        .order_by(name_ci(), order)
+        .order_by(name_ci(), slice.order)
         .order_by(oidc_clients::Column::Id, Order::Asc)
-        .offset(offset)
-        .limit(limit)
+        .offset(slice.offset)
+        .limit(slice.limit)
         .all(db)
         .await
 }

@@ -87,19 +87,11 @@ pub async fn list_filtered(
     params: &ListParams,
     mut filter: ListFilter,
 ) -> Result<ApiListResponse, AppError> {
-    let (column, order) = params.sort(SORT_COLUMNS, SortColumn::Name)?;
+    let sort = params.sort(SORT_COLUMNS, SortColumn::Name)?;
     filter.search = params.search.clone();
     let total = repo::count(db, &filter).await?;
-    let pagination = params.pagination(total);
-    let page = repo::find_page(
-        db,
-        &filter,
-        column,
-        order,
-        pagination.offset(),
-        pagination.items_per_page,
-    )
-    .await?;
+    let (pagination, slice) = params.slice(total, sort);
+    let page = repo::find_page(db, &filter, slice).await?;
     Ok(ApiListResponse {
         data: dtos(db, &page).await?,
         pagination,

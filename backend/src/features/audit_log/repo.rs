@@ -1,6 +1,7 @@
 //! Queries on `audit_logs`: filtered pages, the admin filter values and the retention delete.
 
 use crate::db::entities::{audit_logs, users};
+use crate::list::Slice;
 use chrono::{DateTime, Utc};
 use pocket_shared::audit_log::INTERNAL_NETWORK_COUNTRY;
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
@@ -83,12 +84,9 @@ pub async fn count(db: &impl ConnectionTrait, f: &Filter) -> Result<u64, DbErr> 
 pub async fn find_page(
     db: &impl ConnectionTrait,
     f: &Filter,
-    sort: SortColumn,
-    order: Order,
-    offset: u64,
-    limit: u64,
+    slice: Slice<SortColumn>,
 ) -> Result<Vec<(audit_logs::Model, Option<users::Model>)>, DbErr> {
-    let column = match sort {
+    let column = match slice.sort {
         SortColumn::CreatedAt => audit_logs::Column::CreatedAt,
         SortColumn::Event => audit_logs::Column::Event,
         SortColumn::IpAddress => audit_logs::Column::IpAddress,
@@ -97,12 +95,12 @@ pub async fn find_page(
         SortColumn::UserAgent => audit_logs::Column::UserAgent,
     };
     matching(db.get_database_backend(), f)
-        .order_by(column, order.clone())
+        .order_by(column, slice.order.clone())
         // Ties broken the same way on both engines, so pages never overlap.
         .order_by(audit_logs::Column::CreatedAt, Order::Desc)
         .order_by(audit_logs::Column::Id, Order::Asc)
-        .offset(offset)
-        .limit(limit)
+        .offset(slice.offset)
+        .limit(slice.limit)
         .find_also_related(users::Entity)
         .all(db)
         .await

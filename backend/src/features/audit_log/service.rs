@@ -190,22 +190,14 @@ async fn list(
     admin: bool,
 ) -> Result<AuditLogListResponse, AppError> {
     // Newest first unless asked otherwise.
-    let (sort, order) = if params.sort_column.is_none() && params.sort_direction.is_none() {
+    let sort = if params.sort_column.is_none() && params.sort_direction.is_none() {
         (SortColumn::CreatedAt, Order::Desc)
     } else {
         params.sort(SORT_COLUMNS, SortColumn::CreatedAt)?
     };
     let total = repo::count(db, filter).await?;
-    let pagination = params.pagination(total);
-    let rows = repo::find_page(
-        db,
-        filter,
-        sort,
-        order,
-        pagination.offset(),
-        pagination.items_per_page,
-    )
-    .await?;
+    let (pagination, slice) = params.slice(total, sort);
+    let rows = repo::find_page(db, filter, slice).await?;
     let actors = if admin {
         actor_usernames(db, &rows).await?
     } else {

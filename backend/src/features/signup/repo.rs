@@ -1,6 +1,7 @@
 //! Queries on `signup_tokens` and `signup_tokens_user_groups`.
 
 use crate::db::entities::{signup_tokens, signup_tokens_user_groups as token_groups, user_groups};
+use crate::list::Slice;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -33,11 +34,9 @@ pub async fn count_live(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result
 pub async fn find_page(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
-    (sort, order): (SortColumn, Order),
-    offset: u64,
-    limit: u64,
+    slice: Slice<SortColumn>,
 ) -> Result<Vec<signup_tokens::Model>, DbErr> {
-    let column = match sort {
+    let column = match slice.sort {
         SortColumn::CreatedAt => signup_tokens::Column::CreatedAt,
         SortColumn::ExpiresAt => signup_tokens::Column::ExpiresAt,
         SortColumn::UsageLimit => signup_tokens::Column::UsageLimit,
@@ -45,10 +44,10 @@ pub async fn find_page(
     };
     // Ties broken by id, so pages never overlap.
     live(now)
-        .order_by(column, order)
+        .order_by(column, slice.order)
         .order_by(signup_tokens::Column::Id, Order::Asc)
-        .offset(offset)
-        .limit(limit)
+        .offset(slice.offset)
+        .limit(slice.limit)
         .all(db)
         .await
 }

@@ -168,15 +168,8 @@ pub async fn list(
         ],
         SortColumn::CreatedAt,
     )?;
-    let pagination = params.pagination(repo::count_live(db, now).await?);
-    let tokens = repo::find_page(
-        db,
-        now,
-        sort,
-        pagination.offset(),
-        pagination.items_per_page,
-    )
-    .await?;
+    let (pagination, slice) = params.slice(repo::count_live(db, now).await?, sort);
+    let tokens = repo::find_page(db, now, slice).await?;
     let groups = repo::find_groups(db, tokens.iter().map(|t| t.id).collect()).await?;
     Ok(SignupTokenListResponse {
         data: tokens

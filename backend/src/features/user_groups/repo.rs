@@ -5,6 +5,7 @@ use crate::db::entities::{
     oidc_clients, oidc_clients_allowed_user_groups as allowed, user_groups, user_groups_users,
     users,
 };
+use crate::list::Slice;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -73,23 +74,20 @@ pub async fn count_matching(db: &impl ConnectionTrait, search: Option<&str>) -> 
 pub async fn find_page(
     db: &impl ConnectionTrait,
     search: Option<&str>,
-    sort: SortColumn,
-    order: Order,
-    offset: u64,
-    limit: u64,
+    slice: Slice<SortColumn>,
 ) -> Result<Vec<user_groups::Model>, DbErr> {
     let lower = |col: &str| Expr::cust(format!(r#"LOWER("user_groups"."{col}")"#));
     let q = matching(db.get_database_backend(), search);
-    let q = match sort {
-        SortColumn::FriendlyName => q.order_by(lower("friendly_name"), order),
-        SortColumn::Name => q.order_by(lower("name"), order),
-        SortColumn::CreatedAt => q.order_by(user_groups::Column::CreatedAt, order),
-        SortColumn::UserCount => q.order_by(Expr::cust(USER_COUNT_SQL), order),
+    let q = match slice.sort {
+        SortColumn::FriendlyName => q.order_by(lower("friendly_name"), slice.order),
+        SortColumn::Name => q.order_by(lower("name"), slice.order),
+        SortColumn::CreatedAt => q.order_by(user_groups::Column::CreatedAt, slice.order),
+        SortColumn::UserCount => q.order_by(Expr::cust(USER_COUNT_SQL), slice.order),
     };
     q.order_by(user_groups::Column::Name, Order::Asc)
         .order_by(user_groups::Column::Id, Order::Asc)
-        .offset(offset)
-        .limit(limit)
+        .offset(slice.offset)
+        .limit(slice.limit)
         .all(db)
         .await
 }

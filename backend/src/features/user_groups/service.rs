@@ -93,7 +93,7 @@ pub async fn list(
     db: &impl ConnectionTrait,
     p: &ListParams,
 ) -> Result<UserGroupListResponse, AppError> {
-    let (sort, order) = p.sort(
+    let sort = p.sort(
         &[
             ("friendlyName", SortColumn::FriendlyName),
             ("name", SortColumn::Name),
@@ -104,16 +104,8 @@ pub async fn list(
     )?;
     let search = p.search.as_deref();
     let total = repo::count_matching(db, search).await?;
-    let pagination = p.pagination(total);
-    let groups = repo::find_page(
-        db,
-        search,
-        sort,
-        order,
-        pagination.offset(),
-        pagination.items_per_page,
-    )
-    .await?;
+    let (pagination, slice) = p.slice(total, sort);
+    let groups = repo::find_page(db, search, slice).await?;
     let counts = repo::count_users(db, groups.iter().map(|g| g.id).collect()).await?;
     let ids: Vec<Uuid> = groups.iter().map(|g| g.id).collect();
     let data = to_dtos(db, groups)

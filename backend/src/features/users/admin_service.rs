@@ -30,7 +30,7 @@ pub use super::service::get;
 /// One page of users. `search` matches email, first name, last name and username; filters
 /// `emailVerified`, `isAdmin`, `disabled`.
 pub async fn list(db: &impl ConnectionTrait, p: &ListParams) -> Result<UserListResponse, AppError> {
-    let (sort, order) = p.sort(
+    let sort = p.sort(
         &[
             ("username", SortColumn::Username),
             ("email", SortColumn::Email),
@@ -52,17 +52,8 @@ pub async fn list(db: &impl ConnectionTrait, p: &ListParams) -> Result<UserListR
         disabled: p.bool_filter("disabled")?,
     };
     let total = repo::count_matching(db, &filter).await?;
-    let pagination = p.pagination(total);
-    let page = repo::find_page(
-        db,
-        &filter,
-        total,
-        sort,
-        order,
-        pagination.offset(),
-        pagination.items_per_page,
-    )
-    .await?;
+    let (pagination, slice) = p.slice(total, sort);
+    let page = repo::find_page(db, &filter, total, slice).await?;
     Ok(UserListResponse {
         data: super::service::to_dtos(db, page).await?,
         pagination,

@@ -2,6 +2,7 @@
 //! list, membership changes and deletion.
 
 use crate::db::entities::{custom_claims, user_groups, user_groups_users, users};
+use crate::list::Slice;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, NullOrdering};
 use sea_orm::{
@@ -201,10 +202,7 @@ pub async fn find_page(
     db: &impl ConnectionTrait,
     f: &ListFilter,
     total: u64,
-    sort: SortColumn,
-    order: Order,
-    offset: u64,
-    limit: u64,
+    slice: Slice<SortColumn>,
 ) -> Result<Vec<users::Model>, DbErr> {
     // PostgreSQL misjudges how many users a trigram search keeps and would walk a sort index
     // past most of the table to fill a page (1.4 s for "Priya" at 1 000 000 users); with a
@@ -218,43 +216,45 @@ pub async fn find_page(
         }
     };
     let q = matching(db.get_database_backend(), f, total > DENSE_MATCHES);
-    let q = match sort {
+    let q = match slice.sort {
         // Usernames are unique (case-insensitively): the id alone breaks ties.
         SortColumn::Username => {
             return q
-                .order_by(lower("username"), order.clone())
-                .order_by(users::Column::Id, order)
-                .offset(offset)
-                .limit(limit)
+                .order_by(lower("username"), slice.order.clone())
+                .order_by(users::Column::Id, slice.order)
+                .offset(slice.offset)
+                .limit(slice.limit)
                 .all(db)
                 .await;
         }
         // Users without one last on both engines (their defaults differ).
         SortColumn::Email => {
-            q.order_by_with_nulls(lower("email"), order.clone(), NullOrdering::Last)
+            q.order_by_with_nulls(lower("email"), slice.order.clone(), NullOrdering::Last)
         }
-        SortColumn::FirstName => q.order_by(lower("first_name"), order.clone()),
-        SortColumn::LastName => q.order_by(lower("last_name"), order.clone()),
-        SortColumn::DisplayName => q.order_by(lower("display_name"), order.clone()),
-        SortColumn::Locale => {
-            q.order_by_with_nulls(users::Column::Locale, order.clone(), NullOrdering::Last)
-        }
-        SortColumn::IsAdmin => q.order_by(users::Column::IsAdmin, order.clone()),
-        SortColumn::EmailVerified => q.order_by(users::Column::EmailVerified, order.clone()),
-        SortColumn::Disabled => q.order_by(users::Column::Disabled, order.clone()),
-        SortColumn::CreatedAt => q.order_by(users::Column::CreatedAt, order.clone()),
+        SortColumn::FirstName => q.order_by(lower("first_name"), slice.order.clone()),
+        SortColumn::LastName => q.order_by(lower("last_name"), slice.order.clone()),
+        SortColumn::DisplayName => q.order_by(lower("display_name"), slice.order.clone()),
+        SortColumn::Locale => q.order_by_with_nulls(
+            users::Column::Locale,
+            slice.order.clone(),
+            NullOrdering::Last,
+        ),
+        SortColumn::IsAdmin => q.order_by(users::Column::IsAdmin, slice.order.clone()),
+        SortColumn::EmailVerified => q.order_by(users::Column::EmailVerified, slice.order.clone()),
+        SortColumn::Disabled => q.order_by(users::Column::Disabled, slice.order.clone()),
+        SortColumn::CreatedAt => q.order_by(users::Column::CreatedAt, slice.order.clone()),
     };
     // The default sort (first name) breaks ties in its own direction, so its index serves
     // both directions; the others break ties alphabetically.
-    let ties = if sort == SortColumn::FirstName {
-        order
+    let ties = if slice.sort == SortColumn::FirstName {
+        slice.order
     } else {
         Order::Asc
     };
     q.order_by(lower("username"), ties.clone())
         .order_by(users::Column::Id, ties)
-        .offset(offset)
-        .limit(limit)
+        .offset(slice.offset)
+        .limit(slice.limit)
         .all(db)
         .await
 }

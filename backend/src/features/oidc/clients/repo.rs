@@ -1,6 +1,7 @@
 //! Queries on `oidc_clients` and `oidc_clients_allowed_user_groups`.
 
 use crate::db::entities::{oidc_clients, oidc_clients_allowed_user_groups as allowed, user_groups};
+use crate::list::Slice;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, Order, PaginatorTrait,
@@ -98,31 +99,28 @@ pub async fn count_matching(db: &impl ConnectionTrait, f: &ListFilter) -> Result
 pub async fn find_page(
     db: &impl ConnectionTrait,
     f: &ListFilter,
-    sort: SortColumn,
-    order: Order,
-    offset: u64,
-    limit: u64,
+    slice: Slice<SortColumn>,
 ) -> Result<Vec<oidc_clients::Model>, DbErr> {
     let name_ci = || Expr::cust(r#"LOWER("oidc_clients"."name")"#);
     let query = matching(db.get_database_backend(), f);
-    let query = match sort {
-        SortColumn::Name => query.order_by(name_ci(), order),
-        SortColumn::Description => query.order_by(oidc_clients::Column::Description, order),
-        SortColumn::CreatedAt => query.order_by(oidc_clients::Column::CreatedAt, order),
-        SortColumn::ClientType => query.order_by(oidc_clients::Column::ClientType, order),
+    let query = match slice.sort {
+        SortColumn::Name => query.order_by(name_ci(), slice.order),
+        SortColumn::Description => query.order_by(oidc_clients::Column::Description, slice.order),
+        SortColumn::CreatedAt => query.order_by(oidc_clients::Column::CreatedAt, slice.order),
+        SortColumn::ClientType => query.order_by(oidc_clients::Column::ClientType, slice.order),
         SortColumn::AllowedUserGroupsCount => query.order_by(
             Expr::cust(
                 r#"(SELECT COUNT(*) FROM "oidc_clients_allowed_user_groups" AS "g" WHERE "g"."oidc_client_id" = "oidc_clients"."id")"#,
             ),
-            order,
+            slice.order,
         ),
     };
     // Ties broken the same way on both engines, so pages never overlap.
     query
         .order_by(name_ci(), Order::Asc)
         .order_by(oidc_clients::Column::Id, Order::Asc)
-        .offset(offset)
-        .limit(limit)
+        .offset(slice.offset)
+        .limit(slice.limit)
         .all(db)
         .await
 }

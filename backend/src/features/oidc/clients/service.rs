@@ -216,19 +216,11 @@ pub async fn list(
     params: &ListParams,
     now: DateTime<Utc>,
 ) -> Result<OidcClientListResponse, AppError> {
-    let (column, order) = params.sort(SORT_COLUMNS, SortColumn::Name)?;
+    let sort = params.sort(SORT_COLUMNS, SortColumn::Name)?;
     let filter = list_filter(params)?;
     let total = repo::count_matching(db, &filter).await?;
-    let pagination = params.pagination(total);
-    let clients = repo::find_page(
-        db,
-        &filter,
-        column,
-        order,
-        pagination.offset(),
-        pagination.items_per_page,
-    )
-    .await?;
+    let (pagination, slice) = params.slice(total, sort);
+    let clients = repo::find_page(db, &filter, slice).await?;
     let counts =
         repo::count_allowed_groups(db, clients.iter().map(|c| c.id.clone()).collect()).await?;
     Ok(OidcClientListResponse {
