@@ -2,7 +2,9 @@
 //! buttons, date formatting, the loading indicator and loader, the error view, the record page
 //! and its delete button, the passkey sign-in card and the OIDC client's logo and scopes.
 
+pub mod action;
 pub mod avatar;
+pub mod card;
 pub mod checklist;
 pub mod client;
 pub mod copy;
@@ -14,6 +16,7 @@ pub mod error_view;
 pub mod file_button;
 pub mod form;
 pub mod layout;
+pub mod list;
 pub mod loader;
 pub mod loading;
 pub mod passkey_sign_in;
