@@ -10,13 +10,13 @@ pub fn Card(
     #[prop(into)]
     title: TextProp,
     /// `data-testid` of the card.
-    #[prop(optional)]
+    #[prop(into, default = None)]
     testid: Option<&'static str>,
     /// The heading's id (default `{testid}-title`).
     #[prop(optional, into)]
     title_id: Option<String>,
     /// The explanation under the heading.
-    #[prop(optional)]
+    #[prop(into, default = None)]
     hint: Option<&'static str>,
     /// The card's classes (default `card`; e.g. `card card--danger`).
     #[prop(default = "card")]

@@ -46,6 +46,15 @@ pub fn api_field_errors(error: &ClientError, label: impl Fn(&str) -> String) -> 
     errors
 }
 
+/// One line for a failure: its first field error (labelled by `label`), else its message.
+pub fn first_field_error(error: &ClientError, label: impl Fn(&str) -> String) -> String {
+    error
+        .field_errors()
+        .first()
+        .map(|f| field_message(&label(&f.field), &f.message))
+        .unwrap_or_else(|| error.user_message())
+}
+
 /// A form's errors: one message per field and one for the whole form.
 #[derive(Debug, Clone, Copy)]
 pub struct FormErrors {

@@ -13,18 +13,11 @@ use crate::components::{
 };
 use crate::state::use_session;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use pocket_shared::api_resource::{ApiDto, rules};
 
 /// The API page.
 #[component]
 pub fn ApiPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id")).unwrap_or_default());
-    let load = move || {
-        let id = id.get();
-        async move { api::apis::get(&id).await }
-    };
     view! {
         <DetailPage
             testid="api-page"
@@ -32,7 +25,7 @@ pub fn ApiPage() -> impl IntoView {
             back_testid="api-back"
             back_label="← OAuth APIs"
             back_class="breadcrumb"
-            load
+            load=|id: String| async move { api::apis::get(&id).await }
             let:api
         >
             <ApiDetails api />

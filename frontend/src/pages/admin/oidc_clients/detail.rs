@@ -18,18 +18,11 @@ use crate::components::{
     loader::DetailPage,
 };
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use pocket_shared::oidc_client::{OidcClientUpdateRequest, OidcClientWithGroupsDto};
 
 /// The client page.
 #[component]
 pub fn OidcClientPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| id_from_path(&params.with(|p| p.get("id")).unwrap_or_default()));
-    let load = move || {
-        let id = id.get();
-        async move { api::oidc_clients::get(&id).await }
-    };
     view! {
         <DetailPage
             testid="oidc-client-page"
@@ -37,7 +30,7 @@ pub fn OidcClientPage() -> impl IntoView {
             back_testid="oidc-client-back"
             back_label="← OIDC Clients"
             back_class="breadcrumb"
-            load
+            load=|id: String| async move { api::oidc_clients::get(&id_from_path(&id)).await }
             let:loaded
         >
             <ClientDetails loaded />
