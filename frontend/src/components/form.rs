@@ -112,7 +112,8 @@ impl FormErrors {
 #[component]
 pub fn TextField(
     /// Element id and `data-testid`.
-    id: &'static str,
+    #[prop(into)]
+    id: Oco<'static, str>,
     /// The visible label.
     label: &'static str,
     /// The bound value.
@@ -138,7 +139,7 @@ pub fn TextField(
     let described_by = error_id.clone();
     view! {
         <div class="field" class:field--invalid=move || error.with(Option::is_some)>
-            <label class="field__label" for=id>
+            <label class="field__label" for=id.clone()>
                 {label}
                 <Show when=move || optional.get()>
                     <span class="field__optional">" (optional)"</span>
@@ -146,8 +147,8 @@ pub fn TextField(
             </label>
             <input
                 class="field__input"
-                id=id
-                name=id
+                id=id.clone()
+                name=id.clone()
                 data-testid=id
                 type=input_type
                 autocomplete=autocomplete
@@ -175,7 +176,8 @@ pub fn TextField(
 #[component]
 pub fn CheckboxField(
     /// Element id and `data-testid`.
-    id: &'static str,
+    #[prop(into)]
+    id: Oco<'static, str>,
     /// The visible label.
     label: &'static str,
     /// What it does, in a sentence (optional).
@@ -192,8 +194,8 @@ pub fn CheckboxField(
             <input
                 class="check-field__input"
                 type="checkbox"
-                id=id
-                data-testid=id
+                id=id.clone()
+                data-testid=id.clone()
                 disabled=move || disabled.get()
                 bind:checked=checked
             />

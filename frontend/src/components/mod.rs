@@ -20,6 +20,7 @@ pub mod list;
 pub mod loader;
 pub mod loading;
 pub mod passkey_sign_in;
+pub mod profile_fields;
 pub mod selection;
 pub mod settings_nav;
 pub mod signup_tokens;
