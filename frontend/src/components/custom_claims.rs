@@ -3,7 +3,8 @@
 //! saved as a whole.
 
 use crate::api::{self, ClientError, custom_claims::ClaimOwner};
-use crate::components::form::{Alert, FieldErrors, Tone, field_message};
+use crate::components::form::{FieldErrors, field_message};
+use crate::components::form::{FormError, PendingButton, SavedAlert};
 use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::custom_claim::{CustomClaimDto, rules};
@@ -255,22 +256,8 @@ pub fn CustomClaimsCard(
                         />
                     </ul>
                 </Show>
-                {move || {
-                    form_error
-                        .get()
-                        .map(|m| {
-                            view! {
-                                <Alert tone=Tone::Error testid="custom-claims-error">
-                                    {m}
-                                </Alert>
-                            }
-                        })
-                }}
-                <Show when=move || saved.get()>
-                    <Alert tone=Tone::Success testid="custom-claims-saved">
-                        "Custom claims saved."
-                    </Alert>
-                </Show>
+                <FormError error=form_error testid="custom-claims-error" />
+                <SavedAlert when=saved testid="custom-claims-saved" text="Custom claims saved." />
                 <div class="actions">
                     <button
                         type="button"
@@ -283,14 +270,7 @@ pub fn CustomClaimsCard(
                     >
                         "Add claim"
                     </button>
-                    <button
-                        type="submit"
-                        class="button button--primary button--small"
-                        data-testid=format!("{testid}-save")
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { "Saving…" } else { "Save claims" }}
-                    </button>
+                    <PendingButton testid=format!("{testid}-save") label="Save claims" busy="Saving…" pending class="button button--primary button--small" />
                 </div>
             </form>
         </section>

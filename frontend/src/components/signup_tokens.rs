@@ -17,6 +17,7 @@ use crate::api::{
     list::{ListQuery, Sort},
     signup_tokens::share_link,
 };
+use crate::components::form::{FormError, PendingButton};
 use crate::components::{
     checklist::{CheckItem, CheckList},
     dialog::Dialog,
@@ -299,26 +300,9 @@ pub fn SignupTokensDialog(
                             })}
                         </Suspense>
                     </fieldset>
-                    {move || {
-                        error
-                            .get()
-                            .map(|m| {
-                                view! {
-                                    <Alert tone=Tone::Error testid="signup-token-error">
-                                        {m}
-                                    </Alert>
-                                }
-                            })
-                    }}
+                    <FormError error testid="signup-token-error" />
                     <div class="actions form__full">
-                        <button
-                            type="submit"
-                            class="button button--primary"
-                            data-testid="signup-token-create"
-                            disabled=move || pending.get()
-                        >
-                            {move || if pending.get() { "Creating…" } else { "Create token" }}
-                        </button>
+                        <PendingButton testid="signup-token-create" label="Create token" busy="Creating…" pending />
                     </div>
                 </form>
                 {move || {

@@ -6,12 +6,8 @@ use crate::api::{
     self,
     list::{ListQuery, Sort},
 };
-use crate::components::{
-    client::ClientLogo,
-    error_view::ErrorView,
-    form::{Alert, Tone},
-    loading::Loading,
-};
+use crate::components::form::FormError;
+use crate::components::{client::ClientLogo, error_view::ErrorView, form::Tone, loading::Loading};
 use crate::components::{datetime::format_date, dialog::ConfirmDialog};
 use crate::state::use_session;
 use leptos::prelude::*;
@@ -85,17 +81,7 @@ pub fn MyAppsPage() -> impl IntoView {
                     </label>
                 </div>
             </div>
-            {move || {
-                notice
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Success testid="my-apps-notice">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
+            <FormError error=notice testid="my-apps-notice" tone=Tone::Success />
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match apps.await {

@@ -6,10 +6,11 @@ use crate::api::{
     list::{ListQuery, Sort},
 };
 use crate::components::dialog::ConfirmDialog;
+use crate::components::form::FormError;
 use crate::components::{
     dialog::Dialog,
     error_view::ErrorView,
-    form::{Alert, Tone, api_field_errors},
+    form::api_field_errors,
     loading::Loading,
     table::{Column, DataTable, TableReload},
 };
@@ -389,17 +390,7 @@ fn GrantDialog(
                     />
                     <PermissionChecks api selected=client_ids testid="api-grant-client-permission" />
                 </fieldset>
-                {move || {
-                    error
-                        .get()
-                        .map(|m| {
-                            view! {
-                                <Alert tone=Tone::Error testid="api-grant-error">
-                                    {m}
-                                </Alert>
-                            }
-                        })
-                }}
+                <FormError error testid="api-grant-error" />
                 <div class="actions actions--end">
                     <button
                         type="button"

@@ -6,9 +6,10 @@ use super::label;
 use super::permissions::PermissionsCard;
 use crate::api;
 use crate::components::copy::CopyField;
+use crate::components::form::{FormError, PendingButton, SavedAlert};
 use crate::components::{
     delete::DeleteButton,
-    form::{Alert, FieldErrors, TextField, Tone, api_field_errors, field_message},
+    form::{FieldErrors, TextField, api_field_errors, field_message},
     loader::DetailPage,
 };
 use crate::state::use_session;
@@ -134,31 +135,10 @@ fn RenameCard(api: RwSignal<ApiDto>) -> impl IntoView {
                     value=name
                     error=Signal::derive(move || errors.with(|e| e.get("name").cloned()))
                 />
-                {move || {
-                    form_error
-                        .get()
-                        .map(|m| {
-                            view! {
-                                <Alert tone=Tone::Error testid="api-rename-error">
-                                    {m}
-                                </Alert>
-                            }
-                        })
-                }}
-                <Show when=move || saved.get()>
-                    <Alert tone=Tone::Success testid="api-rename-saved">
-                        "Name saved."
-                    </Alert>
-                </Show>
+                <FormError error=form_error testid="api-rename-error" />
+                <SavedAlert when=saved testid="api-rename-saved" text="Name saved." />
                 <div class="actions">
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="api-rename-save"
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { "Saving…" } else { "Save" }}
-                    </button>
+                    <PendingButton testid="api-rename-save" label="Save" busy="Saving…" pending />
                 </div>
             </form>
         </section>

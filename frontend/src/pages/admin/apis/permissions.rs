@@ -2,7 +2,8 @@
 //! saved as a whole. Kept keys keep their client grants; removed keys lose them.
 
 use crate::api;
-use crate::components::form::{Alert, FieldErrors, Tone, api_field_errors, rule_errors};
+use crate::components::form::{FieldErrors, api_field_errors, rule_errors};
+use crate::components::form::{FormError, PendingButton, SavedAlert};
 use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::api_resource::{ApiDto, ApiPermissionInput, ApiPermissionsUpdateRequest, rules};
@@ -154,22 +155,8 @@ pub fn PermissionsCard(api: RwSignal<ApiDto>) -> impl IntoView {
                         />
                     </div>
                 </Show>
-                {move || {
-                    form_error
-                        .get()
-                        .map(|m| {
-                            view! {
-                                <Alert tone=Tone::Error testid="api-permissions-error">
-                                    {m}
-                                </Alert>
-                            }
-                        })
-                }}
-                <Show when=move || saved.get()>
-                    <Alert tone=Tone::Success testid="api-permissions-saved">
-                        "Permissions saved."
-                    </Alert>
-                </Show>
+                <FormError error=form_error testid="api-permissions-error" />
+                <SavedAlert when=saved testid="api-permissions-saved" text="Permissions saved." />
                 <div class="actions">
                     <button
                         type="button"
@@ -179,14 +166,7 @@ pub fn PermissionsCard(api: RwSignal<ApiDto>) -> impl IntoView {
                     >
                         "Add permission"
                     </button>
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="api-permissions-save"
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { "Saving…" } else { "Save permissions" }}
-                    </button>
+                    <PendingButton testid="api-permissions-save" label="Save permissions" busy="Saving…" pending />
                 </div>
             </form>
         </section>

@@ -3,7 +3,7 @@
 
 use crate::api::{self, ClientError, app_images::AppImage};
 use crate::components::file_button::FileButton;
-use crate::components::form::{Alert, Tone};
+use crate::components::form::FormError;
 use crate::state::use_session;
 use leptos::{prelude::*, task::spawn_local};
 
@@ -111,17 +111,7 @@ fn ImageSlot(image: AppImage, readonly: bool) -> impl IntoView {
                         </div>
                     }
                 })}
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Error testid="app-image-error">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
+            <FormError error testid="app-image-error" />
         </div>
     }
 }

@@ -10,6 +10,7 @@ mod images;
 mod signup;
 
 use crate::api::{self, ClientError};
+use crate::components::form::PendingButton;
 use crate::components::{
     error_view::ErrorView,
     form::{Alert, FieldErrors, Tone, api_field_errors},
@@ -469,14 +470,7 @@ fn Section(
                     .then(|| {
                         view! {
                             <div class="actions form__full">
-                                <button
-                                    type="submit"
-                                    class="button button--primary"
-                                    data-testid=format!("{testid}-save")
-                                    disabled=move || pending.get()
-                                >
-                                    {move || if pending.get() { "Saving…" } else { "Save" }}
-                                </button>
+                                <PendingButton testid=format!("{testid}-save") label="Save" busy="Saving…" pending />
                             </div>
                         }
                     })}

@@ -6,10 +6,10 @@ use crate::api::{
     self, ClientError,
     list::{Sort, fetch_all},
 };
+use crate::components::form::{FormError, SavedAlert};
 use crate::components::{
     checklist::{CheckItem, CheckList},
     error_view::ErrorView,
-    form::{Alert, Tone},
     loading::Loading,
 };
 use crate::state::use_session;
@@ -155,22 +155,8 @@ pub fn GroupsCard(client: RwSignal<OidcClientWithGroupsDto>) -> impl IntoView {
                     })}
                 </Suspense>
             </Show>
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Error testid="client-groups-error">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
-            <Show when=move || saved.get()>
-                <Alert tone=Tone::Success testid="client-groups-saved">
-                    "Allowed groups saved."
-                </Alert>
-            </Show>
+            <FormError error testid="client-groups-error" />
+            <SavedAlert when=saved testid="client-groups-saved" text="Allowed groups saved." />
             <div class="actions">
                 <button
                     type="button"

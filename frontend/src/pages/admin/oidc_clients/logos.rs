@@ -4,7 +4,8 @@
 use super::form::{field_label, unchanged_request};
 use crate::api::{self, ClientError};
 use crate::components::file_button::FileButton;
-use crate::components::form::{Alert, Tone, field_message};
+use crate::components::form::FormError;
+use crate::components::form::field_message;
 use crate::state::use_session;
 use leptos::{prelude::*, task::spawn_local};
 use pocket_shared::oidc_client::{OidcClientWithGroupsDto, rules};
@@ -212,17 +213,7 @@ fn LogoPane(
                     </button>
                 </div>
             </div>
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Error testid="client-logo-error">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
+            <FormError error testid="client-logo-error" />
         </div>
     }
 }

@@ -2,10 +2,8 @@
 //! user and scopes (`GET /api/oidc/clients/:id/preview/:userId?scopes=`).
 
 use crate::api;
-use crate::components::{
-    form::{Alert, Tone},
-    layout::display_name,
-};
+use crate::components::form::{FormError, PendingButton};
+use crate::components::layout::display_name;
 use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::oidc_client::OidcClientPreviewDto;
@@ -130,27 +128,10 @@ pub fn PreviewCard(client_id: String) -> impl IntoView {
                     />
                 </div>
                 <div class="actions form__full">
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="client-preview-run"
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { "Loading…" } else { "Show claims" }}
-                    </button>
+                    <PendingButton testid="client-preview-run" label="Show claims" busy="Loading…" pending />
                 </div>
             </form>
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Error testid="client-preview-error">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
+            <FormError error testid="client-preview-error" />
             {move || {
                 preview
                     .value()

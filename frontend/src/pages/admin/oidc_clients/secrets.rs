@@ -2,6 +2,7 @@
 //! expiry date whose value is shown once in a dialog with a copy button, and deletion.
 
 use crate::api;
+use crate::components::form::{FormError, PendingButton};
 use crate::components::{
     copy::CopyField,
     datetime::{format_date, format_datetime},
@@ -122,26 +123,9 @@ pub fn SecretsCard(client_id: String, #[prop(into)] is_public: Signal<bool>) -> 
                             bind:value=expiry
                         />
                     </div>
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="client-secret-create"
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { "Creating…" } else { "Create secret" }}
-                    </button>
+                    <PendingButton testid="client-secret-create" label="Create secret" busy="Creating…" pending />
                 </form>
-                {move || {
-                    error
-                        .get()
-                        .map(|message| {
-                            view! {
-                                <Alert tone=Tone::Error testid="client-secret-error">
-                                    {message}
-                                </Alert>
-                            }
-                        })
-                }}
+                <FormError error testid="client-secret-error" />
                 <Transition fallback=|| view! { <Loading /> }>
                     {move || Suspend::new(async move {
                         match secrets.await {

@@ -3,7 +3,7 @@
 
 use crate::api;
 use crate::components::copy::CopyField;
-use crate::components::form::{Alert, Tone};
+use crate::components::form::FormError;
 use crate::state::use_session;
 use leptos::prelude::*;
 
@@ -96,17 +96,7 @@ pub fn LoginCodeCard(user_id: String) -> impl IntoView {
                     {move || if pending.get() { "Creating…" } else { "Create login code" }}
                 </button>
             </div>
-            {move || {
-                error
-                    .get()
-                    .map(|m| {
-                        view! {
-                            <Alert tone=Tone::Error testid="login-code-error">
-                                {m}
-                            </Alert>
-                        }
-                    })
-            }}
+            <FormError error testid="login-code-error" />
             {move || {
                 code.get()
                     .map(|value| {

@@ -2,12 +2,9 @@
 //! delete (with confirmation).
 
 use crate::api;
+use crate::components::form::FormError;
 use crate::components::{datetime::format_date, dialog::ConfirmDialog};
-use crate::components::{
-    error_view::ErrorView,
-    form::{Alert, Tone},
-    loading::Loading,
-};
+use crate::components::{error_view::ErrorView, form::Tone, loading::Loading};
 use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::WebauthnCredentialDto;
@@ -51,17 +48,7 @@ pub fn UserPasskeysCard(user_id: String) -> impl IntoView {
             <h2 id="user-passkeys-title" class="card__title">
                 "Passkeys"
             </h2>
-            {move || {
-                notice
-                    .get()
-                    .map(|m| {
-                        view! {
-                            <Alert tone=Tone::Success testid="user-passkey-notice">
-                                {m}
-                            </Alert>
-                        }
-                    })
-            }}
+            <FormError error=notice testid="user-passkey-notice" tone=Tone::Success />
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match passkeys.await {

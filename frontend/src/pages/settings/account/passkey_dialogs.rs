@@ -1,6 +1,7 @@
 //! The rename and delete dialogs of the passkeys card.
 
 use crate::api;
+use crate::components::form::FormError;
 use crate::components::{
     dialog::Dialog,
     form::{Alert, Tone, field_message},
@@ -147,17 +148,7 @@ pub fn DeleteDialog(
                         </Alert>
                     }
                 })}
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Error testid="passkey-delete-error">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
+            <FormError error testid="passkey-delete-error" />
             <div class="actions actions--end">
                 <button
                     type="button"

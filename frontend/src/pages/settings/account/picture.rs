@@ -2,10 +2,8 @@
 //! uploads a new one and resets to the generated one.
 
 use crate::api;
-use crate::components::{
-    avatar::Avatar,
-    form::{Alert, Tone},
-};
+use crate::components::avatar::Avatar;
+use crate::components::form::FormError;
 use crate::state::use_session;
 use leptos::{prelude::*, task::spawn_local};
 use wasm_bindgen::JsCast;
@@ -117,17 +115,7 @@ pub fn PictureCard(user_id: String) -> impl IntoView {
                     </div>
                 </div>
             </div>
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Error testid="profile-picture-error">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
+            <FormError error testid="profile-picture-error" />
         </section>
     }
 }
