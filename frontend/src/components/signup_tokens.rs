@@ -302,7 +302,12 @@ pub fn SignupTokensDialog(
                     </fieldset>
                     <FormError error testid="signup-token-error" />
                     <div class="actions form__full">
-                        <PendingButton testid="signup-token-create" label="Create token" busy="Creating…" pending />
+                        <PendingButton
+                            testid="signup-token-create"
+                            label="Create token"
+                            busy="Creating…"
+                            pending
+                        />
                     </div>
                 </form>
                 {move || {

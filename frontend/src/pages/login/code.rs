@@ -122,7 +122,13 @@ pub fn LoginCodePage() -> impl IntoView {
                             }
                         })
                 }}
-                <PendingButton testid="login-code-submit" label="Sign in" busy="Signing in…" pending class="button button--primary button--block" />
+                <PendingButton
+                    testid="login-code-submit"
+                    label="Sign in"
+                    busy="Signing in…"
+                    pending
+                    class="button button--primary button--block"
+                />
             </form>
             <p class="login__alternative">
                 <a href=back_href data-testid="back-to-alternatives">

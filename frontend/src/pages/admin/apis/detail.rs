@@ -5,6 +5,7 @@ use super::clients::ClientsCard;
 use super::label;
 use super::permissions::PermissionsCard;
 use crate::api;
+use crate::components::card::Card;
 use crate::components::copy::CopyField;
 use crate::components::form::{FormError, PendingButton, SavedAlert};
 use crate::components::{
@@ -62,15 +63,12 @@ fn ApiDetails(api: ApiDto) -> impl IntoView {
                 }
             />
         </div>
-        <section class="card" aria-labelledby="api-usage-title" data-testid="api-usage">
-            <h2 id="api-usage-title" class="card__title">
-                "Resource"
-            </h2>
+        <Card title="Resource" testid="api-usage">
             <CopyField id="api-resource-copy" label="Resource (token audience)" value=resource />
             <p class="hint">
                 "Clients send resource=<this URI> in the authorization, device or client credentials request. Your API checks that the access token's aud contains it and that scope holds the permission it needs."
             </p>
-        </section>
+        </Card>
         <RenameCard api />
         <PermissionsCard api />
         <ClientsCard api />
@@ -124,10 +122,7 @@ fn RenameCard(api: RwSignal<ApiDto>) -> impl IntoView {
     };
     let pending = save.pending();
     view! {
-        <section class="card" aria-labelledby="api-rename-title" data-testid="api-settings">
-            <h2 id="api-rename-title" class="card__title">
-                "Name"
-            </h2>
+        <Card title="Name" testid="api-settings" title_id="api-rename-title">
             <form class="form" novalidate on:submit=submit>
                 <TextField
                     id="api-name-input"
@@ -141,6 +136,6 @@ fn RenameCard(api: RwSignal<ApiDto>) -> impl IntoView {
                     <PendingButton testid="api-rename-save" label="Save" busy="Saving…" pending />
                 </div>
             </form>
-        </section>
+        </Card>
     }
 }

@@ -142,7 +142,12 @@ fn CreateApiCard() -> impl IntoView {
                 </p>
                 <FormError error=errors.form testid="api-create-error" />
                 <div class="actions">
-                    <PendingButton testid="api-create-submit" label="Create API" busy="Creating…" pending />
+                    <PendingButton
+                        testid="api-create-submit"
+                        label="Create API"
+                        busy="Creating…"
+                        pending
+                    />
                 </div>
             </form>
         </Card>

@@ -2,6 +2,7 @@
 //! saved as a whole. Kept keys keep their client grants; removed keys lose them.
 
 use crate::api;
+use crate::components::card::Card;
 use crate::components::form::{FieldErrors, api_field_errors, rule_errors};
 use crate::components::form::{FormError, PendingButton, SavedAlert};
 use crate::state::use_session;
@@ -127,13 +128,7 @@ pub fn PermissionsCard(api: RwSignal<ApiDto>) -> impl IntoView {
     };
     let pending = save.pending();
     view! {
-        <section class="card" aria-labelledby="api-permissions-title" data-testid="api-permissions">
-            <h2 id="api-permissions-title" class="card__title">
-                "Permissions"
-            </h2>
-            <p class="hint">
-                "Each permission is a scope clients may be granted for this API. The key is what clients request (e.g. read:orders); the name is what users see on the consent screen."
-            </p>
+        <Card title="Permissions" testid="api-permissions" hint="Each permission is a scope clients may be granted for this API. The key is what clients request (e.g. read:orders); the name is what users see on the consent screen.">
             <form class="form" novalidate on:submit=submit>
                 <Show
                     when=move || rows.with(|r| !r.is_empty())
@@ -166,10 +161,15 @@ pub fn PermissionsCard(api: RwSignal<ApiDto>) -> impl IntoView {
                     >
                         "Add permission"
                     </button>
-                    <PendingButton testid="api-permissions-save" label="Save permissions" busy="Saving…" pending />
+                    <PendingButton
+                        testid="api-permissions-save"
+                        label="Save permissions"
+                        busy="Saving…"
+                        pending
+                    />
                 </div>
             </form>
-        </section>
+        </Card>
     }
 }
 

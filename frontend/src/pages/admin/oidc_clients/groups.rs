@@ -6,6 +6,7 @@ use crate::api::{
     self, ClientError,
     list::{Sort, fetch_all},
 };
+use crate::components::card::Card;
 use crate::components::form::{FormError, SavedAlert};
 use crate::components::{
     checklist::{CheckItem, CheckList},
@@ -101,10 +102,7 @@ pub fn GroupsCard(client: RwSignal<OidcClientWithGroupsDto>) -> impl IntoView {
         })
     };
     view! {
-        <section class="card" aria-labelledby="client-groups-title" data-testid="client-groups">
-            <h2 id="client-groups-title" class="card__title">
-                "Allowed user groups"
-            </h2>
+        <Card title="Allowed user groups" testid="client-groups">
             <p class="hint" data-testid="client-groups-summary">
                 {summary}
             </p>
@@ -173,6 +171,6 @@ pub fn GroupsCard(client: RwSignal<OidcClientWithGroupsDto>) -> impl IntoView {
                     {move || if pending.get() { "Saving…" } else { "Save groups" }}
                 </button>
             </div>
-        </section>
+        </Card>
     }
 }

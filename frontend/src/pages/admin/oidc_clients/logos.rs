@@ -3,6 +3,7 @@
 
 use super::form::{field_label, unchanged_request};
 use crate::api::{self, ClientError};
+use crate::components::card::Card;
 use crate::components::file_button::FileButton;
 use crate::components::form::FormError;
 use crate::components::form::field_message;
@@ -33,18 +34,16 @@ pub fn LogosCard(
     version: RwSignal<u32>,
 ) -> impl IntoView {
     view! {
-        <section class="card" aria-labelledby="client-logos-title" data-testid="client-logos">
-            <h2 id="client-logos-title" class="card__title">
-                "Logo"
-            </h2>
-            <p class="hint">
-                "Shown on the consent page and in My Apps. PNG, JPEG, SVG, ICO, GIF, WebP, AVIF or HEIC, at most 2 MiB. The dark logo is used with dark colour schemes."
-            </p>
+        <Card
+            title="Logo"
+            testid="client-logos"
+            hint="Shown on the consent page and in My Apps. PNG, JPEG, SVG, ICO, GIF, WebP, AVIF or HEIC, at most 2 MiB. The dark logo is used with dark colour schemes."
+        >
             <div class="logo-grid">
                 <LogoPane client version light=true />
                 <LogoPane client version light=false />
             </div>
-        </section>
+        </Card>
     }
 }
 

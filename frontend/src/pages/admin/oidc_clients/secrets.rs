@@ -2,6 +2,7 @@
 //! expiry date whose value is shown once in a dialog with a copy button, and deletion.
 
 use crate::api;
+use crate::components::card::Card;
 use crate::components::form::{FormError, PendingButton};
 use crate::components::{
     copy::CopyField,
@@ -92,10 +93,7 @@ pub fn SecretsCard(client_id: String, #[prop(into)] is_public: Signal<bool>) -> 
     let retry = Callback::new(move |()| secrets.refetch());
     let pending = create.pending();
     view! {
-        <section class="card" aria-labelledby="client-secrets-title" data-testid="client-secrets">
-            <h2 id="client-secrets-title" class="card__title">
-                "Client secrets"
-            </h2>
+        <Card title="Client secrets" testid="client-secrets">
             <Show
                 when=move || !is_public.get()
                 fallback=|| {
@@ -123,7 +121,12 @@ pub fn SecretsCard(client_id: String, #[prop(into)] is_public: Signal<bool>) -> 
                             bind:value=expiry
                         />
                     </div>
-                    <PendingButton testid="client-secret-create" label="Create secret" busy="Creating…" pending />
+                    <PendingButton
+                        testid="client-secret-create"
+                        label="Create secret"
+                        busy="Creating…"
+                        pending
+                    />
                 </form>
                 <FormError error testid="client-secret-error" />
                 <Transition fallback=|| view! { <Loading /> }>
@@ -167,7 +170,7 @@ pub fn SecretsCard(client_id: String, #[prop(into)] is_public: Signal<bool>) -> 
                         }
                     })
             }}
-        </section>
+        </Card>
     }
 }
 

@@ -2,6 +2,7 @@
 //! code or its link `APP_URL/lc/<code>`.
 
 use crate::api;
+use crate::components::card::Card;
 use crate::components::copy::CopyField;
 use crate::components::form::FormError;
 use crate::state::use_session;
@@ -47,13 +48,11 @@ pub fn LoginCodeCard(user_id: String) -> impl IntoView {
     let pending = create.pending();
     let origin = window().location().origin().unwrap_or_default();
     view! {
-        <section class="card" aria-labelledby="user-login-code-title" data-testid="user-login-code">
-            <h2 id="user-login-code-title" class="card__title">
-                "Login code"
-            </h2>
-            <p class="hint">
-                "A one-time code lets the user sign in without a passkey, e.g. to add their first passkey or after losing one."
-            </p>
+        <Card
+            title="Login code"
+            testid="user-login-code"
+            hint="A one-time code lets the user sign in without a passkey, e.g. to add their first passkey or after losing one."
+        >
             <div class="form form--inline">
                 <div class="field">
                     <label class="field__label" for="login-code-ttl">
@@ -109,7 +108,7 @@ pub fn LoginCodeCard(user_id: String) -> impl IntoView {
                         }
                     })
             }}
-        </section>
+        </Card>
     }
 }
 

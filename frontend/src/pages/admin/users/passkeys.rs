@@ -2,6 +2,7 @@
 //! delete (with confirmation).
 
 use crate::api;
+use crate::components::card::Card;
 use crate::components::form::FormError;
 use crate::components::{datetime::format_date, dialog::ConfirmDialog};
 use crate::components::{error_view::ErrorView, form::Tone, loading::Loading};
@@ -44,10 +45,7 @@ pub fn UserPasskeysCard(user_id: String) -> impl IntoView {
     let retry = Callback::new(move |()| passkeys.refetch());
     let pending = remove.pending();
     view! {
-        <section class="card" aria-labelledby="user-passkeys-title" data-testid="user-passkeys">
-            <h2 id="user-passkeys-title" class="card__title">
-                "Passkeys"
-            </h2>
+        <Card title="Passkeys" testid="user-passkeys">
             <FormError error=notice testid="user-passkey-notice" tone=Tone::Success />
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
@@ -129,6 +127,6 @@ pub fn UserPasskeysCard(user_id: String) -> impl IntoView {
                         }
                     })
             }}
-        </section>
+        </Card>
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::api;
 use crate::components::avatar::Avatar;
+use crate::components::card::Card;
 use crate::components::form::FormError;
 use crate::state::use_session;
 use leptos::{prelude::*, task::spawn_local};
@@ -78,10 +79,7 @@ pub fn PictureCard(user_id: String) -> impl IntoView {
     };
 
     view! {
-        <section class="card" aria-labelledby="picture-title" data-testid="picture-card">
-            <h2 id="picture-title" class="card__title">
-                "Profile picture"
-            </h2>
+        <Card title="Profile picture" testid="picture-card" title_id="picture-title">
             <div class="picture">
                 <Avatar user_id=user_id size=80 testid="profile-picture" />
                 <div class="picture__controls">
@@ -116,7 +114,7 @@ pub fn PictureCard(user_id: String) -> impl IntoView {
                 </div>
             </div>
             <FormError error testid="profile-picture-error" />
-        </section>
+        </Card>
     }
 }
 

@@ -106,7 +106,12 @@ pub fn ProfileCard(user: UserDto, editable: bool, require_email: bool) -> impl I
                     .then(|| {
                         view! {
                             <div class="actions form__full">
-                                <PendingButton testid="account-save" label="Save" busy="Saving…" pending />
+                                <PendingButton
+                                    testid="account-save"
+                                    label="Save"
+                                    busy="Saving…"
+                                    pending
+                                />
                             </div>
                         }
                     })}
