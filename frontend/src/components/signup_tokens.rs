@@ -17,7 +17,7 @@ use crate::api::{
     list::{ListQuery, Sort},
     signup_tokens::share_link,
 };
-use crate::components::form::{FormError, PendingButton};
+use crate::components::form::{Button, FormError, PendingButton};
 use crate::components::{
     checklist::{CheckItem, CheckList},
     dialog::Dialog,
@@ -336,14 +336,7 @@ pub fn SignupTokensDialog(
                     on_error
                 />
                 <div class="actions actions--end">
-                    <button
-                        type="button"
-                        class="button"
-                        data-testid="signup-tokens-close"
-                        on:click=move |_| on_close.run(())
-                    >
-                        "Close"
-                    </button>
+                    <Button testid="signup-tokens-close" label="Close" on_click=on_close />
                 </div>
             </div>
         </Dialog>

@@ -6,6 +6,7 @@ use crate::api::{
     self,
     list::{ListQuery, Sort},
 };
+use crate::components::form::Button;
 use crate::components::{
     action::{on_settled, show_in},
     dialog::Dialog,
@@ -458,14 +459,12 @@ fn TokenDialog(response: ApiKeyResponse, on_close: Callback<()>) -> impl IntoVie
                 <CopyField id="api-key-token" label="API key" value=response.token.clone() />
                 <CopyField id="api-key-example" label="Example" value=example />
                 <div class="actions actions--end">
-                    <button
-                        type="button"
+                    <Button
+                        testid="api-key-token-close"
+                        label="Done"
+                        on_click=on_close
                         class="button button--primary"
-                        data-testid="api-key-token-close"
-                        on:click=move |_| on_close.run(())
-                    >
-                        "Done"
-                    </button>
+                    />
                 </div>
             </div>
         </Dialog>

@@ -6,6 +6,7 @@ use crate::api::{
     list::{ListQuery, Sort},
 };
 use crate::components::dialog::ConfirmDialog;
+use crate::components::form::Button;
 use crate::components::form::FormError;
 use crate::components::{
     dialog::Dialog,
@@ -392,14 +393,7 @@ fn GrantDialog(
                 </fieldset>
                 <FormError error testid="api-grant-error" />
                 <div class="actions actions--end">
-                    <button
-                        type="button"
-                        class="button"
-                        data-testid="api-grant-cancel"
-                        on:click=move |_| on_cancel.run(())
-                    >
-                        "Cancel"
-                    </button>
+                    <Button testid="api-grant-cancel" label="Cancel" on_click=on_cancel />
                     <button
                         type="submit"
                         class="button button--primary"

@@ -3,7 +3,7 @@
 
 use crate::api;
 use crate::components::card::Card;
-use crate::components::form::{FormError, PendingButton};
+use crate::components::form::{Button, FormError, PendingButton};
 use crate::components::{
     copy::CopyField,
     datetime::{format_date, format_datetime},
@@ -266,14 +266,12 @@ fn CreatedSecretDialog(
             </Alert>
             <CopyField id="client-secret-value" label="Client Secret" value=Signal::stored(secret.secret) />
             <div class="actions actions--end dialog__actions">
-                <button
-                    type="button"
+                <Button
+                    testid="client-secret-dialog-close"
+                    label="Done"
+                    on_click=on_close
                     class="button button--primary"
-                    data-testid="client-secret-dialog-close"
-                    on:click=move |_| on_close.run(())
-                >
-                    "Done"
-                </button>
+                />
             </div>
         </Dialog>
     }

@@ -1,6 +1,7 @@
 //! The rename and delete dialogs of the passkeys card.
 
 use crate::api;
+use crate::components::form::Button;
 use crate::components::form::FormError;
 use crate::components::{
     dialog::Dialog,
@@ -84,14 +85,7 @@ pub fn RenameDialog(
                     }}
                 </div>
                 <div class="actions actions--end">
-                    <button
-                        type="button"
-                        class="button"
-                        data-testid="passkey-rename-cancel"
-                        on:click=move |_| on_cancel.run(())
-                    >
-                        "Cancel"
-                    </button>
+                    <Button testid="passkey-rename-cancel" label="Cancel" on_click=on_cancel />
                     <button
                         type="submit"
                         class="button button--primary"
@@ -150,14 +144,7 @@ pub fn DeleteDialog(
                 })}
             <FormError error testid="passkey-delete-error" />
             <div class="actions actions--end">
-                <button
-                    type="button"
-                    class="button"
-                    data-testid="passkey-delete-cancel"
-                    on:click=move |_| on_cancel.run(())
-                >
-                    "Cancel"
-                </button>
+                <Button testid="passkey-delete-cancel" label="Cancel" on_click=on_cancel />
                 <button
                     type="button"
                     class="button button--danger-solid"
