@@ -17,6 +17,8 @@ use crate::api::{
     list::{ListQuery, Sort},
     signup_tokens::share_link,
 };
+use crate::components::action::{on_settled, show_in};
+use crate::components::form::first_field_error;
 use crate::components::form::{Button, FormError, PendingButton};
 use crate::components::{
     checklist::{CheckItem, CheckList},
@@ -119,23 +121,15 @@ pub fn SignupTokensDialog(
         let request = request.clone();
         async move { api::signup_tokens::create(&request).await }
     });
-    Effect::new(move || match create.value().get() {
-        Some(Ok(token)) => {
+    on_settled(
+        create,
+        move |token| {
             let origin = window().location().origin().unwrap_or_default();
             created.set(token.token.as_deref().map(|t| share_link(&origin, t)));
             reload.reload();
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
-            let message = e
-                .field_errors()
-                .first()
-                .map(|f| field_message(&label(&f.field), &f.message))
-                .unwrap_or_else(|| e.user_message());
-            error.set(Some(message));
-        }
-        None => {}
-    });
+        },
+        move |e| error.set(Some(first_field_error(&e, label))),
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         created.set(None);
@@ -152,14 +146,7 @@ pub fn SignupTokensDialog(
         let id = id.clone();
         async move { api::signup_tokens::delete(&id).await }
     });
-    Effect::new(move || match delete.value().get() {
-        Some(Ok(())) => reload.reload(),
-        Some(Err(e)) => {
-            session.check_error(&e);
-            error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
+    on_settled(delete, move |()| reload.reload(), show_in(error));
 
     let columns: Vec<Column<SignupTokenDto>> = vec![
         Column::new("Token", |t: &SignupTokenDto| {

@@ -5,6 +5,7 @@ use super::clients::ClientsCard;
 use super::label;
 use super::permissions::PermissionsCard;
 use crate::api;
+use crate::components::action::on_settled;
 use crate::components::card::Card;
 use crate::components::copy::CopyField;
 use crate::components::form::{FormError, PendingButton, SavedAlert};
@@ -13,7 +14,6 @@ use crate::components::{
     form::{FieldErrors, TextField, api_field_errors, field_message},
     loader::DetailPage,
 };
-use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::api_resource::{ApiDto, rules};
 
@@ -78,7 +78,6 @@ fn ApiDetails(api: ApiDto) -> impl IntoView {
 /// The API's name.
 #[component]
 fn RenameCard(api: RwSignal<ApiDto>) -> impl IntoView {
-    let session = use_session();
     let name = RwSignal::new(api.with_untracked(|a| a.name.clone()));
     let errors = RwSignal::new(FieldErrors::new());
     let form_error = RwSignal::new(None::<String>);
@@ -88,23 +87,22 @@ fn RenameCard(api: RwSignal<ApiDto>) -> impl IntoView {
         let (id, name) = (id.clone(), name.clone());
         async move { api::apis::rename(&id, &name).await }
     });
-    Effect::new(move || match save.value().get() {
-        Some(Ok(updated)) => {
+    on_settled(
+        save,
+        move |updated| {
             name.set(updated.name.clone());
             api.set(updated);
             saved.set(true);
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
+        },
+        move |e| {
             let fields = api_field_errors(&e, label);
             if fields.is_empty() {
                 form_error.set(Some(e.user_message()));
             } else {
                 errors.set(fields);
             }
-        }
-        None => {}
-    });
+        },
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         form_error.set(None);

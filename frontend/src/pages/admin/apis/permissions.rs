@@ -2,10 +2,10 @@
 //! saved as a whole. Kept keys keep their client grants; removed keys lose them.
 
 use crate::api;
+use crate::components::action::on_settled;
 use crate::components::card::Card;
 use crate::components::form::{FieldErrors, api_field_errors, rule_errors};
 use crate::components::form::{FormError, PendingButton, SavedAlert};
-use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::api_resource::{ApiDto, ApiPermissionInput, ApiPermissionsUpdateRequest, rules};
 
@@ -79,7 +79,6 @@ fn rows_of(api: &ApiDto) -> Vec<Row> {
 /// The permissions card.
 #[component]
 pub fn PermissionsCard(api: RwSignal<ApiDto>) -> impl IntoView {
-    let session = use_session();
     let rows = RwSignal::new(api.with_untracked(rows_of));
     let next_uid = StoredValue::new(rows.with_untracked(Vec::len) as u64);
     let errors = RwSignal::new(FieldErrors::new());
@@ -90,24 +89,23 @@ pub fn PermissionsCard(api: RwSignal<ApiDto>) -> impl IntoView {
         let (id, inputs) = (id.clone(), inputs.clone());
         async move { api::apis::set_permissions(&id, inputs).await }
     });
-    Effect::new(move || match save.value().get() {
-        Some(Ok(updated)) => {
+    on_settled(
+        save,
+        move |updated| {
             rows.set(rows_of(&updated));
             next_uid.set_value(updated.permissions.len() as u64);
             api.set(updated);
             saved.set(true);
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
+        },
+        move |e| {
             let fields = api_field_errors(&e, label);
             if fields.is_empty() {
                 form_error.set(Some(e.user_message()));
             } else {
                 errors.set(fields);
             }
-        }
-        None => {}
-    });
+        },
+    );
     let add = move |_| {
         let uid = next_uid.get_value();
         next_uid.set_value(uid + 1);

@@ -6,6 +6,7 @@ use crate::api::{
     self, ClientError,
     list::{Sort, fetch_all},
 };
+use crate::components::action::{on_settled, show_in};
 use crate::components::card::Card;
 use crate::components::form::{FormError, SavedAlert};
 use crate::components::{
@@ -64,8 +65,9 @@ pub fn GroupsCard(client: RwSignal<OidcClientWithGroupsDto>) -> impl IntoView {
         let current = client.get_untracked();
         async move { save(&current, restricted, ids).await }
     });
-    Effect::new(move || match action.value().get() {
-        Some(Ok(updated)) => {
+    on_settled(
+        action,
+        move |updated| {
             selected.set(
                 updated
                     .allowed_user_groups
@@ -76,13 +78,9 @@ pub fn GroupsCard(client: RwSignal<OidcClientWithGroupsDto>) -> impl IntoView {
             restricted.set(updated.client.is_group_restricted);
             client.set(updated);
             saved.set(true);
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
-            error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
+        },
+        show_in(error),
+    );
     let retry = Callback::new(move |()| groups.refetch());
     let pending = action.pending();
     let summary = move || {

@@ -2,6 +2,7 @@
 //! expiry date whose value is shown once in a dialog with a copy button, and deletion.
 
 use crate::api;
+use crate::components::action::{on_settled, show_in};
 use crate::components::card::Card;
 use crate::components::form::{Button, FormError, PendingButton};
 use crate::components::{
@@ -63,23 +64,22 @@ pub fn SecretsCard(client_id: String, #[prop(into)] is_public: Signal<bool>) -> 
         let id = id.get_value();
         async move { api::oidc_clients::create_secret(&id, &request).await }
     });
-    Effect::new(move || match create.value().get() {
-        Some(Ok(secret)) => {
+    on_settled(
+        create,
+        move |secret| {
             expiry.set(String::new());
             created.set(Some(secret));
             secrets.refetch();
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
+        },
+        move |e| {
             let message = e
                 .field_errors()
                 .first()
                 .map(|f| format!("{} {}", expiry_label(&f.field), f.message))
                 .unwrap_or_else(|| e.user_message());
             error.set(Some(message));
-        }
-        None => {}
-    });
+        },
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match secret_request(&expiry.get_untracked()) {
@@ -285,21 +285,13 @@ fn DeleteSecretDialog(
     on_cancel: Callback<()>,
     on_done: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
     let error = RwSignal::new(None::<String>);
     let secret_id = secret.id.clone();
     let delete = Action::new_local(move |_: &()| {
         let (client_id, secret_id) = (client_id.clone(), secret_id.clone());
         async move { api::oidc_clients::delete_secret(&client_id, &secret_id).await }
     });
-    Effect::new(move || match delete.value().get() {
-        Some(Ok(())) => on_done.run(()),
-        Some(Err(e)) => {
-            session.check_error(&e);
-            error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
+    on_settled(delete, move |()| on_done.run(()), show_in(error));
     let name = if secret.prefix.is_empty() {
         "this secret".to_owned()
     } else {

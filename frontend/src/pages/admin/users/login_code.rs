@@ -2,10 +2,10 @@
 //! code or its link `APP_URL/lc/<code>`.
 
 use crate::api;
+use crate::components::action::{on_settled, show_in};
 use crate::components::card::Card;
 use crate::components::copy::CopyField;
 use crate::components::form::FormError;
-use crate::state::use_session;
 use leptos::prelude::*;
 
 /// The lifetimes offered, in seconds (15 minutes gives a 6-character code, longer ones 12).
@@ -29,7 +29,6 @@ pub fn login_link(origin: &str, code: &str) -> String {
 /// The login code card.
 #[component]
 pub fn LoginCodeCard(user_id: String) -> impl IntoView {
-    let session = use_session();
     let ttl = RwSignal::new(LIFETIMES[0].0);
     let code = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
@@ -37,14 +36,11 @@ pub fn LoginCodeCard(user_id: String) -> impl IntoView {
         let (id, ttl) = (user_id.clone(), *ttl);
         async move { api::admin_users::create_login_code(&id, ttl).await }
     });
-    Effect::new(move || match create.value().get() {
-        Some(Ok(answer)) => code.set(Some(answer.token)),
-        Some(Err(e)) => {
-            session.check_error(&e);
-            error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
+    on_settled(
+        create,
+        move |answer| code.set(Some(answer.token)),
+        show_in(error),
+    );
     let pending = create.pending();
     let origin = window().location().origin().unwrap_or_default();
     view! {

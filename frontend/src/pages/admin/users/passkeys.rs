@@ -2,6 +2,7 @@
 //! delete (with confirmation).
 
 use crate::api;
+use crate::components::action::{on_settled, show_in};
 use crate::components::card::Card;
 use crate::components::form::FormError;
 use crate::components::{datetime::format_date, dialog::ConfirmDialog};
@@ -30,18 +31,15 @@ pub fn UserPasskeysCard(user_id: String) -> impl IntoView {
                 .map(|()| credential.name)
         }
     });
-    Effect::new(move || match remove.value().get() {
-        Some(Ok(name)) => {
+    on_settled(
+        remove,
+        move |name| {
             deleting.set(None);
             notice.set(Some(format!("Passkey “{name}” deleted.")));
             passkeys.refetch();
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
-            error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
+        },
+        show_in(error),
+    );
     let retry = Callback::new(move |()| passkeys.refetch());
     let pending = remove.pending();
     view! {
