@@ -4,7 +4,8 @@
 //! (`pocket_shared::user::rules`) with the API's `details.fields` ([`FormErrors`]).
 
 use crate::api::ClientError;
-use leptos::prelude::*;
+use crate::components::action::on_settled;
+use leptos::{ev::SubmitEvent, prelude::*};
 use pocket_shared::ErrorCode;
 use std::collections::BTreeMap;
 
@@ -104,6 +105,40 @@ impl FormErrors {
     /// Shows an API failure under the fields it names (labelled by `label`), or for the form.
     pub fn show_api(self, error: &ClientError, label: impl Fn(&str) -> String) {
         self.show(api_field_errors(error, label), || error.user_message());
+    }
+
+    /// Runs `on_ok` with each success of the form's `action`, and shows each failure under the
+    /// fields it names (labelled by `label`) or for the form.
+    pub fn settle<I, T>(
+        self,
+        action: Action<I, Result<T, ClientError>>,
+        label: fn(&str) -> String,
+        on_ok: impl Fn(T) + 'static,
+    ) where
+        I: 'static,
+        T: Clone + 'static,
+    {
+        on_settled(action, on_ok, move |e| self.show_api(&e, label));
+    }
+
+    /// The form's submit handler: `build` gives the request and what our checks found in it;
+    /// it is sent through `action` when they found nothing.
+    pub fn submit<I, O>(
+        self,
+        action: Action<I, O>,
+        build: impl Fn() -> (I, FieldErrors) + 'static,
+    ) -> impl Fn(SubmitEvent) + 'static
+    where
+        I: Send + Sync + 'static,
+        O: Send + Sync + 'static,
+    {
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let (request, found) = build();
+            if self.check(found) {
+                action.dispatch(request);
+            }
+        }
     }
 }
 

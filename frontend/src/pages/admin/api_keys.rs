@@ -336,22 +336,14 @@ fn CreateKeyDialog(on_cancel: Callback<()>, on_issued: Callback<ApiKeyResponse>)
         let request = request.clone();
         async move { api::api_keys::create(&request).await }
     });
-    on_settled(
-        create,
-        move |response| on_issued.run(response),
-        move |e| errors.show_api(&e, label),
-    );
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let (request, found) = build_request(
+    errors.settle(create, label, move |response| on_issued.run(response));
+    let submit = errors.submit(create, move || {
+        build_request(
             &name.get_untracked(),
             &description.get_untracked(),
             &expires.get_untracked(),
-        );
-        if errors.check(found) {
-            create.dispatch(request);
-        }
-    };
+        )
+    });
     let pending = create.pending();
     view! {
         <Dialog title="Add API key" testid="api-key-create-dialog" on_close=on_cancel>

@@ -66,8 +66,7 @@ where
             }
         },
     );
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = errors.submit(action, move || {
         let mut request = build_request(
             &values.username.get_untracked(),
             &values.email.get_untracked(),
@@ -75,10 +74,9 @@ where
             &values.last_name.get_untracked(),
         );
         request.token = token.clone();
-        if errors.check(validate(&request, require_email)) {
-            action.dispatch(request);
-        }
-    };
+        let found = validate(&request, require_email);
+        (request, found)
+    });
     let title_id = format!("{testid}-title");
     let (labelled_by, title_testid) = (title_id.clone(), title_id.clone());
     view! {

@@ -5,13 +5,12 @@ use super::clients::ClientsCard;
 use super::label;
 use super::permissions::PermissionsCard;
 use crate::api;
-use crate::components::action::on_settled;
 use crate::components::card::Card;
 use crate::components::copy::CopyField;
 use crate::components::form::{FormError, PendingButton, SavedAlert};
 use crate::components::{
     delete::DeleteButton,
-    form::{FieldErrors, TextField, api_field_errors, field_message},
+    form::{FieldErrors, FormErrors, TextField, field_message},
     loader::DetailPage,
 };
 use leptos::prelude::*;
@@ -79,45 +78,27 @@ fn ApiDetails(api: ApiDto) -> impl IntoView {
 #[component]
 fn RenameCard(api: RwSignal<ApiDto>) -> impl IntoView {
     let name = RwSignal::new(api.with_untracked(|a| a.name.clone()));
-    let errors = RwSignal::new(FieldErrors::new());
-    let form_error = RwSignal::new(None::<String>);
+    let errors = FormErrors::new();
     let saved = RwSignal::new(false);
     let id = api.with_untracked(|a| a.id.clone());
     let save = Action::new_local(move |name: &String| {
         let (id, name) = (id.clone(), name.clone());
         async move { api::apis::rename(&id, &name).await }
     });
-    on_settled(
-        save,
-        move |updated| {
-            name.set(updated.name.clone());
-            api.set(updated);
-            saved.set(true);
-        },
-        move |e| {
-            let fields = api_field_errors(&e, label);
-            if fields.is_empty() {
-                form_error.set(Some(e.user_message()));
-            } else {
-                errors.set(fields);
-            }
-        },
-    );
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        form_error.set(None);
+    errors.settle(save, label, move |updated| {
+        name.set(updated.name.clone());
+        api.set(updated);
+        saved.set(true);
+    });
+    let submit = errors.submit(save, move || {
         saved.set(false);
         let value = name.get_untracked().trim().to_owned();
         let mut found = FieldErrors::new();
         if let Err(v) = rules::name(&value) {
             found.insert("name".into(), field_message("Name", &v.message));
         }
-        let ok = found.is_empty();
-        errors.set(found);
-        if ok {
-            save.dispatch(value);
-        }
-    };
+        (value, found)
+    });
     let pending = save.pending();
     view! {
         <Card title="Name" testid="api-settings" title_id="api-rename-title">
@@ -126,9 +107,9 @@ fn RenameCard(api: RwSignal<ApiDto>) -> impl IntoView {
                     id="api-name-input"
                     label="Name"
                     value=name
-                    error=Signal::derive(move || errors.with(|e| e.get("name").cloned()))
+                    error=errors.field("name")
                 />
-                <FormError error=form_error testid="api-rename-error" />
+                <FormError error=errors.form testid="api-rename-error" />
                 <SavedAlert when=saved testid="api-rename-saved" text="Name saved." />
                 <div class="actions">
                     <PendingButton testid="api-rename-save" label="Save" busy="Saving…" pending />

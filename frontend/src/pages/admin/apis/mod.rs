@@ -13,7 +13,6 @@ use crate::api::{
 };
 use crate::components::datetime::format_date;
 use crate::components::{
-    action::on_settled,
     card::Card,
     form::{FieldErrors, FormError, FormErrors, PendingButton, TextField, rule_errors},
     list::ListPage,
@@ -113,18 +112,12 @@ fn CreateApiCard() -> impl IntoView {
         let request = request.clone();
         async move { api::apis::create(&request).await }
     });
-    on_settled(
-        create,
-        move |created| navigate(&api_href(&created.id), NavigateOptions::default()),
-        move |e| errors.show_api(&e, label),
-    );
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let (request, found) = build_create(&name.get_untracked(), &resource.get_untracked());
-        if errors.check(found) {
-            create.dispatch(request);
-        }
-    };
+    errors.settle(create, label, move |created| {
+        navigate(&api_href(&created.id), NavigateOptions::default())
+    });
+    let submit = errors.submit(create, move || {
+        build_create(&name.get_untracked(), &resource.get_untracked())
+    });
     let pending = create.pending();
     view! {
         <Card title="Add API" testid="api-create" title_id="api-create-title">

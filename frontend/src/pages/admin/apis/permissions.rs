@@ -2,9 +2,8 @@
 //! saved as a whole. Kept keys keep their client grants; removed keys lose them.
 
 use crate::api;
-use crate::components::action::on_settled;
 use crate::components::card::Card;
-use crate::components::form::{FieldErrors, api_field_errors, rule_errors};
+use crate::components::form::{FieldErrors, FormErrors, rule_errors};
 use crate::components::form::{FormError, PendingButton, SavedAlert};
 use leptos::prelude::*;
 use pocket_shared::api_resource::{ApiDto, ApiPermissionInput, ApiPermissionsUpdateRequest, rules};
@@ -81,49 +80,30 @@ fn rows_of(api: &ApiDto) -> Vec<Row> {
 pub fn PermissionsCard(api: RwSignal<ApiDto>) -> impl IntoView {
     let rows = RwSignal::new(api.with_untracked(rows_of));
     let next_uid = StoredValue::new(rows.with_untracked(Vec::len) as u64);
-    let errors = RwSignal::new(FieldErrors::new());
-    let form_error = RwSignal::new(None::<String>);
+    let errors = FormErrors::new();
     let saved = RwSignal::new(false);
     let id = api.with_untracked(|a| a.id.clone());
     let save = Action::new_local(move |inputs: &Vec<ApiPermissionInput>| {
         let (id, inputs) = (id.clone(), inputs.clone());
         async move { api::apis::set_permissions(&id, inputs).await }
     });
-    on_settled(
-        save,
-        move |updated| {
-            rows.set(rows_of(&updated));
-            next_uid.set_value(updated.permissions.len() as u64);
-            api.set(updated);
-            saved.set(true);
-        },
-        move |e| {
-            let fields = api_field_errors(&e, label);
-            if fields.is_empty() {
-                form_error.set(Some(e.user_message()));
-            } else {
-                errors.set(fields);
-            }
-        },
-    );
+    errors.settle(save, label, move |updated| {
+        rows.set(rows_of(&updated));
+        next_uid.set_value(updated.permissions.len() as u64);
+        api.set(updated);
+        saved.set(true);
+    });
     let add = move |_| {
         let uid = next_uid.get_value();
         next_uid.set_value(uid + 1);
         rows.update(|r| r.push(Row::new(uid, "", "", "")));
         saved.set(false);
     };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        form_error.set(None);
+    let submit = errors.submit(save, move || {
         saved.set(false);
         let inputs = rows.with_untracked(|r| r.iter().map(Row::input).collect());
-        let (inputs, found) = build(inputs);
-        let ok = found.is_empty();
-        errors.set(found);
-        if ok {
-            save.dispatch(inputs);
-        }
-    };
+        build(inputs)
+    });
     let pending = save.pending();
     view! {
         <Card title="Permissions" testid="api-permissions" hint="Each permission is a scope clients may be granted for this API. The key is what clients request (e.g. read:orders); the name is what users see on the consent screen.">
@@ -143,12 +123,12 @@ pub fn PermissionsCard(api: RwSignal<ApiDto>) -> impl IntoView {
                             each=move || rows.get().into_iter().enumerate()
                             key=|(i, row)| (*i, row.uid)
                             children=move |(i, row)| {
-                                view! { <PermissionRow index=i row errors rows /> }
+                                view! { <PermissionRow index=i row errors=errors.fields rows /> }
                             }
                         />
                     </div>
                 </Show>
-                <FormError error=form_error testid="api-permissions-error" />
+                <FormError error=errors.form testid="api-permissions-error" />
                 <SavedAlert when=saved testid="api-permissions-saved" text="Permissions saved." />
                 <div class="actions">
                     <button

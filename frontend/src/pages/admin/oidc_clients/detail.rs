@@ -10,7 +10,6 @@ use super::preview::PreviewCard;
 use super::secrets::SecretsCard;
 use crate::api::{self, oidc_clients::id_from_path};
 use crate::components::{
-    action::on_settled,
     card::Card,
     client::ClientLogo,
     delete::DeleteButton,
@@ -112,15 +111,11 @@ fn SettingsCard(client: RwSignal<OidcClientWithGroupsDto>, cimd: bool) -> impl I
         let (id, request) = (id.clone(), request.clone());
         async move { api::oidc_clients::update(&id, &request).await }
     });
-    on_settled(
-        save,
-        move |updated| {
-            state.reset(values_of(&updated.client));
-            client.set(updated);
-            saved.set(true);
-        },
-        move |e| errors.show_api(&e, field_label),
-    );
+    errors.settle(save, field_label, move |updated| {
+        state.reset(values_of(&updated.client));
+        client.set(updated);
+        saved.set(true);
+    });
     let submit = Callback::new(move |()| {
         saved.set(false);
         let restricted = client.with_untracked(|c| c.client.is_group_restricted);

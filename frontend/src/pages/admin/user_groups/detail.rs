@@ -4,7 +4,6 @@
 use super::{check, label};
 use crate::api;
 use crate::components::{
-    action::on_settled,
     card::Card,
     checklist::CheckItem,
     custom_claims::CustomClaimsCard,
@@ -103,24 +102,16 @@ fn GroupDetailsCard(
                 .map(|()| request)
         }
     });
-    on_settled(
-        save,
-        move |request: UserGroupCreateRequest| {
-            friendly_name.set(request.friendly_name.clone());
-            name.set(request.name);
-            title.set(request.friendly_name);
-            saved.set(true);
-        },
-        move |e| errors.show_api(&e, label),
-    );
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    errors.settle(save, label, move |request: UserGroupCreateRequest| {
+        friendly_name.set(request.friendly_name.clone());
+        name.set(request.name);
+        title.set(request.friendly_name);
+        saved.set(true);
+    });
+    let submit = errors.submit(save, move || {
         saved.set(false);
-        let (request, found) = check(&friendly_name.get_untracked(), &name.get_untracked());
-        if errors.check(found) {
-            save.dispatch(request);
-        }
-    };
+        check(&friendly_name.get_untracked(), &name.get_untracked())
+    });
     let pending = save.pending();
     view! {
         <Card title="Details" testid="group-details">

@@ -11,7 +11,6 @@ use crate::api::{
 };
 use crate::components::datetime::format_date;
 use crate::components::{
-    action::on_settled,
     dialog::Dialog,
     form::{DialogButtons, FieldErrors, FormError, FormErrors, TextField, rule_errors},
     list::ListPage,
@@ -144,21 +143,13 @@ fn CreateGroupDialog(on_close: Callback<()>) -> impl IntoView {
         let request = request.clone();
         async move { api::user_groups::create(&request).await }
     });
-    on_settled(
-        create,
-        move |group| {
-            on_close.run(());
-            navigate(&group_href(&group.id), NavigateOptions::default());
-        },
-        move |e| errors.show_api(&e, label),
-    );
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let (request, found) = check(&friendly_name.get_untracked(), &name.get_untracked());
-        if errors.check(found) {
-            create.dispatch(request);
-        }
-    };
+    errors.settle(create, label, move |group| {
+        on_close.run(());
+        navigate(&group_href(&group.id), NavigateOptions::default());
+    });
+    let submit = errors.submit(create, move || {
+        check(&friendly_name.get_untracked(), &name.get_untracked())
+    });
     let pending = create.pending();
     view! {
         <Dialog title="Add group" testid="group-create-dialog" on_close>

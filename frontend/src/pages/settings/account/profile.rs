@@ -3,7 +3,6 @@
 
 use crate::api;
 use crate::components::{
-    action::on_settled,
     card::Card,
     form::{FieldErrors, FormError, FormErrors, PendingButton, SavedAlert, rule_errors},
     profile_fields::{ProfileFields, ProfileValues, label},
@@ -50,19 +49,14 @@ pub fn ProfileCard(user: UserDto, editable: bool, require_email: bool) -> impl I
         let request = request.clone();
         async move { api::users::update_me(&request).await }
     });
-    on_settled(
-        save,
-        move |updated: UserDto| {
-            values.load(&updated);
-            saved.set(true);
-            session.set_signed_in(updated);
-            // Generated avatars show the initials, which may have changed.
-            session.picture_changed();
-        },
-        move |e| errors.show_api(&e, label),
-    );
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    errors.settle(save, label, move |updated: UserDto| {
+        values.load(&updated);
+        saved.set(true);
+        session.set_signed_in(updated);
+        // Generated avatars show the initials, which may have changed.
+        session.picture_changed();
+    });
+    let submit = errors.submit(save, move || {
         let request = build_request(
             [
                 &values.username.get_untracked(),
@@ -74,10 +68,9 @@ pub fn ProfileCard(user: UserDto, editable: bool, require_email: bool) -> impl I
             locale.clone(),
         );
         saved.set(false);
-        if errors.check(validate(&request, require_email)) {
-            save.dispatch(request);
-        }
-    };
+        let found = validate(&request, require_email);
+        (request, found)
+    });
     let pending = save.pending();
     let readonly = !editable;
 
