@@ -1,6 +1,8 @@
-//! Reusable view pieces: the page shell, avatar, dialogs, form fields and alerts, copy and file
-//! buttons, date formatting, the loading indicator and loader, the error view, the record page
-//! and its delete button, the passkey sign-in card and the OIDC client's logo and scopes.
+//! Reusable view pieces: the page shell, avatar, cards, dialogs, form fields, alerts and
+//! buttons, the user profile fields, copy and file buttons, date formatting, the loading
+//! indicator and loader, the error view, the record page and its delete button, the admin list
+//! page, the pick-list card, the action result helper, the passkey sign-in card and the OIDC
+//! client's logo and scopes.
 
 pub mod action;
 pub mod avatar;
