@@ -3,15 +3,11 @@
 
 use super::account_form::NewAccountForm;
 use crate::api::{self, ClientError};
-use crate::components::{error_view::ErrorView, loading::Loading};
-use crate::routes::guard::encode_uri_component;
-use crate::routes::navigation::use_app_navigate;
+use crate::components::loader::Loaded;
+use crate::routes::{Navigate, guard::encode_uri_component};
 use crate::state::use_app_config;
 use leptos::prelude::*;
-use leptos_router::{
-    NavigateOptions,
-    hooks::{use_params_map, use_query_map},
-};
+use leptos_router::hooks::{use_params_map, use_query_map};
 use pocket_shared::signup::{SignupMode, rules};
 use pocket_shared::{ErrorCode, SignUpRequest};
 
@@ -67,19 +63,7 @@ fn failure_message(error: &ClientError) -> String {
 #[component]
 pub fn SignupTokenAlias() -> impl IntoView {
     let token = use_params_map().with_untracked(|p| p.get("token"));
-    let to = signup_url(token.as_deref());
-    let navigate = use_app_navigate();
-    // In an effect, not during render: the router must finish the current navigation first.
-    Effect::new(move || {
-        navigate.go(
-            &to,
-            NavigateOptions {
-                replace: true,
-                ..Default::default()
-            },
-        );
-    });
-    view! { <Loading /> }
+    view! { <Navigate to=signup_url(token.as_deref()) /> }
 }
 
 /// Loads the configuration, then shows the form or why signing up is not possible.
@@ -87,37 +71,25 @@ pub fn SignupTokenAlias() -> impl IntoView {
 pub fn SignupPage() -> impl IntoView {
     let config = use_app_config();
     let token = use_query_map().with_untracked(|q| q.get("token"));
-    let retry = Callback::new(move |()| config.refetch());
     view! {
-        <Suspense fallback=|| view! { <Loading /> }>
+        <Loaded resource=config.resource() let:public>
             {
-                let token = token.clone();
-                move || {
-                    let token = token.clone();
-                    Suspend::new(async move {
-                        match config.resource().await {
-                            Ok(public) => {
-                                let mode = SignupMode::parse(&public.allow_user_signups);
-                                match signup_view(mode, token.as_deref()) {
-                                    SignupView::Form(token) => {
-                                        view! {
-                                            <SignupForm
-                                                app_name=public.app_name
-                                                require_email=public.require_user_email
-                                                token
-                                            />
-                                        }
-                                            .into_any()
-                                    }
-                                    other => view! { <SignupClosed view=other /> }.into_any(),
-                                }
-                            }
-                            Err(error) => view! { <ErrorView error on_retry=retry /> }.into_any(),
+                let mode = SignupMode::parse(&public.allow_user_signups);
+                match signup_view(mode, token.as_deref()) {
+                    SignupView::Form(token) => {
+                        view! {
+                            <SignupForm
+                                app_name=public.app_name
+                                require_email=public.require_user_email
+                                token
+                            />
                         }
-                    })
+                            .into_any()
+                    }
+                    other => view! { <SignupClosed view=other /> }.into_any(),
                 }
             }
-        </Suspense>
+        </Loaded>
     }
 }
 
