@@ -22,6 +22,7 @@ pub mod list;
 pub mod loader;
 pub mod loading;
 pub mod passkey_sign_in;
+pub mod picture;
 pub mod profile_fields;
 pub mod selection;
 pub mod settings_nav;

@@ -5,8 +5,7 @@ use super::form::{EDIT_IDS, UserFields, UserForm};
 use super::login_code::LoginCodeCard;
 use super::passkeys::UserPasskeysCard;
 use super::require_email;
-use crate::api::{self, ClientError};
-use crate::components::file_button::FileButton;
+use crate::api;
 use crate::components::{
     action::on_settled,
     card::Card,
@@ -16,10 +15,11 @@ use crate::components::{
     form::{FormError, PendingButton, SavedAlert},
     layout::display_name,
     loader::DetailPage,
+    picture,
     selection::SelectionCard,
 };
 use crate::state::use_session;
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use pocket_shared::UserDto;
 use pocket_shared::user::AdminUserUpdateRequest;
 use std::collections::BTreeSet;
@@ -158,81 +158,38 @@ fn DetailsCard(current: RwSignal<UserDto>) -> impl IntoView {
 fn PictureCard(user_id: String) -> impl IntoView {
     let session = use_session();
     let version = RwSignal::new(0_u32);
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let picture_id = user_id.clone();
-    let src = move || api::users::profile_picture_url(&picture_id, version.get());
-    let me = user_id.clone();
-    let done = move |result: Result<(), ClientError>| {
-        busy.try_set(false);
-        match result {
-            Ok(()) => {
-                version.try_update(|v| *v += 1);
-                if session.user().is_some_and(|u| u.id == me) {
-                    session.picture_changed();
-                }
-            }
-            Err(e) => {
-                session.check_error(&e);
-                error.try_set(Some(e.user_message()));
-            }
+    let id = StoredValue::new(user_id);
+    let src = move || api::users::profile_picture_url(&id.read_value(), version.get());
+    let on_changed = Callback::new(move |()| {
+        version.try_update(|v| *v += 1);
+        if session
+            .user()
+            .is_some_and(|u| id.with_value(|id| u.id == *id))
+        {
+            session.picture_changed();
         }
-    };
-    let upload_id = StoredValue::new(user_id.clone());
-    let upload = {
-        let done = done.clone();
-        move |file: web_sys::File| {
-            error.set(None);
-            busy.set(true);
-            let id = upload_id.get_value();
-            let done = done.clone();
-            spawn_local(async move { done(api::admin_users::upload_picture(&id, &file).await) });
-        }
-    };
-    let reset = move |_| {
-        error.set(None);
-        busy.set(true);
-        let id = upload_id.get_value();
-        let done = done.clone();
-        spawn_local(async move { done(api::admin_users::reset_picture(&id).await) });
-    };
+    });
     view! {
-        <Card title="Profile picture" testid="user-picture">
-            <div class="picture">
-                <img
-                    class="avatar"
-                    src=src
-                    alt=""
-                    width="80"
-                    height="80"
-                    data-testid="user-picture-image"
-                />
-                <div class="picture__controls">
-                    <p class="hint">
-                        "JPEG, PNG, GIF or WebP. Without a picture, the initials are shown."
-                    </p>
-                    <div class="actions">
-                        <FileButton
-                            label="Upload picture"
-                            accept="image/jpeg,image/png,image/gif,image/webp"
-                            testid="user-picture-input".to_owned()
-                            disabled=busy
-                            on_file=upload
-                        />
-                        <button
-                            type="button"
-                            class="button button--small"
-                            data-testid="user-picture-reset"
-                            disabled=move || busy.get()
-                            on:click=reset
-                        >
-                            "Reset picture"
-                        </button>
-                    </div>
-                </div>
-            </div>
-            <FormError error testid="user-picture-error" />
-        </Card>
+        <picture::PictureCard
+            testid="user-picture"
+            controls="user-picture"
+            hint="JPEG, PNG, GIF or WebP. Without a picture, the initials are shown."
+            reset_label="Reset picture"
+            upload=move |file: web_sys::File| async move {
+                api::admin_users::upload_picture(&id.get_value(), &file).await
+            }
+            reset=move || async move { api::admin_users::reset_picture(&id.get_value()).await }
+            on_changed
+        >
+            <img
+                class="avatar"
+                src=src
+                alt=""
+                width="80"
+                height="80"
+                data-testid="user-picture-image"
+            />
+        </picture::PictureCard>
     }
 }
 
