@@ -2,9 +2,11 @@
 //! `/api/custom-claims/suggestions`), checked with `pocket_shared::custom_claim::rules` and
 //! saved as a whole.
 
-use crate::api::{self, ClientError, custom_claims::ClaimOwner};
-use crate::components::form::{Alert, FieldErrors, Tone, field_message};
-use crate::state::use_session;
+use crate::api::{self, custom_claims::ClaimOwner};
+use crate::components::action::on_settled;
+use crate::components::form::{
+    FieldErrors, FormError, FormErrors, PendingButton, SavedAlert, field_message,
+};
 use leptos::prelude::*;
 use pocket_shared::custom_claim::{CustomClaimDto, rules};
 
@@ -72,7 +74,6 @@ pub fn CustomClaimsCard(
     #[prop(optional)]
     hint: &'static str,
 ) -> impl IntoView {
-    let session = use_session();
     let next_id = StoredValue::new(0_u64);
     let new_row = move |key: String, value: String| {
         let mut id = 0;
@@ -92,8 +93,8 @@ pub fn CustomClaimsCard(
             .map(|c| new_row(c.key, c.value))
             .collect::<Vec<_>>(),
     );
-    let errors = RwSignal::new(FieldErrors::new());
-    let form_error = RwSignal::new(None::<String>);
+    let form = FormErrors::new();
+    let errors = form.fields;
     let saved = RwSignal::new(false);
     let suggestions = LocalResource::new(api::custom_claims::suggestions);
     let list_id = StoredValue::new(format!("{testid}-suggestions"));
@@ -103,8 +104,9 @@ pub fn CustomClaimsCard(
         let owner_id = owner_id.clone();
         async move { api::custom_claims::replace(owner, &owner_id, &claims).await }
     });
-    Effect::new(move || match save.value().get() {
-        Some(Ok(stored)) => {
+    on_settled(
+        save,
+        move |stored: Vec<CustomClaimDto>| {
             rows.set(
                 stored
                     .into_iter()
@@ -113,14 +115,13 @@ pub fn CustomClaimsCard(
             );
             saved.set(true);
             suggestions.refetch();
-        }
-        Some(Err(e)) => show_error(&e, errors, form_error, session),
-        None => {}
-    });
+        },
+        // Per-row messages when it names rows, else one line for the form.
+        move |e| form.show(row_errors(e.field_errors()), || e.user_message()),
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
-        form_error.set(None);
         // Blank rows are dropped first, so positions in errors refer to what is sent; show
         // the same rows the request holds.
         let values: Vec<(String, String)> = rows.with_untracked(|rows| {
@@ -135,9 +136,7 @@ pub fn CustomClaimsCard(
                 .map(|c| new_row(c.key.clone(), c.value.clone()))
                 .collect(),
         );
-        let found = row_errors(&rules::claims_errors(&claims));
-        errors.set(found.clone());
-        if found.is_empty() {
+        if form.check(row_errors(&rules::claims_errors(&claims))) {
             save.dispatch(claims);
         }
     };
@@ -255,22 +254,8 @@ pub fn CustomClaimsCard(
                         />
                     </ul>
                 </Show>
-                {move || {
-                    form_error
-                        .get()
-                        .map(|m| {
-                            view! {
-                                <Alert tone=Tone::Error testid="custom-claims-error">
-                                    {m}
-                                </Alert>
-                            }
-                        })
-                }}
-                <Show when=move || saved.get()>
-                    <Alert tone=Tone::Success testid="custom-claims-saved">
-                        "Custom claims saved."
-                    </Alert>
-                </Show>
+                <FormError error=form.form testid="custom-claims-error" />
+                <SavedAlert when=saved testid="custom-claims-saved" text="Custom claims saved." />
                 <div class="actions">
                     <button
                         type="button"
@@ -283,33 +268,10 @@ pub fn CustomClaimsCard(
                     >
                         "Add claim"
                     </button>
-                    <button
-                        type="submit"
-                        class="button button--primary button--small"
-                        data-testid=format!("{testid}-save")
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { "Saving…" } else { "Save claims" }}
-                    </button>
+                    <PendingButton testid=format!("{testid}-save") label="Save claims" busy="Saving…" pending class="button button--primary button--small" />
                 </div>
             </form>
         </section>
-    }
-}
-
-/// An API failure: per-row messages when it names rows, else one line for the form.
-fn show_error(
-    error: &ClientError,
-    errors: RwSignal<FieldErrors>,
-    form_error: RwSignal<Option<String>>,
-    session: crate::state::Session,
-) {
-    session.check_error(error);
-    let found = row_errors(error.field_errors());
-    if found.is_empty() {
-        form_error.set(Some(error.user_message()));
-    } else {
-        errors.set(found);
     }
 }
 

@@ -2,8 +2,8 @@
 //! back to the list once it is gone; alone (in the page header) or in a "Delete …" card.
 
 use crate::api::ClientError;
+use crate::components::action::{on_settled, show_in};
 use crate::components::dialog::ConfirmDialog;
-use crate::state::use_session;
 use leptos::prelude::*;
 use leptos_router::{NavigateOptions, hooks::use_navigate};
 
@@ -32,22 +32,18 @@ where
     Fut: Future<Output = Result<(), ClientError>> + 'static,
     D: Fn() -> Fut + 'static,
 {
-    let session = use_session();
     let navigate = use_navigate();
     let confirming = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let remove = Action::new_local(move |_: &()| delete());
-    Effect::new(move || match remove.value().get() {
-        Some(Ok(())) => {
+    on_settled(
+        remove,
+        move |()| {
             confirming.set(false);
             navigate(back_to, NavigateOptions::default());
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
-            error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
+        },
+        show_in(error),
+    );
     let (title, message) = (StoredValue::new(title), StoredValue::new(message));
     view! {
         <button

@@ -2,6 +2,7 @@
 //! the browser). Render it only while it is open; it opens itself when mounted and gives focus
 //! back to what had it when it goes away. Also the "Are you sure?" dialog built on it.
 
+use crate::components::form::Button;
 use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 
@@ -95,14 +96,7 @@ pub fn ConfirmDialog(
                     })
             }}
             <div class="actions actions--end">
-                <button
-                    type="button"
-                    class="button"
-                    data-testid=format!("{testid}-cancel")
-                    on:click=move |_| on_cancel.run(())
-                >
-                    "Cancel"
-                </button>
+                <Button testid=format!("{testid}-cancel") label="Cancel" on_click=on_cancel />
                 <button
                     type="button"
                     class="button button--danger-solid"

@@ -2,6 +2,7 @@
 //! and a way to try again.
 
 use crate::api::ClientError;
+use crate::components::form::Button;
 use leptos::prelude::*;
 
 /// The error panel. `on_retry` runs when the user presses "Try again".
@@ -45,14 +46,12 @@ pub fn ErrorView(error: ClientError, on_retry: Callback<()>) -> impl IntoView {
                         </details>
                     }
                 })}
-            <button
-                type="button"
+            <Button
+                testid="retry"
+                label="Try again"
+                on_click=on_retry
                 class="button button--primary"
-                data-testid="retry"
-                on:click=move |_| on_retry.run(())
-            >
-                "Try again"
-            </button>
+            />
         </section>
     }
 }

@@ -1,9 +1,11 @@
 //! Form building blocks: a labelled text field with its error line, a checkbox field, inline
-//! alerts, and the per-field error map that joins our own checks (`pocket_shared::user::rules`)
-//! with the API's `details.fields`.
+//! alerts (the form's error line, the "saved" notice), the buttons (plain, busy while pending,
+//! a dialog's cancel + submit pair), and the per-field error map that joins our own checks
+//! (`pocket_shared::user::rules`) with the API's `details.fields` ([`FormErrors`]).
 
 use crate::api::ClientError;
-use leptos::prelude::*;
+use crate::components::action::on_settled;
+use leptos::{ev::SubmitEvent, prelude::*};
 use pocket_shared::ErrorCode;
 use std::collections::BTreeMap;
 
@@ -45,12 +47,108 @@ pub fn api_field_errors(error: &ClientError, label: impl Fn(&str) -> String) -> 
     errors
 }
 
+/// One line for a failure: its first field error (labelled by `label`), else its message.
+pub fn first_field_error(error: &ClientError, label: impl Fn(&str) -> String) -> String {
+    error
+        .field_errors()
+        .first()
+        .map(|f| field_message(&label(&f.field), &f.message))
+        .unwrap_or_else(|| error.user_message())
+}
+
+/// A form's errors: one message per field and one for the whole form.
+#[derive(Debug, Clone, Copy)]
+pub struct FormErrors {
+    /// By field (JSON name).
+    pub fields: RwSignal<FieldErrors>,
+    /// For the whole form (shown by [`FormError`]).
+    pub form: RwSignal<Option<String>>,
+}
+
+impl Default for FormErrors {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FormErrors {
+    /// No errors.
+    pub fn new() -> Self {
+        Self {
+            fields: RwSignal::new(FieldErrors::new()),
+            form: RwSignal::new(None),
+        }
+    }
+
+    /// The error of one field, for a [`TextField`].
+    pub fn field(self, name: &'static str) -> Signal<Option<String>> {
+        Signal::derive(move || self.fields.with(|e| e.get(name).cloned()))
+    }
+
+    /// Shows what our own checks `found` (clearing the form's line); whether they passed.
+    pub fn check(self, found: FieldErrors) -> bool {
+        self.form.set(None);
+        let ok = found.is_empty();
+        self.fields.set(found);
+        ok
+    }
+
+    /// Shows a failure under the `fields` it names, or else `message` for the whole form.
+    pub fn show(self, fields: FieldErrors, message: impl FnOnce() -> String) {
+        if fields.is_empty() {
+            self.form.set(Some(message()));
+        } else {
+            self.fields.set(fields);
+        }
+    }
+
+    /// Shows an API failure under the fields it names (labelled by `label`), or for the form.
+    pub fn show_api(self, error: &ClientError, label: impl Fn(&str) -> String) {
+        self.show(api_field_errors(error, label), || error.user_message());
+    }
+
+    /// Runs `on_ok` with each success of the form's `action`, and shows each failure under the
+    /// fields it names (labelled by `label`) or for the form.
+    pub fn settle<I, T>(
+        self,
+        action: Action<I, Result<T, ClientError>>,
+        label: fn(&str) -> String,
+        on_ok: impl Fn(T) + 'static,
+    ) where
+        I: 'static,
+        T: Clone + 'static,
+    {
+        on_settled(action, on_ok, move |e| self.show_api(&e, label));
+    }
+
+    /// The form's submit handler: `build` gives the request and what our checks found in it;
+    /// it is sent through `action` when they found nothing.
+    pub fn submit<I, O>(
+        self,
+        action: Action<I, O>,
+        build: impl Fn() -> (I, FieldErrors) + 'static,
+    ) -> impl Fn(SubmitEvent) + 'static
+    where
+        I: Send + Sync + 'static,
+        O: Send + Sync + 'static,
+    {
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let (request, found) = build();
+            if self.check(found) {
+                action.dispatch(request);
+            }
+        }
+    }
+}
+
 /// A labelled text input bound to `value`, with its error line. `id` is also the test id; the
 /// error line's test id is `{id}-error`.
 #[component]
 pub fn TextField(
     /// Element id and `data-testid`.
-    id: &'static str,
+    #[prop(into)]
+    id: Oco<'static, str>,
     /// The visible label.
     label: &'static str,
     /// The bound value.
@@ -76,7 +174,7 @@ pub fn TextField(
     let described_by = error_id.clone();
     view! {
         <div class="field" class:field--invalid=move || error.with(Option::is_some)>
-            <label class="field__label" for=id>
+            <label class="field__label" for=id.clone()>
                 {label}
                 <Show when=move || optional.get()>
                     <span class="field__optional">" (optional)"</span>
@@ -84,8 +182,8 @@ pub fn TextField(
             </label>
             <input
                 class="field__input"
-                id=id
-                name=id
+                id=id.clone()
+                name=id.clone()
                 data-testid=id
                 type=input_type
                 autocomplete=autocomplete
@@ -113,7 +211,8 @@ pub fn TextField(
 #[component]
 pub fn CheckboxField(
     /// Element id and `data-testid`.
-    id: &'static str,
+    #[prop(into)]
+    id: Oco<'static, str>,
     /// The visible label.
     label: &'static str,
     /// What it does, in a sentence (optional).
@@ -130,8 +229,8 @@ pub fn CheckboxField(
             <input
                 class="check-field__input"
                 type="checkbox"
-                id=id
-                data-testid=id
+                id=id.clone()
+                data-testid=id.clone()
                 disabled=move || disabled.get()
                 bind:checked=checked
             />
@@ -155,6 +254,17 @@ pub enum Tone {
     Success,
 }
 
+impl Tone {
+    /// The alert's classes and ARIA role: errors are announced at once.
+    fn class_and_role(self) -> (&'static str, &'static str) {
+        match self {
+            Tone::Error => ("alert alert--error", "alert"),
+            Tone::Warning => ("alert alert--warning", "status"),
+            Tone::Success => ("alert alert--success", "status"),
+        }
+    }
+}
+
 /// An inline message box; errors are announced to screen readers immediately.
 #[component]
 pub fn Alert(
@@ -163,14 +273,155 @@ pub fn Alert(
     testid: &'static str,
     children: Children,
 ) -> impl IntoView {
-    let (class, role) = match tone {
-        Tone::Error => ("alert alert--error", "alert"),
-        Tone::Warning => ("alert alert--warning", "status"),
-        Tone::Success => ("alert alert--success", "status"),
-    };
+    let (class, role) = tone.class_and_role();
     view! {
         <div class=class role=role data-testid=testid>
             {children()}
+        </div>
+    }
+}
+
+/// An alert holding `message` while there is one (by default the form's error line).
+#[component]
+pub fn FormError(
+    /// The message, if any.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    /// `data-testid` of the alert.
+    #[prop(into)]
+    testid: Oco<'static, str>,
+    /// The alert's tone (default [`Tone::Error`]).
+    #[prop(default = Tone::Error)]
+    tone: Tone,
+) -> impl IntoView {
+    move || {
+        error.get().map(|message| {
+            let (class, role) = tone.class_and_role();
+            view! {
+                <div class=class role=role data-testid=testid.clone()>
+                    {message}
+                </div>
+            }
+        })
+    }
+}
+
+/// The "saved" notice, shown while `when` holds.
+#[component]
+pub fn SavedAlert(
+    /// Whether to show it.
+    #[prop(into)]
+    when: Signal<bool>,
+    /// `data-testid` of the alert.
+    #[prop(into)]
+    testid: Oco<'static, str>,
+    /// What it says ("The user was saved.").
+    text: &'static str,
+) -> impl IntoView {
+    move || {
+        when.get().then(|| {
+            view! {
+                <div class="alert alert--success" role="status" data-testid=testid.clone()>
+                    {text}
+                </div>
+            }
+        })
+    }
+}
+
+/// A button that says `busy` and is disabled while `pending`: a submit button, or with
+/// `on_click` a plain one.
+#[component]
+pub fn PendingButton(
+    /// `data-testid`.
+    #[prop(into)]
+    testid: Oco<'static, str>,
+    /// The text ("Save").
+    label: &'static str,
+    /// The text while pending ("Saving…"); the label when empty.
+    #[prop(optional)]
+    busy: &'static str,
+    /// Whether the work runs.
+    #[prop(into)]
+    pending: Signal<bool>,
+    /// The classes (default `button button--primary`).
+    #[prop(default = "button button--primary")]
+    class: &'static str,
+    /// Runs on click; without it the button submits its form.
+    #[prop(optional, into)]
+    on_click: Option<Callback<()>>,
+) -> impl IntoView {
+    let kind = if on_click.is_some() {
+        "button"
+    } else {
+        "submit"
+    };
+    let busy = if busy.is_empty() { label } else { busy };
+    view! {
+        <button
+            type=kind
+            class=class
+            data-testid=testid
+            disabled=move || pending.get()
+            on:click=move |_| {
+                if let Some(on_click) = on_click {
+                    on_click.run(());
+                }
+            }
+        >
+            {move || if pending.get() { busy } else { label }}
+        </button>
+    }
+}
+
+/// A plain (`type="button"`) button.
+#[component]
+pub fn Button(
+    /// `data-testid`.
+    #[prop(into)]
+    testid: Oco<'static, str>,
+    /// The text.
+    label: &'static str,
+    /// Runs on click.
+    #[prop(into)]
+    on_click: Callback<()>,
+    /// The classes (default `button`).
+    #[prop(default = "button")]
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <button type="button" class=class data-testid=testid on:click=move |_| on_click.run(())>
+            {label}
+        </button>
+    }
+}
+
+/// A dialog form's buttons: "Cancel" and the submit button ([`PendingButton`]).
+#[component]
+pub fn DialogButtons(
+    /// `data-testid` prefix: `{p}-cancel` and `{p}-{submit}`.
+    testid: &'static str,
+    /// The submit button's test id suffix (default `submit`).
+    #[prop(default = "submit")]
+    submit: &'static str,
+    /// The submit button's text.
+    label: &'static str,
+    /// Its text while pending.
+    #[prop(optional)]
+    busy: &'static str,
+    /// Whether the work runs.
+    #[prop(into)]
+    pending: Signal<bool>,
+    /// Runs on "Cancel".
+    on_cancel: Callback<()>,
+    /// The row's classes (default `actions actions--end`).
+    #[prop(default = "actions actions--end")]
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class=class>
+            <Button testid=format!("{testid}-cancel") label="Cancel" on_click=on_cancel />
+            <PendingButton testid=format!("{testid}-{submit}") label busy pending />
         </div>
     }
 }

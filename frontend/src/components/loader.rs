@@ -5,6 +5,7 @@ use crate::api::ClientError;
 use crate::components::{error_view::ErrorView, loading::Loading};
 use crate::state::use_session;
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
 
 /// `children` with the loaded value once `resource` is ready, or the error view (a "not signed
 /// in" answer also signs the session out).
@@ -41,7 +42,7 @@ where
 }
 
 /// One record's page (`/settings/admin/users/:id`, ...): the back link to its list, then
-/// `children` with the record `load` fetched (it reads the route's id, so a new id loads again).
+/// `children` with the record `load` fetched for the route's `:id` (a new id loads again).
 #[component]
 pub fn DetailPage<T, Fut, L, F, V>(
     /// `data-testid` of the page.
@@ -55,7 +56,7 @@ pub fn DetailPage<T, Fut, L, F, V>(
     /// The class of the back link's paragraph, if any (`breadcrumb`).
     #[prop(optional)]
     back_class: Option<&'static str>,
-    /// Fetches the record.
+    /// Fetches the record with this id.
     load: L,
     /// Renders the loaded record.
     children: F,
@@ -63,11 +64,13 @@ pub fn DetailPage<T, Fut, L, F, V>(
 where
     T: Clone + 'static,
     Fut: Future<Output = Result<T, ClientError>> + 'static,
-    L: Fn() -> Fut + 'static,
+    L: Fn(String) -> Fut + 'static,
     F: Fn(T) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let resource = LocalResource::new(load);
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id")).unwrap_or_default());
+    let resource = LocalResource::new(move || load(id.get()));
     view! {
         <div class="stack" data-testid=testid>
             <p class=back_class>

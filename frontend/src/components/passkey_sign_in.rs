@@ -2,6 +2,7 @@
 //! passkey autofill (conditional mediation) in a dedicated field. Used by `/login` and inline by
 //! the pages that must keep their own URL while the user signs in (`/interaction`, `/device`).
 
+use crate::components::form::FormError;
 use crate::components::form::{Alert, Tone};
 use crate::webauthn::{self, Ceremony};
 use leptos::{prelude::*, task::spawn_local};
@@ -128,17 +129,7 @@ pub fn PasskeySignIn(
             <p class="lead">
                 "Use your passkey: your device's fingerprint, face or PIN unlock, or a security key."
             </p>
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Error testid="login-error">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
+            <FormError error testid="login-error" />
             {(!supported)
                 .then(|| {
                     view! {

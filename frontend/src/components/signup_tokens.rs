@@ -17,6 +17,9 @@ use crate::api::{
     list::{ListQuery, Sort},
     signup_tokens::share_link,
 };
+use crate::components::action::{on_settled, show_in};
+use crate::components::form::first_field_error;
+use crate::components::form::{Button, FormError, PendingButton};
 use crate::components::{
     checklist::{CheckItem, CheckList},
     dialog::Dialog,
@@ -118,23 +121,15 @@ pub fn SignupTokensDialog(
         let request = request.clone();
         async move { api::signup_tokens::create(&request).await }
     });
-    Effect::new(move || match create.value().get() {
-        Some(Ok(token)) => {
+    on_settled(
+        create,
+        move |token| {
             let origin = window().location().origin().unwrap_or_default();
             created.set(token.token.as_deref().map(|t| share_link(&origin, t)));
             reload.reload();
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
-            let message = e
-                .field_errors()
-                .first()
-                .map(|f| field_message(&label(&f.field), &f.message))
-                .unwrap_or_else(|| e.user_message());
-            error.set(Some(message));
-        }
-        None => {}
-    });
+        },
+        move |e| error.set(Some(first_field_error(&e, label))),
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         created.set(None);
@@ -151,14 +146,7 @@ pub fn SignupTokensDialog(
         let id = id.clone();
         async move { api::signup_tokens::delete(&id).await }
     });
-    Effect::new(move || match delete.value().get() {
-        Some(Ok(())) => reload.reload(),
-        Some(Err(e)) => {
-            session.check_error(&e);
-            error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
+    on_settled(delete, move |()| reload.reload(), show_in(error));
 
     let columns: Vec<Column<SignupTokenDto>> = vec![
         Column::new("Token", |t: &SignupTokenDto| {
@@ -299,26 +287,14 @@ pub fn SignupTokensDialog(
                             })}
                         </Suspense>
                     </fieldset>
-                    {move || {
-                        error
-                            .get()
-                            .map(|m| {
-                                view! {
-                                    <Alert tone=Tone::Error testid="signup-token-error">
-                                        {m}
-                                    </Alert>
-                                }
-                            })
-                    }}
+                    <FormError error testid="signup-token-error" />
                     <div class="actions form__full">
-                        <button
-                            type="submit"
-                            class="button button--primary"
-                            data-testid="signup-token-create"
-                            disabled=move || pending.get()
-                        >
-                            {move || if pending.get() { "Creating…" } else { "Create token" }}
-                        </button>
+                        <PendingButton
+                            testid="signup-token-create"
+                            label="Create token"
+                            busy="Creating…"
+                            pending
+                        />
                     </div>
                 </form>
                 {move || {
@@ -347,14 +323,7 @@ pub fn SignupTokensDialog(
                     on_error
                 />
                 <div class="actions actions--end">
-                    <button
-                        type="button"
-                        class="button"
-                        data-testid="signup-tokens-close"
-                        on:click=move |_| on_close.run(())
-                    >
-                        "Close"
-                    </button>
+                    <Button testid="signup-tokens-close" label="Close" on_click=on_close />
                 </div>
             </div>
         </Dialog>

@@ -6,12 +6,9 @@ use crate::api::{
     self,
     list::{ListQuery, Sort},
 };
-use crate::components::{
-    client::ClientLogo,
-    error_view::ErrorView,
-    form::{Alert, Tone},
-    loading::Loading,
-};
+use crate::components::action::{on_settled, show_in};
+use crate::components::form::FormError;
+use crate::components::{client::ClientLogo, error_view::ErrorView, form::Tone, loading::Loading};
 use crate::components::{datetime::format_date, dialog::ConfirmDialog};
 use crate::state::use_session;
 use leptos::prelude::*;
@@ -85,17 +82,7 @@ pub fn MyAppsPage() -> impl IntoView {
                     </label>
                 </div>
             </div>
-            {move || {
-                notice
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Success testid="my-apps-notice">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
+            <FormError error=notice testid="my-apps-notice" tone=Tone::Success />
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match apps.await {
@@ -216,7 +203,6 @@ fn RevokeDialog(
     on_cancel: Callback<()>,
     on_done: Callback<String>,
 ) -> impl IntoView {
-    let session = use_session();
     let error = RwSignal::new(None::<String>);
     let id = app.client.id.clone();
     let name = app.client.name.clone();
@@ -225,14 +211,11 @@ fn RevokeDialog(
         let id = id.clone();
         async move { api::my_apps::revoke(&id).await }
     });
-    Effect::new(move || match revoke.value().get() {
-        Some(Ok(())) => on_done.run(done_name.clone()),
-        Some(Err(e)) => {
-            session.check_error(&e);
-            error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
+    on_settled(
+        revoke,
+        move |()| on_done.run(done_name.clone()),
+        show_in(error),
+    );
     view! {
         <ConfirmDialog
             title=format!("Revoke access of {name}?")

@@ -25,6 +25,7 @@ use leptos_router::{
     path,
 };
 use navigation::{load_page, use_app_navigate};
+pub use redirects::Navigate;
 use redirects::{LoginCodeAlias, RootRedirect, SettingsRedirect, SetupAlias};
 
 /// The full app's routes (every page), behind the session guard; rendered inside the layout's

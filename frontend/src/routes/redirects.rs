@@ -2,7 +2,7 @@
 
 use super::guard::{login_code_url, settings_home};
 use super::navigation::use_app_navigate;
-use crate::components::{error_view::ErrorView, loading::Loading};
+use crate::components::{loader::Loaded, loading::Loading};
 use crate::state::use_app_config;
 use leptos::prelude::*;
 use leptos_router::{
@@ -51,17 +51,9 @@ pub fn LoginCodeAlias() -> impl IntoView {
 #[component]
 pub fn SettingsRedirect() -> impl IntoView {
     let config = use_app_config();
-    let retry = Callback::new(move |()| config.refetch());
     view! {
-        <Suspense fallback=|| view! { <Loading /> }>
-            {move || Suspend::new(async move {
-                match config.resource().await {
-                    Ok(public) => {
-                        view! { <Navigate to=settings_home(&public.home_page_url) /> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorView error on_retry=retry /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=config.resource() let:public>
+            <Navigate to=settings_home(&public.home_page_url) />
+        </Loaded>
     }
 }

@@ -3,16 +3,21 @@
 //! once, in a dialog with a copy button.
 
 use crate::api::{
-    self, ClientError,
+    self,
     list::{ListQuery, Sort},
 };
-use crate::components::{copy::CopyField, datetime::format_datetime, dialog::ConfirmDialog};
+use crate::components::form::Button;
 use crate::components::{
+    action::{on_settled, show_in},
     dialog::Dialog,
-    form::{Alert, FieldErrors, TextField, Tone, api_field_errors, field_message, rule_errors},
-    table::{Column, DataTable, TableReload},
+    form::{
+        Alert, DialogButtons, FieldErrors, FormError, FormErrors, TextField, Tone, field_message,
+        first_field_error, rule_errors,
+    },
+    list::ListPage,
+    table::{Column, TableReload},
 };
-use crate::state::use_session;
+use crate::components::{copy::CopyField, datetime::format_datetime, dialog::ConfirmDialog};
 use leptos::prelude::*;
 use pocket_shared::api_key::{ApiKeyCreateRequest, ApiKeyDto, ApiKeyResponse, rules};
 
@@ -146,7 +151,6 @@ pub fn build_request(
 /// The API keys page.
 #[component]
 pub fn ApiKeysPage() -> impl IntoView {
-    let session = use_session();
     let reload = TableReload::new();
     let creating = RwSignal::new(false);
     let renewing = RwSignal::new(None::<ApiKeyDto>);
@@ -157,17 +161,14 @@ pub fn ApiKeysPage() -> impl IntoView {
         let id = id.clone();
         async move { api::api_keys::revoke(&id).await }
     });
-    Effect::new(move || match revoke.value().get() {
-        Some(Ok(())) => {
+    on_settled(
+        revoke,
+        move |()| {
             revoking.set(None);
             reload.reload();
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
-            revoke_error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
+        },
+        show_in(revoke_error),
+    );
     let issued = Callback::new(move |response: ApiKeyResponse| {
         creating.set(false);
         renewing.set(None);
@@ -250,45 +251,35 @@ pub fn ApiKeysPage() -> impl IntoView {
         })
         .actions(),
     ];
-    let on_error = Callback::new(move |e: ClientError| session.check_error(&e));
     let revoke_pending = revoke.pending();
 
     view! {
-        <div class="stack" data-testid="api-keys-page">
-            <div class="page-header">
-                <h1 data-testid="api-keys-title">"API Keys"</h1>
-                <button
-                    type="button"
-                    class="button button--primary"
-                    data-testid="api-key-add"
-                    on:click=move |_| creating.set(true)
-                >
-                    "Add API key"
-                </button>
-            </div>
-            <section class="card" aria-labelledby="api-keys-list-title">
-                <h2 id="api-keys-list-title" class="card__title">
-                    "Your API keys"
-                </h2>
-                <p class="hint">
-                    "Send a key in the X-API-Key header. It acts as you: an administrator's key may call the admin API."
-                </p>
-                <DataTable
-                    testid="api-keys-table"
-                    label="API keys"
-                    columns
-                    fetch=|q: ListQuery| async move { api::api_keys::list(&q).await }
-                    row_key=|k: &ApiKeyDto| k.id.clone()
-                    default_sort=Sort::asc("name")
-                    searchable=false
-                    empty_text="No API keys yet."
-                    reload
-                    on_error
-                />
-            </section>
-            <Show when=move || creating.get()>
-                <CreateKeyDialog on_cancel=Callback::new(move |()| creating.set(false)) on_issued=issued />
-            </Show>
+        <ListPage
+            testid="api-keys"
+            title="API Keys"
+            add_testid="api-key-add"
+            add_label="Add API key"
+            creating
+            form=move || {
+                view! {
+                    <CreateKeyDialog
+                        on_cancel=Callback::new(move |()| creating.set(false))
+                        on_issued=issued
+                    />
+                }
+            }
+            list_title="Your API keys"
+            hint="Send a key in the X-API-Key header. It acts as you: an administrator's key may call the admin API."
+            table_testid="api-keys-table"
+            label="API keys"
+            columns
+            fetch=|q: ListQuery| async move { api::api_keys::list(&q).await }
+            row_key=|k: &ApiKeyDto| k.id.clone()
+            default_sort=Sort::asc("name")
+            searchable=false
+            empty_text="No API keys yet."
+            reload
+        >
             {move || {
                 renewing
                     .get()
@@ -330,100 +321,56 @@ pub fn ApiKeysPage() -> impl IntoView {
                         view! { <TokenDialog response on_close=Callback::new(move |()| token.set(None)) /> }
                     })
             }}
-        </div>
+        </ListPage>
     }
 }
 
 /// "Add API key": name, description, expiry date.
 #[component]
 fn CreateKeyDialog(on_cancel: Callback<()>, on_issued: Callback<ApiKeyResponse>) -> impl IntoView {
-    let session = use_session();
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let expires = RwSignal::new(date_in_days(DEFAULT_DAYS));
-    let errors = RwSignal::new(FieldErrors::new());
-    let form_error = RwSignal::new(None::<String>);
+    let errors = FormErrors::new();
     let create = Action::new_local(|request: &ApiKeyCreateRequest| {
         let request = request.clone();
         async move { api::api_keys::create(&request).await }
     });
-    Effect::new(move || match create.value().get() {
-        Some(Ok(response)) => on_issued.run(response),
-        Some(Err(e)) => {
-            session.check_error(&e);
-            let fields = api_field_errors(&e, label);
-            if fields.is_empty() {
-                form_error.set(Some(e.user_message()));
-            } else {
-                errors.set(fields);
-            }
-        }
-        None => {}
-    });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        form_error.set(None);
-        let (request, found) = build_request(
+    errors.settle(create, label, move |response| on_issued.run(response));
+    let submit = errors.submit(create, move || {
+        build_request(
             &name.get_untracked(),
             &description.get_untracked(),
             &expires.get_untracked(),
-        );
-        let ok = found.is_empty();
-        errors.set(found);
-        if ok {
-            create.dispatch(request);
-        }
-    };
-    let error_for =
-        move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
+        )
+    });
     let pending = create.pending();
     view! {
         <Dialog title="Add API key" testid="api-key-create-dialog" on_close=on_cancel>
             <form class="form" novalidate on:submit=submit>
-                <TextField id="api-key-create-name" label="Name" value=name error=error_for("name") />
+                <TextField id="api-key-create-name" label="Name" value=name error=errors.field("name") />
                 <TextField
                     id="api-key-create-description"
                     label="Description"
                     value=description
-                    error=error_for("description")
+                    error=errors.field("description")
                     optional=true
                 />
                 <TextField
                     id="api-key-create-expires"
                     label="Expires on"
                     value=expires
-                    error=error_for("expiresAt")
+                    error=errors.field("expiresAt")
                     input_type="date"
                 />
-                {move || {
-                    form_error
-                        .get()
-                        .map(|m| {
-                            view! {
-                                <Alert tone=Tone::Error testid="api-key-create-error">
-                                    {m}
-                                </Alert>
-                            }
-                        })
-                }}
-                <div class="actions actions--end">
-                    <button
-                        type="button"
-                        class="button"
-                        data-testid="api-key-create-cancel"
-                        on:click=move |_| on_cancel.run(())
-                    >
-                        "Cancel"
-                    </button>
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="api-key-create-submit"
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { "Creating…" } else { "Create API key" }}
-                    </button>
-                </div>
+                <FormError error=errors.form testid="api-key-create-error" />
+                <DialogButtons
+                    testid="api-key-create"
+                    label="Create API key"
+                    busy="Creating…"
+                    pending
+                    on_cancel
+                />
             </form>
         </Dialog>
     }
@@ -436,7 +383,6 @@ fn RenewKeyDialog(
     on_cancel: Callback<()>,
     on_issued: Callback<ApiKeyResponse>,
 ) -> impl IntoView {
-    let session = use_session();
     let expires = RwSignal::new(date_in_days(DEFAULT_DAYS));
     let error = RwSignal::new(None::<String>);
     let id = key.id.clone();
@@ -444,19 +390,11 @@ fn RenewKeyDialog(
         let (id, expires_at) = (id.clone(), expires_at.clone());
         async move { api::api_keys::renew(&id, expires_at).await }
     });
-    Effect::new(move || match renew.value().get() {
-        Some(Ok(response)) => on_issued.run(response),
-        Some(Err(e)) => {
-            session.check_error(&e);
-            let message = e
-                .field_errors()
-                .first()
-                .map(|f| field_message(&label(&f.field), &f.message))
-                .unwrap_or_else(|| e.user_message());
-            error.set(Some(message));
-        }
-        None => {}
-    });
+    on_settled(
+        renew,
+        move |response| on_issued.run(response),
+        move |e| error.set(Some(first_field_error(&e, label))),
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match expiry(&expires.get_untracked()) {
@@ -479,24 +417,13 @@ fn RenewKeyDialog(
                     error=Signal::derive(move || error.get())
                     input_type="date"
                 />
-                <div class="actions actions--end">
-                    <button
-                        type="button"
-                        class="button"
-                        data-testid="api-key-renew-cancel"
-                        on:click=move |_| on_cancel.run(())
-                    >
-                        "Cancel"
-                    </button>
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="api-key-renew-submit"
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { "Renewing…" } else { "Renew" }}
-                    </button>
-                </div>
+                <DialogButtons
+                    testid="api-key-renew"
+                    label="Renew"
+                    busy="Renewing…"
+                    pending
+                    on_cancel
+                />
             </form>
         </Dialog>
     }
@@ -524,14 +451,12 @@ fn TokenDialog(response: ApiKeyResponse, on_close: Callback<()>) -> impl IntoVie
                 <CopyField id="api-key-token" label="API key" value=response.token.clone() />
                 <CopyField id="api-key-example" label="Example" value=example />
                 <div class="actions actions--end">
-                    <button
-                        type="button"
+                    <Button
+                        testid="api-key-token-close"
+                        label="Done"
+                        on_click=on_close
                         class="button button--primary"
-                        data-testid="api-key-token-close"
-                        on:click=move |_| on_close.run(())
-                    >
-                        "Done"
-                    </button>
+                    />
                 </div>
             </div>
         </Dialog>

@@ -3,6 +3,7 @@
 
 use super::complete_sign_in;
 use crate::api;
+use crate::components::form::PendingButton;
 use crate::components::form::{Alert, Tone};
 use crate::routes::guard::with_redirect;
 use crate::routes::navigation::use_app_navigate;
@@ -121,14 +122,13 @@ pub fn LoginCodePage() -> impl IntoView {
                             }
                         })
                 }}
-                <button
-                    type="submit"
+                <PendingButton
+                    testid="login-code-submit"
+                    label="Sign in"
+                    busy="Signing in…"
+                    pending
                     class="button button--primary button--block"
-                    data-testid="login-code-submit"
-                    disabled=move || pending.get()
-                >
-                    {move || if pending.get() { "Signing in…" } else { "Sign in" }}
-                </button>
+                />
             </form>
             <p class="login__alternative">
                 <a href=back_href data-testid="back-to-alternatives">

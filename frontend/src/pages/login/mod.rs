@@ -4,7 +4,7 @@
 pub mod alternative;
 pub mod code;
 
-use crate::components::{error_view::ErrorView, loading::Loading, passkey_sign_in::PasskeySignIn};
+use crate::components::{loader::Loaded, passkey_sign_in::PasskeySignIn};
 use crate::routes::guard::{after_sign_in, with_redirect};
 use crate::routes::navigation::{AppNavigate, use_app_navigate};
 use crate::state::{Session, use_app_config, use_session};
@@ -17,19 +17,13 @@ use pocket_shared::signup::SignupMode;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let config = use_app_config();
-    let retry = Callback::new(move |()| config.refetch());
     view! {
-        <Suspense fallback=|| view! { <Loading /> }>
-            {move || Suspend::new(async move {
-                match config.resource().await {
-                    Ok(public) => {
-                        let open = SignupMode::parse(&public.allow_user_signups) == SignupMode::Open;
-                        view! { <LoginCard app_name=public.app_name signups_open=open /> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorView error on_retry=retry /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=config.resource() let:public>
+            {
+                let open = SignupMode::parse(&public.allow_user_signups) == SignupMode::Open;
+                view! { <LoginCard app_name=public.app_name signups_open=open /> }
+            }
+        </Loaded>
     }
 }
 

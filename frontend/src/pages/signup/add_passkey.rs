@@ -1,7 +1,7 @@
 //! `/signup/add-passkey`: after setup or sign-up, explains passkeys and registers the first one
 //! (skippable); continues to `/settings/account`.
 
-use crate::components::form::{Alert, Tone};
+use crate::components::form::FormError;
 use crate::routes::navigation::use_app_navigate;
 use crate::state::use_app_config;
 use crate::webauthn::{self, Ceremony};
@@ -45,17 +45,7 @@ pub fn AddPasskeyPage() -> impl IntoView {
                 <li>"Add a second passkey later, on another device, as a backup."</li>
                 <li>"Without a passkey you can only sign in with a login code from an administrator."</li>
             </ul>
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Error testid="add-passkey-error">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
+            <FormError error testid="add-passkey-error" />
             <div class="actions">
                 <button
                     type="button"

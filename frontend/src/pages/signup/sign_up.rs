@@ -1,35 +1,15 @@
 //! `/signup` (open mode, or `?token=` from a signup link) and its alias `/st/:token`: creates an
 //! account, signs it in and continues to `/signup/add-passkey`.
 
-use super::setup::{build_request, validate};
+use super::account_form::NewAccountForm;
 use crate::api::{self, ClientError};
-use crate::components::{
-    error_view::ErrorView,
-    form::{Alert, FieldErrors, TextField, Tone, api_field_errors},
-    loading::Loading,
-};
-use crate::routes::guard::encode_uri_component;
-use crate::routes::navigation::use_app_navigate;
-use crate::state::{use_app_config, use_session};
+use crate::components::loader::Loaded;
+use crate::routes::{Navigate, guard::encode_uri_component};
+use crate::state::use_app_config;
 use leptos::prelude::*;
-use leptos_router::{
-    NavigateOptions,
-    hooks::{use_params_map, use_query_map},
-};
+use leptos_router::hooks::{use_params_map, use_query_map};
 use pocket_shared::signup::{SignupMode, rules};
 use pocket_shared::{ErrorCode, SignUpRequest};
-
-/// The label of each request field, for messages.
-fn label(field: &str) -> String {
-    match field {
-        "username" => "Username",
-        "email" => "Email",
-        "firstName" => "First name",
-        "lastName" => "Last name",
-        other => other,
-    }
-    .to_owned()
-}
 
 /// What the page shows for the configured mode and the link's token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,19 +63,7 @@ fn failure_message(error: &ClientError) -> String {
 #[component]
 pub fn SignupTokenAlias() -> impl IntoView {
     let token = use_params_map().with_untracked(|p| p.get("token"));
-    let to = signup_url(token.as_deref());
-    let navigate = use_app_navigate();
-    // In an effect, not during render: the router must finish the current navigation first.
-    Effect::new(move || {
-        navigate.go(
-            &to,
-            NavigateOptions {
-                replace: true,
-                ..Default::default()
-            },
-        );
-    });
-    view! { <Loading /> }
+    view! { <Navigate to=signup_url(token.as_deref()) /> }
 }
 
 /// Loads the configuration, then shows the form or why signing up is not possible.
@@ -103,37 +71,25 @@ pub fn SignupTokenAlias() -> impl IntoView {
 pub fn SignupPage() -> impl IntoView {
     let config = use_app_config();
     let token = use_query_map().with_untracked(|q| q.get("token"));
-    let retry = Callback::new(move |()| config.refetch());
     view! {
-        <Suspense fallback=|| view! { <Loading /> }>
+        <Loaded resource=config.resource() let:public>
             {
-                let token = token.clone();
-                move || {
-                    let token = token.clone();
-                    Suspend::new(async move {
-                        match config.resource().await {
-                            Ok(public) => {
-                                let mode = SignupMode::parse(&public.allow_user_signups);
-                                match signup_view(mode, token.as_deref()) {
-                                    SignupView::Form(token) => {
-                                        view! {
-                                            <SignupForm
-                                                app_name=public.app_name
-                                                require_email=public.require_user_email
-                                                token
-                                            />
-                                        }
-                                            .into_any()
-                                    }
-                                    other => view! { <SignupClosed view=other /> }.into_any(),
-                                }
-                            }
-                            Err(error) => view! { <ErrorView error on_retry=retry /> }.into_any(),
+                let mode = SignupMode::parse(&public.allow_user_signups);
+                match signup_view(mode, token.as_deref()) {
+                    SignupView::Form(token) => {
+                        view! {
+                            <SignupForm
+                                app_name=public.app_name
+                                require_email=public.require_user_email
+                                token
+                            />
                         }
-                    })
+                            .into_any()
+                    }
+                    other => view! { <SignupClosed view=other /> }.into_any(),
                 }
             }
-        </Suspense>
+        </Loaded>
     }
 }
 
@@ -168,122 +124,23 @@ fn SignupClosed(view: SignupView) -> impl IntoView {
 /// The signup form.
 #[component]
 fn SignupForm(app_name: String, require_email: bool, token: Option<String>) -> impl IntoView {
-    let session = use_session();
-    let navigate = use_app_navigate();
-    let username = RwSignal::new(String::new());
-    let email = RwSignal::new(String::new());
-    let first_name = RwSignal::new(String::new());
-    let last_name = RwSignal::new(String::new());
-    let errors = RwSignal::new(FieldErrors::new());
-    let form_error = RwSignal::new(None::<String>);
-
-    let create = Action::new_local(|request: &SignUpRequest| {
-        let request = request.clone();
-        async move { api::signup::sign_up(&request).await }
-    });
-    Effect::new(move || match create.value().get() {
-        Some(Ok(user)) => {
-            // Navigate before recording the session: the guard would otherwise send the new
-            // user from this guest-only page to /settings.
-            navigate.go("/signup/add-passkey", NavigateOptions::default());
-            session.set_signed_in(user);
-        }
-        Some(Err(e)) => {
-            let fields = api_field_errors(&e, label);
-            if fields.is_empty() {
-                form_error.set(Some(failure_message(&e)));
-            } else {
-                errors.set(fields);
-            }
-        }
-        None => {}
-    });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let mut request = build_request(
-            &username.get_untracked(),
-            &email.get_untracked(),
-            &first_name.get_untracked(),
-            &last_name.get_untracked(),
-        );
-        request.token = token.clone();
-        let found = validate(&request, require_email);
-        form_error.set(None);
-        if found.is_empty() {
-            errors.set(FieldErrors::new());
-            create.dispatch(request);
-        } else {
-            errors.set(found);
-        }
-    };
-    let error_for =
-        move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
-    let pending = create.pending();
-
     view! {
-        <section class="card card--narrow" aria-labelledby="signup-title">
-            <h1 id="signup-title" data-testid="signup-title">
-                "Sign up to " {app_name}
-            </h1>
-            <p class="lead">
-                "Create your account. Next, you add a passkey to sign in with."
-            </p>
-            <form class="form" novalidate on:submit=submit>
-                <TextField
-                    id="signup-first-name"
-                    label="First name"
-                    value=first_name
-                    error=error_for("firstName")
-                    autocomplete="given-name"
-                />
-                <TextField
-                    id="signup-last-name"
-                    label="Last name"
-                    value=last_name
-                    error=error_for("lastName")
-                    autocomplete="family-name"
-                    optional=true
-                />
-                <TextField
-                    id="signup-username"
-                    label="Username"
-                    value=username
-                    error=error_for("username")
-                    autocomplete="username"
-                />
-                <TextField
-                    id="signup-email"
-                    label="Email"
-                    value=email
-                    error=error_for("email")
-                    input_type="email"
-                    autocomplete="email"
-                    optional=!require_email
-                />
-                {move || {
-                    form_error
-                        .get()
-                        .map(|message| {
-                            view! {
-                                <Alert tone=Tone::Error testid="signup-error">
-                                    {message}
-                                </Alert>
-                            }
-                        })
-                }}
-                <button
-                    type="submit"
-                    class="button button--primary button--block"
-                    data-testid="signup-submit"
-                    disabled=move || pending.get()
-                >
-                    {move || if pending.get() { "Creating…" } else { "Create account" }}
-                </button>
-            </form>
+        <NewAccountForm
+            testid="signup"
+            heading=format!("Sign up to {app_name}")
+            lead="Create your account. Next, you add a passkey to sign in with."
+            require_email
+            token
+            create=|request: SignUpRequest| async move { api::signup::sign_up(&request).await }
+            failure=|error: &ClientError| Some(failure_message(error))
+        >
             <p class="login__alternative">
-                "Already have an account? " <a href="/login" data-testid="signup-login-link">"Sign in"</a>
+                "Already have an account? "
+                <a href="/login" data-testid="signup-login-link">
+                    "Sign in"
+                </a>
             </p>
-        </section>
+        </NewAccountForm>
     }
 }
 

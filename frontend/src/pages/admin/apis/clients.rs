@@ -5,11 +5,14 @@ use crate::api::{
     self, ClientError,
     list::{ListQuery, Sort},
 };
+use crate::components::action::{on_settled, show_in};
 use crate::components::dialog::ConfirmDialog;
+use crate::components::form::Button;
+use crate::components::form::FormError;
 use crate::components::{
     dialog::Dialog,
     error_view::ErrorView,
-    form::{Alert, Tone, api_field_errors},
+    form::api_field_errors,
     loading::Loading,
     table::{Column, DataTable, TableReload},
 };
@@ -81,17 +84,14 @@ pub fn ClientsCard(api: RwSignal<ApiDto>) -> impl IntoView {
         let (id, client_id) = (revoke_id.clone(), client_id.clone());
         async move { api::apis::remove_grant(&id, &client_id).await }
     });
-    Effect::new(move || match revoke.value().get() {
-        Some(Ok(())) => {
+    on_settled(
+        revoke,
+        move |()| {
             revoking.set(None);
             reload.reload();
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
-            revoke_error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
+        },
+        show_in(revoke_error),
+    );
     let columns: Vec<Column<ApiClientAccessDto>> = vec![
         Column::new("Client", |a: &ApiClientAccessDto| {
             view! {
@@ -306,10 +306,10 @@ fn GrantDialog(
         let (id, client_id, grant) = (api_id.clone(), client_id.clone(), grant.clone());
         async move { api::apis::set_grant(&id, &client_id, &grant).await }
     });
-    Effect::new(move || match save.value().get() {
-        Some(Ok(_)) => on_saved.run(()),
-        Some(Err(e)) => {
-            session.check_error(&e);
+    on_settled(
+        save,
+        move |_| on_saved.run(()),
+        move |e| {
             let fields = api_field_errors(&e, |f| f.to_owned());
             error.set(Some(
                 fields
@@ -317,9 +317,8 @@ fn GrantDialog(
                     .next()
                     .unwrap_or_else(|| e.user_message()),
             ));
-        }
-        None => {}
-    });
+        },
+    );
     let is_public = move || client.with(|c| c.as_ref().is_some_and(|c| c.is_public));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -389,26 +388,9 @@ fn GrantDialog(
                     />
                     <PermissionChecks api selected=client_ids testid="api-grant-client-permission" />
                 </fieldset>
-                {move || {
-                    error
-                        .get()
-                        .map(|m| {
-                            view! {
-                                <Alert tone=Tone::Error testid="api-grant-error">
-                                    {m}
-                                </Alert>
-                            }
-                        })
-                }}
+                <FormError error testid="api-grant-error" />
                 <div class="actions actions--end">
-                    <button
-                        type="button"
-                        class="button"
-                        data-testid="api-grant-cancel"
-                        on:click=move |_| on_cancel.run(())
-                    >
-                        "Cancel"
-                    </button>
+                    <Button testid="api-grant-cancel" label="Cancel" on_click=on_cancel />
                     <button
                         type="submit"
                         class="button button--primary"

@@ -5,26 +5,20 @@ use super::clients::ClientsCard;
 use super::label;
 use super::permissions::PermissionsCard;
 use crate::api;
+use crate::components::card::Card;
 use crate::components::copy::CopyField;
+use crate::components::form::{FormError, PendingButton, SavedAlert};
 use crate::components::{
     delete::DeleteButton,
-    form::{Alert, FieldErrors, TextField, Tone, api_field_errors, field_message},
+    form::{FieldErrors, FormErrors, TextField, field_message},
     loader::DetailPage,
 };
-use crate::state::use_session;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use pocket_shared::api_resource::{ApiDto, rules};
 
 /// The API page.
 #[component]
 pub fn ApiPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id")).unwrap_or_default());
-    let load = move || {
-        let id = id.get();
-        async move { api::apis::get(&id).await }
-    };
     view! {
         <DetailPage
             testid="api-page"
@@ -32,7 +26,7 @@ pub fn ApiPage() -> impl IntoView {
             back_testid="api-back"
             back_label="← OAuth APIs"
             back_class="breadcrumb"
-            load
+            load=|id: String| async move { api::apis::get(&id).await }
             let:api
         >
             <ApiDetails api />
@@ -68,15 +62,12 @@ fn ApiDetails(api: ApiDto) -> impl IntoView {
                 }
             />
         </div>
-        <section class="card" aria-labelledby="api-usage-title" data-testid="api-usage">
-            <h2 id="api-usage-title" class="card__title">
-                "Resource"
-            </h2>
+        <Card title="Resource" testid="api-usage">
             <CopyField id="api-resource-copy" label="Resource (token audience)" value=resource />
             <p class="hint">
                 "Clients send resource=<this URI> in the authorization, device or client credentials request. Your API checks that the access token's aud contains it and that scope holds the permission it needs."
             </p>
-        </section>
+        </Card>
         <RenameCard api />
         <PermissionsCard api />
         <ClientsCard api />
@@ -86,88 +77,44 @@ fn ApiDetails(api: ApiDto) -> impl IntoView {
 /// The API's name.
 #[component]
 fn RenameCard(api: RwSignal<ApiDto>) -> impl IntoView {
-    let session = use_session();
     let name = RwSignal::new(api.with_untracked(|a| a.name.clone()));
-    let errors = RwSignal::new(FieldErrors::new());
-    let form_error = RwSignal::new(None::<String>);
+    let errors = FormErrors::new();
     let saved = RwSignal::new(false);
     let id = api.with_untracked(|a| a.id.clone());
     let save = Action::new_local(move |name: &String| {
         let (id, name) = (id.clone(), name.clone());
         async move { api::apis::rename(&id, &name).await }
     });
-    Effect::new(move || match save.value().get() {
-        Some(Ok(updated)) => {
-            name.set(updated.name.clone());
-            api.set(updated);
-            saved.set(true);
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
-            let fields = api_field_errors(&e, label);
-            if fields.is_empty() {
-                form_error.set(Some(e.user_message()));
-            } else {
-                errors.set(fields);
-            }
-        }
-        None => {}
+    errors.settle(save, label, move |updated| {
+        name.set(updated.name.clone());
+        api.set(updated);
+        saved.set(true);
     });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        form_error.set(None);
+    let submit = errors.submit(save, move || {
         saved.set(false);
         let value = name.get_untracked().trim().to_owned();
         let mut found = FieldErrors::new();
         if let Err(v) = rules::name(&value) {
             found.insert("name".into(), field_message("Name", &v.message));
         }
-        let ok = found.is_empty();
-        errors.set(found);
-        if ok {
-            save.dispatch(value);
-        }
-    };
+        (value, found)
+    });
     let pending = save.pending();
     view! {
-        <section class="card" aria-labelledby="api-rename-title" data-testid="api-settings">
-            <h2 id="api-rename-title" class="card__title">
-                "Name"
-            </h2>
+        <Card title="Name" testid="api-settings" title_id="api-rename-title">
             <form class="form" novalidate on:submit=submit>
                 <TextField
                     id="api-name-input"
                     label="Name"
                     value=name
-                    error=Signal::derive(move || errors.with(|e| e.get("name").cloned()))
+                    error=errors.field("name")
                 />
-                {move || {
-                    form_error
-                        .get()
-                        .map(|m| {
-                            view! {
-                                <Alert tone=Tone::Error testid="api-rename-error">
-                                    {m}
-                                </Alert>
-                            }
-                        })
-                }}
-                <Show when=move || saved.get()>
-                    <Alert tone=Tone::Success testid="api-rename-saved">
-                        "Name saved."
-                    </Alert>
-                </Show>
+                <FormError error=errors.form testid="api-rename-error" />
+                <SavedAlert when=saved testid="api-rename-saved" text="Name saved." />
                 <div class="actions">
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="api-rename-save"
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { "Saving…" } else { "Save" }}
-                    </button>
+                    <PendingButton testid="api-rename-save" label="Save" busy="Saving…" pending />
                 </div>
             </form>
-        </section>
+        </Card>
     }
 }

@@ -8,15 +8,16 @@ mod permissions;
 pub use detail::ApiPage;
 
 use crate::api::{
-    self, ClientError,
+    self,
     list::{ListQuery, Sort},
 };
 use crate::components::datetime::format_date;
 use crate::components::{
-    form::{Alert, FieldErrors, TextField, Tone, api_field_errors, rule_errors},
-    table::{Column, DataTable},
+    card::Card,
+    form::{FieldErrors, FormError, FormErrors, PendingButton, TextField, rule_errors},
+    list::ListPage,
+    table::Column,
 };
-use crate::state::use_session;
 use leptos::prelude::*;
 use leptos_router::{NavigateOptions, hooks::use_navigate};
 use pocket_shared::api_resource::{ApiCreateRequest, ApiDto, rules};
@@ -54,7 +55,6 @@ pub fn build_create(name: &str, resource: &str) -> (ApiCreateRequest, FieldError
 /// The API list page.
 #[component]
 pub fn ApisPage() -> impl IntoView {
-    let session = use_session();
     let creating = RwSignal::new(false);
     let columns: Vec<Column<ApiDto>> = vec![
         Column::new("Name", |a: &ApiDto| {
@@ -79,125 +79,71 @@ pub fn ApisPage() -> impl IntoView {
         })
         .sortable("createdAt"),
     ];
-    let on_error = Callback::new(move |e: ClientError| session.check_error(&e));
     view! {
-        <div class="stack" data-testid="apis-page">
-            <div class="page-header">
-                <h1 data-testid="apis-title">"OAuth APIs"</h1>
-                <button
-                    type="button"
-                    class="button button--primary"
-                    data-testid="api-add"
-                    aria-expanded=move || creating.get().to_string()
-                    on:click=move |_| creating.update(|c| *c = !*c)
-                >
-                    {move || if creating.get() { "Cancel" } else { "Add API" }}
-                </button>
-            </div>
-            <Show when=move || creating.get()>
-                <CreateApiCard />
-            </Show>
-            <section class="card" aria-labelledby="apis-list-title">
-                <h2 id="apis-list-title" class="card__title">
-                    "APIs"
-                </h2>
-                <p class="hint">
-                    "An API is a resource server. Clients ask for its token with resource=<its URI>; the token's audience is that URI and its scopes are the permissions the client was granted."
-                </p>
-                <DataTable
-                    testid="apis-table"
-                    label="OAuth APIs"
-                    columns
-                    fetch=|q: ListQuery| async move { api::apis::list(&q).await }
-                    row_key=|a: &ApiDto| a.id.clone()
-                    default_sort=Sort::asc("name")
-                    empty_text="No API yet. Add one to issue access tokens for your own services."
-                    on_error
-                />
-            </section>
-        </div>
+        <ListPage
+            testid="apis"
+            title="OAuth APIs"
+            add_testid="api-add"
+            add_label="Add API"
+            creating
+            toggles=true
+            form=|| view! { <CreateApiCard /> }
+            list_title="APIs"
+            hint="An API is a resource server. Clients ask for its token with resource=<its URI>; the token's audience is that URI and its scopes are the permissions the client was granted."
+            table_testid="apis-table"
+            label="OAuth APIs"
+            columns
+            fetch=|q: ListQuery| async move { api::apis::list(&q).await }
+            row_key=|a: &ApiDto| a.id.clone()
+            default_sort=Sort::asc("name")
+            empty_text="No API yet. Add one to issue access tokens for your own services."
+        />
     }
 }
 
 /// "Add API": name and resource; opens the new API's page once created.
 #[component]
 fn CreateApiCard() -> impl IntoView {
-    let session = use_session();
     let navigate = use_navigate();
     let name = RwSignal::new(String::new());
     let resource = RwSignal::new(String::new());
-    let errors = RwSignal::new(FieldErrors::new());
-    let form_error = RwSignal::new(None::<String>);
+    let errors = FormErrors::new();
     let create = Action::new_local(|request: &ApiCreateRequest| {
         let request = request.clone();
         async move { api::apis::create(&request).await }
     });
-    Effect::new(move || match create.value().get() {
-        Some(Ok(created)) => navigate(&api_href(&created.id), NavigateOptions::default()),
-        Some(Err(e)) => {
-            session.check_error(&e);
-            let fields = api_field_errors(&e, label);
-            if fields.is_empty() {
-                form_error.set(Some(e.user_message()));
-            } else {
-                errors.set(fields);
-            }
-        }
-        None => {}
+    errors.settle(create, label, move |created| {
+        navigate(&api_href(&created.id), NavigateOptions::default())
     });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        form_error.set(None);
-        let (request, found) = build_create(&name.get_untracked(), &resource.get_untracked());
-        let ok = found.is_empty();
-        errors.set(found);
-        if ok {
-            create.dispatch(request);
-        }
-    };
-    let error_for =
-        move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
+    let submit = errors.submit(create, move || {
+        build_create(&name.get_untracked(), &resource.get_untracked())
+    });
     let pending = create.pending();
     view! {
-        <section class="card" aria-labelledby="api-create-title" data-testid="api-create">
-            <h2 id="api-create-title" class="card__title">
-                "Add API"
-            </h2>
+        <Card title="Add API" testid="api-create" title_id="api-create-title">
             <form class="form" novalidate on:submit=submit>
-                <TextField id="api-create-name" label="Name" value=name error=error_for("name") />
+                <TextField id="api-create-name" label="Name" value=name error=errors.field("name") />
                 <TextField
                     id="api-create-resource"
                     label="Resource"
                     value=resource
-                    error=error_for("resource")
+                    error=errors.field("resource")
                     input_type="url"
                 />
                 <p class="hint">
                     "An absolute URI such as https://api.example.com. It cannot be changed later: tokens name it as their audience."
                 </p>
-                {move || {
-                    form_error
-                        .get()
-                        .map(|m| {
-                            view! {
-                                <Alert tone=Tone::Error testid="api-create-error">
-                                    {m}
-                                </Alert>
-                            }
-                        })
-                }}
+                <FormError error=errors.form testid="api-create-error" />
                 <div class="actions">
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="api-create-submit"
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { "Creating…" } else { "Create API" }}
-                    </button>
+                    <PendingButton
+                        testid="api-create-submit"
+                        label="Create API"
+                        busy="Creating…"
+                        pending
+                    />
                 </div>
             </form>
-        </section>
+        </Card>
     }
 }
 

@@ -2,8 +2,9 @@
 //! saved as a whole. Kept keys keep their client grants; removed keys lose them.
 
 use crate::api;
-use crate::components::form::{Alert, FieldErrors, Tone, api_field_errors, rule_errors};
-use crate::state::use_session;
+use crate::components::card::Card;
+use crate::components::form::{FieldErrors, FormErrors, rule_errors};
+use crate::components::form::{FormError, PendingButton, SavedAlert};
 use leptos::prelude::*;
 use pocket_shared::api_resource::{ApiDto, ApiPermissionInput, ApiPermissionsUpdateRequest, rules};
 
@@ -77,34 +78,20 @@ fn rows_of(api: &ApiDto) -> Vec<Row> {
 /// The permissions card.
 #[component]
 pub fn PermissionsCard(api: RwSignal<ApiDto>) -> impl IntoView {
-    let session = use_session();
     let rows = RwSignal::new(api.with_untracked(rows_of));
     let next_uid = StoredValue::new(rows.with_untracked(Vec::len) as u64);
-    let errors = RwSignal::new(FieldErrors::new());
-    let form_error = RwSignal::new(None::<String>);
+    let errors = FormErrors::new();
     let saved = RwSignal::new(false);
     let id = api.with_untracked(|a| a.id.clone());
     let save = Action::new_local(move |inputs: &Vec<ApiPermissionInput>| {
         let (id, inputs) = (id.clone(), inputs.clone());
         async move { api::apis::set_permissions(&id, inputs).await }
     });
-    Effect::new(move || match save.value().get() {
-        Some(Ok(updated)) => {
-            rows.set(rows_of(&updated));
-            next_uid.set_value(updated.permissions.len() as u64);
-            api.set(updated);
-            saved.set(true);
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
-            let fields = api_field_errors(&e, label);
-            if fields.is_empty() {
-                form_error.set(Some(e.user_message()));
-            } else {
-                errors.set(fields);
-            }
-        }
-        None => {}
+    errors.settle(save, label, move |updated| {
+        rows.set(rows_of(&updated));
+        next_uid.set_value(updated.permissions.len() as u64);
+        api.set(updated);
+        saved.set(true);
     });
     let add = move |_| {
         let uid = next_uid.get_value();
@@ -112,27 +99,14 @@ pub fn PermissionsCard(api: RwSignal<ApiDto>) -> impl IntoView {
         rows.update(|r| r.push(Row::new(uid, "", "", "")));
         saved.set(false);
     };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        form_error.set(None);
+    let submit = errors.submit(save, move || {
         saved.set(false);
         let inputs = rows.with_untracked(|r| r.iter().map(Row::input).collect());
-        let (inputs, found) = build(inputs);
-        let ok = found.is_empty();
-        errors.set(found);
-        if ok {
-            save.dispatch(inputs);
-        }
-    };
+        build(inputs)
+    });
     let pending = save.pending();
     view! {
-        <section class="card" aria-labelledby="api-permissions-title" data-testid="api-permissions">
-            <h2 id="api-permissions-title" class="card__title">
-                "Permissions"
-            </h2>
-            <p class="hint">
-                "Each permission is a scope clients may be granted for this API. The key is what clients request (e.g. read:orders); the name is what users see on the consent screen."
-            </p>
+        <Card title="Permissions" testid="api-permissions" hint="Each permission is a scope clients may be granted for this API. The key is what clients request (e.g. read:orders); the name is what users see on the consent screen.">
             <form class="form" novalidate on:submit=submit>
                 <Show
                     when=move || rows.with(|r| !r.is_empty())
@@ -149,27 +123,13 @@ pub fn PermissionsCard(api: RwSignal<ApiDto>) -> impl IntoView {
                             each=move || rows.get().into_iter().enumerate()
                             key=|(i, row)| (*i, row.uid)
                             children=move |(i, row)| {
-                                view! { <PermissionRow index=i row errors rows /> }
+                                view! { <PermissionRow index=i row errors=errors.fields rows /> }
                             }
                         />
                     </div>
                 </Show>
-                {move || {
-                    form_error
-                        .get()
-                        .map(|m| {
-                            view! {
-                                <Alert tone=Tone::Error testid="api-permissions-error">
-                                    {m}
-                                </Alert>
-                            }
-                        })
-                }}
-                <Show when=move || saved.get()>
-                    <Alert tone=Tone::Success testid="api-permissions-saved">
-                        "Permissions saved."
-                    </Alert>
-                </Show>
+                <FormError error=errors.form testid="api-permissions-error" />
+                <SavedAlert when=saved testid="api-permissions-saved" text="Permissions saved." />
                 <div class="actions">
                     <button
                         type="button"
@@ -179,17 +139,15 @@ pub fn PermissionsCard(api: RwSignal<ApiDto>) -> impl IntoView {
                     >
                         "Add permission"
                     </button>
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="api-permissions-save"
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { "Saving…" } else { "Save permissions" }}
-                    </button>
+                    <PendingButton
+                        testid="api-permissions-save"
+                        label="Save permissions"
+                        busy="Saving…"
+                        pending
+                    />
                 </div>
             </form>
-        </section>
+        </Card>
     }
 }
 

@@ -2,8 +2,9 @@
 //! default profile picture, each with a preview, "Upload" and (where allowed) "Remove".
 
 use crate::api::{self, ClientError, app_images::AppImage};
+use crate::components::card::Card;
 use crate::components::file_button::FileButton;
-use crate::components::form::{Alert, Tone};
+use crate::components::form::FormError;
 use crate::state::use_session;
 use leptos::{prelude::*, task::spawn_local};
 
@@ -11,15 +12,15 @@ use leptos::{prelude::*, task::spawn_local};
 #[component]
 pub fn ImagesCard(readonly: bool) -> impl IntoView {
     view! {
-        <section class="card" aria-labelledby="config-images-title" data-testid="config-images">
-            <h2 id="config-images-title" class="card__title">
-                "Images"
-            </h2>
-            <p class="hint">"Images are saved as soon as you upload them."</p>
+        <Card
+            title="Images"
+            testid="config-images"
+            hint="Images are saved as soon as you upload them."
+        >
             <div class="image-grid">
                 {AppImage::ALL.map(|image| view! { <ImageSlot image readonly /> }).collect_view()}
             </div>
-        </section>
+        </Card>
     }
 }
 
@@ -111,17 +112,7 @@ fn ImageSlot(image: AppImage, readonly: bool) -> impl IntoView {
                         </div>
                     }
                 })}
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Error testid="app-image-error">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
+            <FormError error testid="app-image-error" />
         </div>
     }
 }

@@ -10,6 +10,8 @@ mod images;
 mod signup;
 
 use crate::api::{self, ClientError};
+use crate::components::action::on_settled;
+use crate::components::form::PendingButton;
 use crate::components::{
     error_view::ErrorView,
     form::{Alert, FieldErrors, Tone, api_field_errors},
@@ -404,24 +406,20 @@ fn Section(
     keys: &'static [&'static str],
     children: Children,
 ) -> impl IntoView {
-    let session = use_session();
     let config = use_app_config();
     let notice = RwSignal::new(None::<Result<(), String>>);
     let save = Action::new_local(move |request: &BTreeMap<String, String>| {
         let request = request.clone();
         async move { api::app_config_admin::save(&request).await }
     });
-    Effect::new(move || match save.value().get() {
-        Some(Ok(vars)) => {
+    on_settled(
+        save,
+        move |vars| {
             saved(form, config, keys, &vars);
             notice.set(Some(Ok(())));
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
-            show_error(form, notice, &e);
-        }
-        None => {}
-    });
+        },
+        move |e| show_error(form, notice, &e),
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         notice.set(None);
@@ -469,14 +467,7 @@ fn Section(
                     .then(|| {
                         view! {
                             <div class="actions form__full">
-                                <button
-                                    type="submit"
-                                    class="button button--primary"
-                                    data-testid=format!("{testid}-save")
-                                    disabled=move || pending.get()
-                                >
-                                    {move || if pending.get() { "Saving…" } else { "Save" }}
-                                </button>
+                                <PendingButton testid=format!("{testid}-save") label="Save" busy="Saving…" pending />
                             </div>
                         }
                     })}

@@ -10,25 +10,18 @@ use super::preview::PreviewCard;
 use super::secrets::SecretsCard;
 use crate::api::{self, oidc_clients::id_from_path};
 use crate::components::{
+    card::Card,
     client::ClientLogo,
     delete::DeleteButton,
-    form::{FieldErrors, api_field_errors},
+    form::{FieldErrors, FormErrors},
     loader::DetailPage,
 };
-use crate::state::use_session;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use pocket_shared::oidc_client::{OidcClientUpdateRequest, OidcClientWithGroupsDto};
 
 /// The client page.
 #[component]
 pub fn OidcClientPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| id_from_path(&params.with(|p| p.get("id")).unwrap_or_default()));
-    let load = move || {
-        let id = id.get();
-        async move { api::oidc_clients::get(&id).await }
-    };
     view! {
         <DetailPage
             testid="oidc-client-page"
@@ -36,7 +29,7 @@ pub fn OidcClientPage() -> impl IntoView {
             back_testid="oidc-client-back"
             back_label="← OIDC Clients"
             back_class="breadcrumb"
-            load
+            load=|id: String| async move { api::oidc_clients::get(&id_from_path(&id)).await }
             let:loaded
         >
             <ClientDetails loaded />
@@ -107,49 +100,37 @@ fn ClientDetails(loaded: OidcClientWithGroupsDto) -> impl IntoView {
 /// The settings form of a saved client.
 #[component]
 fn SettingsCard(client: RwSignal<OidcClientWithGroupsDto>, cimd: bool) -> impl IntoView {
-    let session = use_session();
     let state = ClientFormState::new(client.with_untracked(|c| values_of(&c.client)));
-    let form_error = RwSignal::new(None::<String>);
+    let errors = FormErrors {
+        fields: state.errors,
+        form: RwSignal::new(None),
+    };
     let saved = RwSignal::new(false);
     let id = client.with_untracked(|c| c.client.id.clone());
     let save = Action::new_local(move |request: &OidcClientUpdateRequest| {
         let (id, request) = (id.clone(), request.clone());
         async move { api::oidc_clients::update(&id, &request).await }
     });
-    Effect::new(move || match save.value().get() {
-        Some(Ok(updated)) => {
-            state.reset(values_of(&updated.client));
-            client.set(updated);
-            saved.set(true);
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
-            let fields = api_field_errors(&e, field_label);
-            if fields.is_empty() {
-                form_error.set(Some(e.user_message()));
-            } else {
-                state.errors.set(fields);
-            }
-        }
-        None => {}
+    errors.settle(save, field_label, move |updated| {
+        state.reset(values_of(&updated.client));
+        client.set(updated);
+        saved.set(true);
     });
     let submit = Callback::new(move |()| {
-        form_error.set(None);
         saved.set(false);
         let restricted = client.with_untracked(|c| c.client.is_group_restricted);
         match build_update(&state.values(), restricted) {
             Ok(request) => {
-                state.errors.set(FieldErrors::new());
+                errors.check(FieldErrors::new());
                 save.dispatch(request);
             }
-            Err(errors) => state.errors.set(errors),
+            Err(found) => {
+                errors.check(found);
+            }
         }
     });
     view! {
-        <section class="card" aria-labelledby="client-settings-title" data-testid="client-settings">
-            <h2 id="client-settings-title" class="card__title">
-                "Settings"
-            </h2>
+        <Card title="Settings" testid="client-settings">
             {cimd
                 .then(|| {
                     view! {
@@ -163,10 +144,10 @@ fn SettingsCard(client: RwSignal<OidcClientWithGroupsDto>, cimd: bool) -> impl I
                 create=false
                 submit_label="Save"
                 pending=save.pending()
-                form_error
+                form_error=errors.form
                 saved
                 on_submit=submit
             />
-        </section>
+        </Card>
     }
 }

@@ -2,6 +2,7 @@
 //! once), and the provider's endpoint URLs as the discovery document states them.
 
 use crate::api;
+use crate::components::card::Card;
 use crate::components::copy::CopyField;
 use crate::components::{error_view::ErrorView, loading::Loading};
 use leptos::prelude::*;
@@ -55,11 +56,11 @@ pub fn EndpointsCard(client_id: String, #[prop(into)] is_public: Signal<bool>) -
         }
     };
     view! {
-        <section class="card" aria-labelledby="client-endpoints-title" data-testid="client-endpoints">
-            <h2 id="client-endpoints-title" class="card__title">
-                "Client details"
-            </h2>
-            <p class="hint">"Enter these values in the application's OpenID Connect settings."</p>
+        <Card
+            title="Client details"
+            testid="client-endpoints"
+            hint="Enter these values in the application's OpenID Connect settings."
+        >
             <div class="copy-grid">
                 <CopyField id="endpoint-client-id" label="Client ID" value=Signal::stored(client_id) />
                 <div class="copy-field">
@@ -85,7 +86,7 @@ pub fn EndpointsCard(client_id: String, #[prop(into)] is_public: Signal<bool>) -
                     })}
                 </Suspense>
             </div>
-        </section>
+        </Card>
     }
 }
 

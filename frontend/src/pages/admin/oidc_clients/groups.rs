@@ -6,10 +6,12 @@ use crate::api::{
     self, ClientError,
     list::{Sort, fetch_all},
 };
+use crate::components::action::{on_settled, show_in};
+use crate::components::card::Card;
+use crate::components::form::{FormError, SavedAlert};
 use crate::components::{
     checklist::{CheckItem, CheckList},
     error_view::ErrorView,
-    form::{Alert, Tone},
     loading::Loading,
 };
 use crate::state::use_session;
@@ -63,8 +65,9 @@ pub fn GroupsCard(client: RwSignal<OidcClientWithGroupsDto>) -> impl IntoView {
         let current = client.get_untracked();
         async move { save(&current, restricted, ids).await }
     });
-    Effect::new(move || match action.value().get() {
-        Some(Ok(updated)) => {
+    on_settled(
+        action,
+        move |updated| {
             selected.set(
                 updated
                     .allowed_user_groups
@@ -75,13 +78,9 @@ pub fn GroupsCard(client: RwSignal<OidcClientWithGroupsDto>) -> impl IntoView {
             restricted.set(updated.client.is_group_restricted);
             client.set(updated);
             saved.set(true);
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
-            error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
+        },
+        show_in(error),
+    );
     let retry = Callback::new(move |()| groups.refetch());
     let pending = action.pending();
     let summary = move || {
@@ -101,10 +100,7 @@ pub fn GroupsCard(client: RwSignal<OidcClientWithGroupsDto>) -> impl IntoView {
         })
     };
     view! {
-        <section class="card" aria-labelledby="client-groups-title" data-testid="client-groups">
-            <h2 id="client-groups-title" class="card__title">
-                "Allowed user groups"
-            </h2>
+        <Card title="Allowed user groups" testid="client-groups">
             <p class="hint" data-testid="client-groups-summary">
                 {summary}
             </p>
@@ -155,22 +151,8 @@ pub fn GroupsCard(client: RwSignal<OidcClientWithGroupsDto>) -> impl IntoView {
                     })}
                 </Suspense>
             </Show>
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Error testid="client-groups-error">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
-            <Show when=move || saved.get()>
-                <Alert tone=Tone::Success testid="client-groups-saved">
-                    "Allowed groups saved."
-                </Alert>
-            </Show>
+            <FormError error testid="client-groups-error" />
+            <SavedAlert when=saved testid="client-groups-saved" text="Allowed groups saved." />
             <div class="actions">
                 <button
                     type="button"
@@ -187,6 +169,6 @@ pub fn GroupsCard(client: RwSignal<OidcClientWithGroupsDto>) -> impl IntoView {
                     {move || if pending.get() { "Saving…" } else { "Save groups" }}
                 </button>
             </div>
-        </section>
+        </Card>
     }
 }

@@ -3,8 +3,10 @@
 
 use super::form::{field_label, unchanged_request};
 use crate::api::{self, ClientError};
+use crate::components::card::Card;
 use crate::components::file_button::FileButton;
-use crate::components::form::{Alert, Tone, field_message};
+use crate::components::form::FormError;
+use crate::components::form::field_message;
 use crate::state::use_session;
 use leptos::{prelude::*, task::spawn_local};
 use pocket_shared::oidc_client::{OidcClientWithGroupsDto, rules};
@@ -32,18 +34,16 @@ pub fn LogosCard(
     version: RwSignal<u32>,
 ) -> impl IntoView {
     view! {
-        <section class="card" aria-labelledby="client-logos-title" data-testid="client-logos">
-            <h2 id="client-logos-title" class="card__title">
-                "Logo"
-            </h2>
-            <p class="hint">
-                "Shown on the consent page and in My Apps. PNG, JPEG, SVG, ICO, GIF, WebP, AVIF or HEIC, at most 2 MiB. The dark logo is used with dark colour schemes."
-            </p>
+        <Card
+            title="Logo"
+            testid="client-logos"
+            hint="Shown on the consent page and in My Apps. PNG, JPEG, SVG, ICO, GIF, WebP, AVIF or HEIC, at most 2 MiB. The dark logo is used with dark colour schemes."
+        >
             <div class="logo-grid">
                 <LogoPane client version light=true />
                 <LogoPane client version light=false />
             </div>
-        </section>
+        </Card>
     }
 }
 
@@ -212,17 +212,7 @@ fn LogoPane(
                     </button>
                 </div>
             </div>
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Error testid="client-logo-error">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
+            <FormError error testid="client-logo-error" />
         </div>
     }
 }

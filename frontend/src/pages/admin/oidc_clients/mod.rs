@@ -14,16 +14,16 @@ mod secrets;
 pub use detail::OidcClientPage;
 
 use crate::api::{
-    self, ClientError,
+    self,
     list::{ListQuery, Sort},
     oidc_clients::path_id,
 };
 use crate::components::datetime::format_date;
 use crate::components::{
     client::ClientLogo,
-    table::{Column, DataTable, FilterSelect},
+    list::ListPage,
+    table::{Column, FilterSelect},
 };
-use crate::state::use_session;
 use create::CreateClientCard;
 use leptos::prelude::*;
 use pocket_shared::oidc::OidcClientMetaDto;
@@ -54,7 +54,6 @@ pub fn meta_of(client: &OidcClientDto) -> OidcClientMetaDto {
 /// The client list page.
 #[component]
 pub fn OidcClientsPage() -> impl IntoView {
-    let session = use_session();
     let creating = RwSignal::new(false);
     let columns: Vec<Column<OidcClientListItemDto>> = vec![
         Column::new("Logo", |item: &OidcClientListItemDto| {
@@ -123,41 +122,25 @@ pub fn OidcClientsPage() -> impl IntoView {
         ),
         FilterSelect::boolean("skipConsent", "Consent", "Skipped", "Asked"),
     ];
-    let on_error = Callback::new(move |e: ClientError| session.check_error(&e));
     view! {
-        <div class="stack" data-testid="oidc-clients-page">
-            <div class="page-header">
-                <h1 data-testid="oidc-clients-title">"OIDC Clients"</h1>
-                <button
-                    type="button"
-                    class="button button--primary"
-                    data-testid="oidc-client-add"
-                    aria-expanded=move || creating.get().to_string()
-                    on:click=move |_| creating.update(|c| *c = !*c)
-                >
-                    {move || if creating.get() { "Cancel" } else { "Add OIDC client" }}
-                </button>
-            </div>
-            <Show when=move || creating.get()>
-                <CreateClientCard />
-            </Show>
-            <section class="card" aria-labelledby="oidc-clients-list-title">
-                <h2 id="oidc-clients-list-title" class="card__title">
-                    "Clients"
-                </h2>
-                <DataTable
-                    testid="oidc-clients-table"
-                    label="OIDC clients"
-                    columns
-                    fetch=|q: ListQuery| async move { api::oidc_clients::list(&q).await }
-                    row_key=|item: &OidcClientListItemDto| item.client.id.clone()
-                    default_sort=Sort::asc("name")
-                    filters
-                    empty_text="No OIDC client yet. Add one to let an application sign users in."
-                    on_error
-                />
-            </section>
-        </div>
+        <ListPage
+            testid="oidc-clients"
+            title="OIDC Clients"
+            add_testid="oidc-client-add"
+            add_label="Add OIDC client"
+            creating
+            toggles=true
+            form=|| view! { <CreateClientCard /> }
+            list_title="Clients"
+            table_testid="oidc-clients-table"
+            label="OIDC clients"
+            columns
+            fetch=|q: ListQuery| async move { api::oidc_clients::list(&q).await }
+            row_key=|item: &OidcClientListItemDto| item.client.id.clone()
+            default_sort=Sort::asc("name")
+            filters
+            empty_text="No OIDC client yet. Add one to let an application sign users in."
+        />
     }
 }
 

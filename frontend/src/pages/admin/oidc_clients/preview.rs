@@ -2,10 +2,9 @@
 //! user and scopes (`GET /api/oidc/clients/:id/preview/:userId?scopes=`).
 
 use crate::api;
-use crate::components::{
-    form::{Alert, Tone},
-    layout::display_name,
-};
+use crate::components::card::Card;
+use crate::components::form::{FormError, PendingButton};
+use crate::components::layout::display_name;
 use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::oidc_client::OidcClientPreviewDto;
@@ -82,13 +81,11 @@ pub fn PreviewCard(client_id: String) -> impl IntoView {
     };
     let pending = preview.pending();
     view! {
-        <section class="card" aria-labelledby="client-preview-title" data-testid="client-preview">
-            <h2 id="client-preview-title" class="card__title">
-                "Claims preview"
-            </h2>
-            <p class="hint">
-                "See what the client would receive when this user signs in with these scopes. Nothing is issued."
-            </p>
+        <Card
+            title="Claims preview"
+            testid="client-preview"
+            hint="See what the client would receive when this user signs in with these scopes. Nothing is issued."
+        >
             <form class="form form--grid" novalidate on:submit=run>
                 <div class="field">
                     <label class="field__label" for="client-preview-search">
@@ -130,27 +127,15 @@ pub fn PreviewCard(client_id: String) -> impl IntoView {
                     />
                 </div>
                 <div class="actions form__full">
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="client-preview-run"
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { "Loading…" } else { "Show claims" }}
-                    </button>
+                    <PendingButton
+                        testid="client-preview-run"
+                        label="Show claims"
+                        busy="Loading…"
+                        pending
+                    />
                 </div>
             </form>
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Error testid="client-preview-error">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
+            <FormError error testid="client-preview-error" />
             {move || {
                 preview
                     .value()
@@ -158,7 +143,7 @@ pub fn PreviewCard(client_id: String) -> impl IntoView {
                     .and_then(Result::ok)
                     .map(|claims| view! { <ClaimSets claims /> })
             }}
-        </section>
+        </Card>
     }
 }
 

@@ -2,6 +2,9 @@
 //! expiry date whose value is shown once in a dialog with a copy button, and deletion.
 
 use crate::api;
+use crate::components::action::{on_settled, show_in};
+use crate::components::card::Card;
+use crate::components::form::{Button, FormError, PendingButton};
 use crate::components::{
     copy::CopyField,
     datetime::{format_date, format_datetime},
@@ -61,23 +64,22 @@ pub fn SecretsCard(client_id: String, #[prop(into)] is_public: Signal<bool>) -> 
         let id = id.get_value();
         async move { api::oidc_clients::create_secret(&id, &request).await }
     });
-    Effect::new(move || match create.value().get() {
-        Some(Ok(secret)) => {
+    on_settled(
+        create,
+        move |secret| {
             expiry.set(String::new());
             created.set(Some(secret));
             secrets.refetch();
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
+        },
+        move |e| {
             let message = e
                 .field_errors()
                 .first()
                 .map(|f| format!("{} {}", expiry_label(&f.field), f.message))
                 .unwrap_or_else(|| e.user_message());
             error.set(Some(message));
-        }
-        None => {}
-    });
+        },
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match secret_request(&expiry.get_untracked()) {
@@ -91,10 +93,7 @@ pub fn SecretsCard(client_id: String, #[prop(into)] is_public: Signal<bool>) -> 
     let retry = Callback::new(move |()| secrets.refetch());
     let pending = create.pending();
     view! {
-        <section class="card" aria-labelledby="client-secrets-title" data-testid="client-secrets">
-            <h2 id="client-secrets-title" class="card__title">
-                "Client secrets"
-            </h2>
+        <Card title="Client secrets" testid="client-secrets">
             <Show
                 when=move || !is_public.get()
                 fallback=|| {
@@ -122,26 +121,14 @@ pub fn SecretsCard(client_id: String, #[prop(into)] is_public: Signal<bool>) -> 
                             bind:value=expiry
                         />
                     </div>
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="client-secret-create"
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { "Creating…" } else { "Create secret" }}
-                    </button>
+                    <PendingButton
+                        testid="client-secret-create"
+                        label="Create secret"
+                        busy="Creating…"
+                        pending
+                    />
                 </form>
-                {move || {
-                    error
-                        .get()
-                        .map(|message| {
-                            view! {
-                                <Alert tone=Tone::Error testid="client-secret-error">
-                                    {message}
-                                </Alert>
-                            }
-                        })
-                }}
+                <FormError error testid="client-secret-error" />
                 <Transition fallback=|| view! { <Loading /> }>
                     {move || Suspend::new(async move {
                         match secrets.await {
@@ -183,7 +170,7 @@ pub fn SecretsCard(client_id: String, #[prop(into)] is_public: Signal<bool>) -> 
                         }
                     })
             }}
-        </section>
+        </Card>
     }
 }
 
@@ -279,14 +266,12 @@ fn CreatedSecretDialog(
             </Alert>
             <CopyField id="client-secret-value" label="Client Secret" value=Signal::stored(secret.secret) />
             <div class="actions actions--end dialog__actions">
-                <button
-                    type="button"
+                <Button
+                    testid="client-secret-dialog-close"
+                    label="Done"
+                    on_click=on_close
                     class="button button--primary"
-                    data-testid="client-secret-dialog-close"
-                    on:click=move |_| on_close.run(())
-                >
-                    "Done"
-                </button>
+                />
             </div>
         </Dialog>
     }
@@ -300,21 +285,13 @@ fn DeleteSecretDialog(
     on_cancel: Callback<()>,
     on_done: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
     let error = RwSignal::new(None::<String>);
     let secret_id = secret.id.clone();
     let delete = Action::new_local(move |_: &()| {
         let (client_id, secret_id) = (client_id.clone(), secret_id.clone());
         async move { api::oidc_clients::delete_secret(&client_id, &secret_id).await }
     });
-    Effect::new(move || match delete.value().get() {
-        Some(Ok(())) => on_done.run(()),
-        Some(Err(e)) => {
-            session.check_error(&e);
-            error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
+    on_settled(delete, move |()| on_done.run(()), show_in(error));
     let name = if secret.prefix.is_empty() {
         "this secret".to_owned()
     } else {

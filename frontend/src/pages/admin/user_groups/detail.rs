@@ -2,38 +2,31 @@
 //! clients and deletion.
 
 use super::{check, label};
-use crate::api::{self, ClientError};
+use crate::api;
 use crate::components::{
-    checklist::{CheckItem, CheckList},
+    card::Card,
+    checklist::CheckItem,
     custom_claims::CustomClaimsCard,
     delete::DeleteCard,
-    form::{Alert, FieldErrors, TextField, Tone, api_field_errors},
+    form::{FormError, FormErrors, PendingButton, SavedAlert, TextField},
     layout::display_name,
-    loader::{DetailPage, Loaded},
+    loader::DetailPage,
+    selection::SelectionCard,
 };
-use crate::state::use_session;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use pocket_shared::user_group::{UserGroupCreateRequest, UserGroupWithUsersDto};
 use std::collections::BTreeSet;
-use std::future::Future;
 
 /// The group page: loads the group, then shows the cards.
 #[component]
 pub fn UserGroupPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let load = move || {
-        let id = id.get();
-        async move { api::user_groups::get(&id).await }
-    };
     view! {
         <DetailPage
             testid="user-group-page"
             back_href="/settings/admin/user-groups"
             back_testid="groups-back"
             back_label="← All groups"
-            load
+            load=|id: String| async move { api::user_groups::get(&id).await }
             let:group
         >
             <GroupCards group />
@@ -97,11 +90,9 @@ fn GroupDetailsCard(
     name: String,
     title: RwSignal<String>,
 ) -> impl IntoView {
-    let session = use_session();
     let friendly_name = RwSignal::new(friendly_name);
     let name = RwSignal::new(name);
-    let errors = RwSignal::new(FieldErrors::new());
-    let form_error = RwSignal::new(None::<String>);
+    let errors = FormErrors::new();
     let saved = RwSignal::new(false);
     let save = Action::new_local(move |request: &UserGroupCreateRequest| {
         let (id, request) = (id.clone(), request.clone());
@@ -111,161 +102,34 @@ fn GroupDetailsCard(
                 .map(|()| request)
         }
     });
-    Effect::new(move || match save.value().get() {
-        Some(Ok(request)) => {
-            friendly_name.set(request.friendly_name.clone());
-            name.set(request.name);
-            title.set(request.friendly_name);
-            saved.set(true);
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
-            let fields = api_field_errors(&e, label);
-            if fields.is_empty() {
-                form_error.set(Some(e.user_message()));
-            } else {
-                errors.set(fields);
-            }
-        }
-        None => {}
+    errors.settle(save, label, move |request: UserGroupCreateRequest| {
+        friendly_name.set(request.friendly_name.clone());
+        name.set(request.name);
+        title.set(request.friendly_name);
+        saved.set(true);
     });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = errors.submit(save, move || {
         saved.set(false);
-        form_error.set(None);
-        let (request, found) = check(&friendly_name.get_untracked(), &name.get_untracked());
-        let ok = found.is_empty();
-        errors.set(found);
-        if ok {
-            save.dispatch(request);
-        }
-    };
-    let error_for =
-        move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
+        check(&friendly_name.get_untracked(), &name.get_untracked())
+    });
     let pending = save.pending();
     view! {
-        <section class="card" aria-labelledby="group-details-title" data-testid="group-details">
-            <h2 id="group-details-title" class="card__title">
-                "Details"
-            </h2>
+        <Card title="Details" testid="group-details">
             <form class="form form--grid" novalidate on:submit=submit>
                 <TextField
                     id="group-edit-friendly-name"
                     label="Friendly name"
                     value=friendly_name
-                    error=error_for("friendlyName")
+                    error=errors.field("friendlyName")
                 />
-                <TextField id="group-edit-name" label="Name" value=name error=error_for("name") />
-                {move || {
-                    form_error
-                        .get()
-                        .map(|m| {
-                            view! {
-                                <Alert tone=Tone::Error testid="group-edit-error">
-                                    {m}
-                                </Alert>
-                            }
-                        })
-                }}
-                <Show when=move || saved.get()>
-                    <Alert tone=Tone::Success testid="group-edit-saved">
-                        "The group was saved."
-                    </Alert>
-                </Show>
+                <TextField id="group-edit-name" label="Name" value=name error=errors.field("name") />
+                <FormError error=errors.form testid="group-edit-error" />
+                <SavedAlert when=saved testid="group-edit-saved" text="The group was saved." />
                 <div class="actions form__full">
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="group-edit-save"
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { "Saving…" } else { "Save" }}
-                    </button>
+                    <PendingButton testid="group-edit-save" label="Save" busy="Saving…" pending />
                 </div>
             </form>
-        </section>
-    }
-}
-
-/// A card with a checkbox list loaded by `load` and a save button that sends the selection
-/// through `save`.
-#[component]
-fn SelectionCard<L, LFut, S, SFut>(
-    /// `data-testid` prefix: `{p}` card, `{p}-list`, `{p}-save`, `{p}-saved`, `{p}-error`.
-    testid: &'static str,
-    /// `data-testid` of the checkbox list (see `CheckList`).
-    list_testid: &'static str,
-    title: &'static str,
-    hint: &'static str,
-    empty_text: &'static str,
-    save_label: &'static str,
-    saved_text: &'static str,
-    selected: BTreeSet<String>,
-    load: L,
-    save: S,
-) -> impl IntoView
-where
-    L: Fn() -> LFut + 'static,
-    LFut: Future<Output = Result<Vec<CheckItem>, ClientError>> + 'static,
-    S: Fn(Vec<String>) -> SFut + 'static,
-    SFut: Future<Output = Result<(), ClientError>> + 'static,
-{
-    let session = use_session();
-    let selected = RwSignal::new(selected);
-    let items = LocalResource::new(load);
-    let error = RwSignal::new(None::<String>);
-    let saved = RwSignal::new(false);
-    let action = Action::new_local(move |ids: &Vec<String>| save(ids.clone()));
-    Effect::new(move || match action.value().get() {
-        Some(Ok(())) => saved.set(true),
-        Some(Err(e)) => {
-            session.check_error(&e);
-            error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
-    let pending = action.pending();
-    view! {
-        <section class="card" aria-labelledby=format!("{testid}-title") data-testid=testid>
-            <h2 id=format!("{testid}-title") class="card__title">
-                {title}
-            </h2>
-            <p class="hint">{hint}</p>
-            <Loaded resource=items let:items>
-                <CheckList items selected testid=list_testid label=title empty_text />
-            </Loaded>
-            {move || {
-                error
-                    .get()
-                    .map(|m| {
-                        view! {
-                            <div class="alert alert--error" role="alert" data-testid=format!("{testid}-error")>
-                                {m}
-                            </div>
-                        }
-                    })
-            }}
-            <Show when=move || saved.get()>
-                <div class="alert alert--success" role="status" data-testid=format!("{testid}-saved")>
-                    {saved_text}
-                </div>
-            </Show>
-            <div class="actions">
-                <button
-                    type="button"
-                    class="button button--primary button--small"
-                    data-testid=format!("{testid}-save")
-                    disabled=move || pending.get()
-                    on:click=move |_| {
-                        saved.set(false);
-                        error.set(None);
-                        action.dispatch(selected.get_untracked().into_iter().collect());
-                    }
-                >
-                    {move || if pending.get() { "Saving…" } else { save_label }}
-                </button>
-            </div>
-        </section>
+        </Card>
     }
 }
 

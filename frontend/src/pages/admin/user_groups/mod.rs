@@ -6,16 +6,16 @@ mod detail;
 pub use detail::UserGroupPage;
 
 use crate::api::{
-    self, ClientError,
+    self,
     list::{ListQuery, Sort},
 };
 use crate::components::datetime::format_date;
 use crate::components::{
     dialog::Dialog,
-    form::{Alert, FieldErrors, TextField, Tone, api_field_errors, rule_errors},
-    table::{Column, DataTable},
+    form::{DialogButtons, FieldErrors, FormError, FormErrors, TextField, rule_errors},
+    list::ListPage,
+    table::Column,
 };
-use crate::state::use_session;
 use leptos::prelude::*;
 use leptos_router::{NavigateOptions, hooks::use_navigate};
 use pocket_shared::user_group::{UserGroupCreateRequest, UserGroupWithUserCountDto, rules};
@@ -52,7 +52,6 @@ pub fn check(friendly_name: &str, name: &str) -> (UserGroupCreateRequest, FieldE
 /// The group list page.
 #[component]
 pub fn UserGroupsPage() -> impl IntoView {
-    let session = use_session();
     let creating = RwSignal::new(false);
     let columns: Vec<Column<UserGroupWithUserCountDto>> = vec![
         Column::new("Friendly name", |g: &UserGroupWithUserCountDto| {
@@ -92,53 +91,37 @@ pub fn UserGroupsPage() -> impl IntoView {
         })
         .actions(),
     ];
-    let on_error = Callback::new(move |e: ClientError| session.check_error(&e));
     view! {
-        <div class="stack" data-testid="user-groups-page">
-            <div class="page-header">
-                <h1 data-testid="user-groups-title">"User Groups"</h1>
-                <button
-                    type="button"
-                    class="button button--primary"
-                    data-testid="group-add"
-                    on:click=move |_| creating.set(true)
-                >
-                    "Add group"
-                </button>
-            </div>
-            <section class="card" aria-labelledby="groups-list-title">
-                <h2 id="groups-list-title" class="card__title">
-                    "All groups"
-                </h2>
-                <DataTable
-                    testid="groups-table"
-                    label="User groups"
-                    columns
-                    fetch=|q: ListQuery| async move { api::user_groups::list(&q).await }
-                    row_key=|g: &UserGroupWithUserCountDto| g.group.id.clone()
-                    default_sort=Sort::asc("friendlyName")
-                    empty_text="No groups yet. Groups bundle users for client access and claims."
-                    no_match_text="No group matches your search."
-                    on_error
-                />
-            </section>
-            <Show when=move || creating.get()>
-                <CreateGroupDialog on_close=Callback::new(move |()| creating.set(false)) />
-            </Show>
-        </div>
+        <ListPage
+            testid="user-groups"
+            title="User Groups"
+            add_testid="group-add"
+            add_label="Add group"
+            creating
+            form=move || {
+                view! { <CreateGroupDialog on_close=Callback::new(move |()| creating.set(false)) /> }
+            }
+            list_title="All groups"
+            table_testid="groups-table"
+            label="User groups"
+            columns
+            fetch=|q: ListQuery| async move { api::user_groups::list(&q).await }
+            row_key=|g: &UserGroupWithUserCountDto| g.group.id.clone()
+            default_sort=Sort::asc("friendlyName")
+            empty_text="No groups yet. Groups bundle users for client access and claims."
+            no_match_text="No group matches your search."
+        />
     }
 }
 
 /// "Add group": friendly name and name (suggested from the friendly name until edited).
 #[component]
 fn CreateGroupDialog(on_close: Callback<()>) -> impl IntoView {
-    let session = use_session();
     let navigate = use_navigate();
     let friendly_name = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let name_edited = StoredValue::new(false);
-    let errors = RwSignal::new(FieldErrors::new());
-    let form_error = RwSignal::new(None::<String>);
+    let errors = FormErrors::new();
     // The name follows the friendly name until the user types into it.
     Effect::new(move || {
         let friendly = friendly_name.get();
@@ -160,34 +143,13 @@ fn CreateGroupDialog(on_close: Callback<()>) -> impl IntoView {
         let request = request.clone();
         async move { api::user_groups::create(&request).await }
     });
-    Effect::new(move || match create.value().get() {
-        Some(Ok(group)) => {
-            on_close.run(());
-            navigate(&group_href(&group.id), NavigateOptions::default());
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
-            let fields = api_field_errors(&e, label);
-            if fields.is_empty() {
-                form_error.set(Some(e.user_message()));
-            } else {
-                errors.set(fields);
-            }
-        }
-        None => {}
+    errors.settle(create, label, move |group| {
+        on_close.run(());
+        navigate(&group_href(&group.id), NavigateOptions::default());
     });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        form_error.set(None);
-        let (request, found) = check(&friendly_name.get_untracked(), &name.get_untracked());
-        let ok = found.is_empty();
-        errors.set(found);
-        if ok {
-            create.dispatch(request);
-        }
-    };
-    let error_for =
-        move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
+    let submit = errors.submit(create, move || {
+        check(&friendly_name.get_untracked(), &name.get_untracked())
+    });
     let pending = create.pending();
     view! {
         <Dialog title="Add group" testid="group-create-dialog" on_close>
@@ -196,44 +158,23 @@ fn CreateGroupDialog(on_close: Callback<()>) -> impl IntoView {
                     id="group-create-friendly-name"
                     label="Friendly name"
                     value=friendly_name
-                    error=error_for("friendlyName")
+                    error=errors.field("friendlyName")
                 />
                 <TextField
                     id="group-create-name"
                     label="Name"
                     value=name
-                    error=error_for("name")
+                    error=errors.field("name")
                 />
                 <p class="hint">"The name is the value of the groups claim; it must be unique."</p>
-                {move || {
-                    form_error
-                        .get()
-                        .map(|m| {
-                            view! {
-                                <Alert tone=Tone::Error testid="group-create-error">
-                                    {m}
-                                </Alert>
-                            }
-                        })
-                }}
-                <div class="actions actions--end">
-                    <button
-                        type="button"
-                        class="button"
-                        data-testid="group-create-cancel"
-                        on:click=move |_| on_close.run(())
-                    >
-                        "Cancel"
-                    </button>
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="group-create-submit"
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { "Creating…" } else { "Create group" }}
-                    </button>
-                </div>
+                <FormError error=errors.form testid="group-create-error" />
+                <DialogButtons
+                    testid="group-create"
+                    label="Create group"
+                    busy="Creating…"
+                    pending
+                    on_cancel=on_close
+                />
             </form>
         </Dialog>
     }

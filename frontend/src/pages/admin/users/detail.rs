@@ -5,19 +5,21 @@ use super::form::{EDIT_IDS, UserFields, UserForm};
 use super::login_code::LoginCodeCard;
 use super::passkeys::UserPasskeysCard;
 use super::require_email;
-use crate::api::{self, ClientError};
-use crate::components::file_button::FileButton;
+use crate::api;
 use crate::components::{
-    checklist::{CheckItem, CheckList},
+    action::on_settled,
+    card::Card,
+    checklist::CheckItem,
     custom_claims::CustomClaimsCard,
     delete::DeleteCard,
-    form::{Alert, Tone},
+    form::{FormError, PendingButton, SavedAlert},
     layout::display_name,
-    loader::{DetailPage, Loaded},
+    loader::DetailPage,
+    picture,
+    selection::SelectionCard,
 };
 use crate::state::use_session;
-use leptos::{prelude::*, task::spawn_local};
-use leptos_router::hooks::use_params_map;
+use leptos::prelude::*;
 use pocket_shared::UserDto;
 use pocket_shared::user::AdminUserUpdateRequest;
 use std::collections::BTreeSet;
@@ -25,19 +27,13 @@ use std::collections::BTreeSet;
 /// The user page: loads the user, then shows the cards.
 #[component]
 pub fn UserPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let load = move || {
-        let id = id.get();
-        async move { api::admin_users::get(&id).await }
-    };
     view! {
         <DetailPage
             testid="user-page"
             back_href="/settings/admin/users"
             back_testid="users-back"
             back_label="← All users"
-            load
+            load=|id: String| async move { api::admin_users::get(&id).await }
             let:user
         >
             <UserCards user />
@@ -60,7 +56,10 @@ fn UserCards(user: UserDto) -> impl IntoView {
         </div>
         <DetailsCard current />
         <PictureCard user_id=user_id.clone() />
-        <GroupsCard user_id=user_id.clone() groups=user.user_groups.iter().map(|g| g.id.clone()).collect() />
+        <GroupsCard
+            user_id=user_id.clone()
+            groups=user.user_groups.iter().map(|g| g.id.clone()).collect()
+        />
         <CustomClaimsCard
             owner=api::custom_claims::ClaimOwner::User
             owner_id=user_id.clone()
@@ -99,8 +98,9 @@ fn DetailsCard(current: RwSignal<UserDto>) -> impl IntoView {
         let id = current.with_untracked(|u| u.id.clone());
         async move { api::admin_users::update(&id, &request).await }
     });
-    Effect::new(move || match save.value().get() {
-        Some(Ok(updated)) => {
+    on_settled(
+        save,
+        move |updated: UserDto| {
             form.load(&updated);
             saved.set(true);
             // Editing oneself (e.g. the admin flag) changes what the shell shows.
@@ -108,15 +108,13 @@ fn DetailsCard(current: RwSignal<UserDto>) -> impl IntoView {
                 session.set_signed_in(updated.clone());
             }
             current.set(updated);
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
+        },
+        move |e| {
             if !form.show_api_error(&e) {
                 form_error.set(Some(e.user_message()));
             }
-        }
-        None => {}
-    });
+        },
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
@@ -134,10 +132,7 @@ fn DetailsCard(current: RwSignal<UserDto>) -> impl IntoView {
     let pending = save.pending();
     let ldap = current.with_untracked(|u| u.ldap_id.is_some());
     view! {
-        <section class="card" aria-labelledby="user-details-title" data-testid="user-details">
-            <h2 id="user-details-title" class="card__title">
-                "Details"
-            </h2>
+        <Card title="Details" testid="user-details">
             {ldap
                 .then(|| {
                     view! {
@@ -148,34 +143,13 @@ fn DetailsCard(current: RwSignal<UserDto>) -> impl IntoView {
                 })}
             <form class="form form--grid" novalidate on:submit=submit>
                 <UserFields form ids=EDIT_IDS require_email />
-                {move || {
-                    form_error
-                        .get()
-                        .map(|m| {
-                            view! {
-                                <Alert tone=Tone::Error testid="user-edit-error">
-                                    {m}
-                                </Alert>
-                            }
-                        })
-                }}
-                <Show when=move || saved.get()>
-                    <Alert tone=Tone::Success testid="user-edit-saved">
-                        "The user was saved."
-                    </Alert>
-                </Show>
+                <FormError error=form_error testid="user-edit-error" />
+                <SavedAlert when=saved testid="user-edit-saved" text="The user was saved." />
                 <div class="actions form__full">
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="user-edit-save"
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { "Saving…" } else { "Save" }}
-                    </button>
+                    <PendingButton testid="user-edit-save" label="Save" busy="Saving…" pending />
                 </div>
             </form>
-        </section>
+        </Card>
     }
 }
 
@@ -184,170 +158,70 @@ fn DetailsCard(current: RwSignal<UserDto>) -> impl IntoView {
 fn PictureCard(user_id: String) -> impl IntoView {
     let session = use_session();
     let version = RwSignal::new(0_u32);
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let picture_id = user_id.clone();
-    let src = move || api::users::profile_picture_url(&picture_id, version.get());
-    let me = user_id.clone();
-    let done = move |result: Result<(), ClientError>| {
-        busy.try_set(false);
-        match result {
-            Ok(()) => {
-                version.try_update(|v| *v += 1);
-                if session.user().is_some_and(|u| u.id == me) {
-                    session.picture_changed();
-                }
-            }
-            Err(e) => {
-                session.check_error(&e);
-                error.try_set(Some(e.user_message()));
-            }
+    let id = StoredValue::new(user_id);
+    let src = move || api::users::profile_picture_url(&id.read_value(), version.get());
+    let on_changed = Callback::new(move |()| {
+        version.try_update(|v| *v += 1);
+        if session
+            .user()
+            .is_some_and(|u| id.with_value(|id| u.id == *id))
+        {
+            session.picture_changed();
         }
-    };
-    let upload_id = StoredValue::new(user_id.clone());
-    let upload = {
-        let done = done.clone();
-        move |file: web_sys::File| {
-            error.set(None);
-            busy.set(true);
-            let id = upload_id.get_value();
-            let done = done.clone();
-            spawn_local(async move { done(api::admin_users::upload_picture(&id, &file).await) });
-        }
-    };
-    let reset = move |_| {
-        error.set(None);
-        busy.set(true);
-        let id = upload_id.get_value();
-        let done = done.clone();
-        spawn_local(async move { done(api::admin_users::reset_picture(&id).await) });
-    };
+    });
     view! {
-        <section class="card" aria-labelledby="user-picture-title" data-testid="user-picture">
-            <h2 id="user-picture-title" class="card__title">
-                "Profile picture"
-            </h2>
-            <div class="picture">
-                <img
-                    class="avatar"
-                    src=src
-                    alt=""
-                    width="80"
-                    height="80"
-                    data-testid="user-picture-image"
-                />
-                <div class="picture__controls">
-                    <p class="hint">
-                        "JPEG, PNG, GIF or WebP. Without a picture, the initials are shown."
-                    </p>
-                    <div class="actions">
-                        <FileButton
-                            label="Upload picture"
-                            accept="image/jpeg,image/png,image/gif,image/webp"
-                            testid="user-picture-input".to_owned()
-                            disabled=busy
-                            on_file=upload
-                        />
-                        <button
-                            type="button"
-                            class="button button--small"
-                            data-testid="user-picture-reset"
-                            disabled=move || busy.get()
-                            on:click=reset
-                        >
-                            "Reset picture"
-                        </button>
-                    </div>
-                </div>
-            </div>
-            {move || {
-                error
-                    .get()
-                    .map(|m| {
-                        view! {
-                            <Alert tone=Tone::Error testid="user-picture-error">
-                                {m}
-                            </Alert>
-                        }
-                    })
-            }}
-        </section>
+        <picture::PictureCard
+            testid="user-picture"
+            controls="user-picture"
+            hint="JPEG, PNG, GIF or WebP. Without a picture, the initials are shown."
+            reset_label="Reset picture"
+            upload=move |file: web_sys::File| async move {
+                api::admin_users::upload_picture(&id.get_value(), &file).await
+            }
+            reset=move || async move { api::admin_users::reset_picture(&id.get_value()).await }
+            on_changed
+        >
+            <img
+                class="avatar"
+                src=src
+                alt=""
+                width="80"
+                height="80"
+                data-testid="user-picture-image"
+            />
+        </picture::PictureCard>
     }
 }
 
 /// The groups the user belongs to (a checkbox per group).
 #[component]
 fn GroupsCard(user_id: String, groups: BTreeSet<String>) -> impl IntoView {
-    let session = use_session();
-    let selected = RwSignal::new(groups);
-    let all = LocalResource::new(api::user_groups::all);
-    let error = RwSignal::new(None::<String>);
-    let saved = RwSignal::new(false);
-    let save = Action::new_local(move |ids: &Vec<String>| {
-        let (id, ids) = (user_id.clone(), ids.clone());
+    let load = || async {
+        let groups = api::user_groups::all().await?;
+        Ok(groups
+            .into_iter()
+            .map(|g| CheckItem {
+                id: g.group.id,
+                title: g.group.friendly_name,
+                detail: g.group.name,
+            })
+            .collect())
+    };
+    let save = move |ids: Vec<String>| {
+        let id = user_id.clone();
         async move { api::admin_users::set_groups(&id, ids).await }
-    });
-    Effect::new(move || match save.value().get() {
-        Some(Ok(())) => saved.set(true),
-        Some(Err(e)) => {
-            session.check_error(&e);
-            error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
-    let pending = save.pending();
+    };
     view! {
-        <section class="card" aria-labelledby="user-groups-title" data-testid="user-groups">
-            <h2 id="user-groups-title" class="card__title">
-                "Groups"
-            </h2>
-            <Loaded resource=all let:list>
-                <CheckList
-                    items=list
-                        .into_iter()
-                        .map(|g| CheckItem {
-                            id: g.group.id,
-                            title: g.group.friendly_name,
-                            detail: g.group.name,
-                        })
-                        .collect()
-                    selected
-                    testid="user-groups-list"
-                    label="Groups"
-                    empty_text="No groups yet. Create one under User Groups."
-                />
-            </Loaded>
-            {move || {
-                error
-                    .get()
-                    .map(|m| {
-                        view! {
-                            <Alert tone=Tone::Error testid="user-groups-error">
-                                {m}
-                            </Alert>
-                        }
-                    })
-            }}
-            <Show when=move || saved.get()>
-                <Alert tone=Tone::Success testid="user-groups-saved">
-                    "Group memberships saved."
-                </Alert>
-            </Show>
-            <div class="actions">
-                <button
-                    type="button"
-                    class="button button--primary button--small"
-                    data-testid="user-groups-save"
-                    disabled=move || pending.get()
-                    on:click=move |_| {
-                        saved.set(false);
-                        error.set(None);
-                        save.dispatch(selected.get_untracked().into_iter().collect());
-                    }
-                >
-                    {move || if pending.get() { "Saving…" } else { "Save groups" }}
-                </button>
-            </div>
-        </section>
+        <SelectionCard
+            testid="user-groups"
+            list_testid="user-groups-list"
+            title="Groups"
+            empty_text="No groups yet. Create one under User Groups."
+            save_label="Save groups"
+            saved_text="Group memberships saved."
+            selected=groups
+            load
+            save
+        />
     }
 }

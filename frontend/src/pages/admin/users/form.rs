@@ -3,8 +3,8 @@
 //! `pocket_shared::user::rules` before sending, API field errors shown under the fields.
 
 use crate::api::ClientError;
-use crate::components::form::CheckboxField;
-use crate::components::form::{FieldErrors, TextField, api_field_errors, rule_errors};
+use crate::components::form::{CheckboxField, FieldErrors, api_field_errors, rule_errors};
+use crate::components::profile_fields::{ProfileFields, ProfileValues, label};
 use leptos::prelude::*;
 use pocket_shared::UserDto;
 use pocket_shared::user::{AdminUserUpdateRequest, UserCreateRequest, rules};
@@ -38,29 +38,10 @@ pub const LOCALES: [(&str, &str); 25] = [
     ("zh-TW", "繁體中文"),
 ];
 
-/// The label of each request field, for messages.
-pub fn label(field: &str) -> String {
-    match field {
-        "id" => "ID",
-        "username" => "Username",
-        "email" => "Email",
-        "firstName" => "First name",
-        "lastName" => "Last name",
-        "displayName" => "Display name",
-        "locale" => "Locale",
-        other => other,
-    }
-    .to_owned()
-}
-
 /// The form's state, one signal per field.
 #[derive(Debug, Clone, Copy)]
 pub struct UserForm {
-    pub first_name: RwSignal<String>,
-    pub last_name: RwSignal<String>,
-    pub display_name: RwSignal<String>,
-    pub username: RwSignal<String>,
-    pub email: RwSignal<String>,
+    pub profile: ProfileValues,
     pub locale: RwSignal<String>,
     pub is_admin: RwSignal<bool>,
     pub disabled: RwSignal<bool>,
@@ -72,11 +53,7 @@ impl UserForm {
     /// An empty form (create).
     pub fn empty() -> Self {
         Self {
-            first_name: RwSignal::new(String::new()),
-            last_name: RwSignal::new(String::new()),
-            display_name: RwSignal::new(String::new()),
-            username: RwSignal::new(String::new()),
-            email: RwSignal::new(String::new()),
+            profile: ProfileValues::new(true),
             locale: RwSignal::new(String::new()),
             is_admin: RwSignal::new(false),
             disabled: RwSignal::new(false),
@@ -94,11 +71,7 @@ impl UserForm {
 
     /// Puts `user`'s values into the fields (after a save).
     pub fn load(&self, user: &UserDto) {
-        self.first_name.set(user.first_name.clone());
-        self.last_name.set(user.last_name.clone());
-        self.display_name.set(user.display_name.clone());
-        self.username.set(user.username.clone());
-        self.email.set(user.email.clone().unwrap_or_default());
+        self.profile.load(user);
         self.locale.set(user.locale.clone().unwrap_or_default());
         self.is_admin.set(user.is_admin);
         self.disabled.set(user.disabled);
@@ -107,13 +80,14 @@ impl UserForm {
 
     /// The update body (normalized as the API stores it).
     pub fn request(&self) -> AdminUserUpdateRequest {
+        let profile = &self.profile;
         AdminUserUpdateRequest {
-            username: self.username.get_untracked(),
-            email: Some(self.email.get_untracked()),
+            username: profile.username.get_untracked(),
+            email: Some(profile.email.get_untracked()),
             email_verified: Some(self.email_verified.get_untracked()),
-            first_name: self.first_name.get_untracked(),
-            last_name: self.last_name.get_untracked(),
-            display_name: self.display_name.get_untracked(),
+            first_name: profile.first_name.get_untracked(),
+            last_name: profile.last_name.get_untracked(),
+            display_name: profile.display_name(),
             is_admin: self.is_admin.get_untracked(),
             locale: Some(self.locale.get_untracked()),
             disabled: self.disabled.get_untracked(),
@@ -139,11 +113,6 @@ impl UserForm {
         }
         any
     }
-
-    fn error(&self, field: &'static str) -> Signal<Option<String>> {
-        let errors = self.errors;
-        Signal::derive(move || errors.with(|e| e.get(field).cloned()))
-    }
 }
 
 /// The rules of the API for an admin's user body.
@@ -151,102 +120,35 @@ pub fn validate(request: &UserCreateRequest, require_email: bool) -> FieldErrors
     rule_errors(rules::admin_user_errors(request, require_email), label)
 }
 
-/// The element ids (and test ids) of one form's fields.
-#[derive(Debug, Clone, Copy)]
-pub struct FieldIds {
-    first_name: &'static str,
-    last_name: &'static str,
-    display_name: &'static str,
-    username: &'static str,
-    email: &'static str,
-    locale: &'static str,
-    is_admin: &'static str,
-    email_verified: &'static str,
-    disabled: &'static str,
-}
+/// The create dialog's id prefix (`user-create-*`).
+pub const CREATE_IDS: &str = "user-create";
 
-/// The create dialog's ids (`user-create-*`).
-pub const CREATE_IDS: FieldIds = FieldIds {
-    first_name: "user-create-first-name",
-    last_name: "user-create-last-name",
-    display_name: "user-create-display-name",
-    username: "user-create-username",
-    email: "user-create-email",
-    locale: "user-create-locale",
-    is_admin: "user-create-is-admin",
-    email_verified: "user-create-email-verified",
-    disabled: "user-create-disabled",
-};
+/// The user page's id prefix (`user-edit-*`).
+pub const EDIT_IDS: &str = "user-edit";
 
-/// The user page's ids (`user-edit-*`).
-pub const EDIT_IDS: FieldIds = FieldIds {
-    first_name: "user-edit-first-name",
-    last_name: "user-edit-last-name",
-    display_name: "user-edit-display-name",
-    username: "user-edit-username",
-    email: "user-edit-email",
-    locale: "user-edit-locale",
-    is_admin: "user-edit-is-admin",
-    email_verified: "user-edit-email-verified",
-    disabled: "user-edit-disabled",
-};
-
-/// The fields, with the element ids of `ids`.
+/// The fields, with the element ids `{ids}-…`.
 #[component]
 pub fn UserFields(
     form: UserForm,
     /// [`CREATE_IDS`] or [`EDIT_IDS`].
-    ids: FieldIds,
+    ids: &'static str,
     /// Whether an email is required (app config `requireUserEmail`).
     require_email: bool,
     /// Hides the flags (`disabled` makes no sense when creating).
     #[prop(default = true)]
     show_disabled: bool,
 ) -> impl IntoView {
-    let locale_id = ids.locale;
+    let locale_id = format!("{ids}-locale");
     view! {
-        <TextField
-            id=ids.first_name
-            label="First name"
-            value=form.first_name
-            error=form.error("firstName")
-        />
-        <TextField
-            id=ids.last_name
-            label="Last name"
-            value=form.last_name
-            error=form.error("lastName")
-            optional=true
-        />
-        <TextField
-            id=ids.display_name
-            label="Display name"
-            value=form.display_name
-            error=form.error("displayName")
-            optional=true
-        />
-        <TextField
-            id=ids.username
-            label="Username"
-            value=form.username
-            error=form.error("username")
-        />
-        <TextField
-            id=ids.email
-            label="Email"
-            value=form.email
-            error=form.error("email")
-            input_type="email"
-            optional=!require_email
-        />
+        <ProfileFields prefix=ids values=form.profile errors=form.errors require_email />
         <div class="field">
-            <label class="field__label" for=locale_id>
+            <label class="field__label" for=locale_id.clone()>
                 "Locale"
                 <span class="field__optional">" (optional)"</span>
             </label>
             <select
                 class="field__input"
-                id=locale_id
+                id=locale_id.clone()
                 data-testid=locale_id
                 on:change=move |ev| form.locale.set(event_target_value(&ev))
             >
@@ -268,13 +170,13 @@ pub fn UserFields(
         </div>
         <div class="form__full user-flags">
             <CheckboxField
-                id=ids.is_admin
+                id=format!("{ids}-is-admin")
                 label="Administrator"
                 description="May manage users, groups, clients and the configuration."
                 checked=form.is_admin
             />
             <CheckboxField
-                id=ids.email_verified
+                id=format!("{ids}-email-verified")
                 label="Email verified"
                 description="The address is known to belong to the user."
                 checked=form.email_verified
@@ -283,7 +185,7 @@ pub fn UserFields(
                 .then(|| {
                     view! {
                         <CheckboxField
-                            id=ids.disabled
+                            id=format!("{ids}-disabled")
                             label="Disabled"
                             description="A disabled user cannot sign in, and their sessions and API keys stop working."
                             checked=form.disabled

@@ -2,9 +2,10 @@
 //! code or its link `APP_URL/lc/<code>`.
 
 use crate::api;
+use crate::components::action::{on_settled, show_in};
+use crate::components::card::Card;
 use crate::components::copy::CopyField;
-use crate::components::form::{Alert, Tone};
-use crate::state::use_session;
+use crate::components::form::FormError;
 use leptos::prelude::*;
 
 /// The lifetimes offered, in seconds (15 minutes gives a 6-character code, longer ones 12).
@@ -28,7 +29,6 @@ pub fn login_link(origin: &str, code: &str) -> String {
 /// The login code card.
 #[component]
 pub fn LoginCodeCard(user_id: String) -> impl IntoView {
-    let session = use_session();
     let ttl = RwSignal::new(LIFETIMES[0].0);
     let code = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
@@ -36,24 +36,19 @@ pub fn LoginCodeCard(user_id: String) -> impl IntoView {
         let (id, ttl) = (user_id.clone(), *ttl);
         async move { api::admin_users::create_login_code(&id, ttl).await }
     });
-    Effect::new(move || match create.value().get() {
-        Some(Ok(answer)) => code.set(Some(answer.token)),
-        Some(Err(e)) => {
-            session.check_error(&e);
-            error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
+    on_settled(
+        create,
+        move |answer| code.set(Some(answer.token)),
+        show_in(error),
+    );
     let pending = create.pending();
     let origin = window().location().origin().unwrap_or_default();
     view! {
-        <section class="card" aria-labelledby="user-login-code-title" data-testid="user-login-code">
-            <h2 id="user-login-code-title" class="card__title">
-                "Login code"
-            </h2>
-            <p class="hint">
-                "A one-time code lets the user sign in without a passkey, e.g. to add their first passkey or after losing one."
-            </p>
+        <Card
+            title="Login code"
+            testid="user-login-code"
+            hint="A one-time code lets the user sign in without a passkey, e.g. to add their first passkey or after losing one."
+        >
             <div class="form form--inline">
                 <div class="field">
                     <label class="field__label" for="login-code-ttl">
@@ -96,17 +91,7 @@ pub fn LoginCodeCard(user_id: String) -> impl IntoView {
                     {move || if pending.get() { "Creating…" } else { "Create login code" }}
                 </button>
             </div>
-            {move || {
-                error
-                    .get()
-                    .map(|m| {
-                        view! {
-                            <Alert tone=Tone::Error testid="login-code-error">
-                                {m}
-                            </Alert>
-                        }
-                    })
-            }}
+            <FormError error testid="login-code-error" />
             {move || {
                 code.get()
                     .map(|value| {
@@ -119,7 +104,7 @@ pub fn LoginCodeCard(user_id: String) -> impl IntoView {
                         }
                     })
             }}
-        </section>
+        </Card>
     }
 }
 

@@ -10,16 +10,18 @@ mod passkeys;
 pub use detail::UserPage;
 
 use crate::api::{
-    self, ClientError,
+    self,
     list::{ListQuery, Sort},
 };
 use crate::components::{
+    action::on_settled,
     dialog::Dialog,
-    form::{Alert, Tone},
+    form::{DialogButtons, FormError},
     layout::display_name,
-    table::{Column, DataTable, FilterSelect},
+    list::ListPage,
+    table::{Column, FilterSelect},
 };
-use crate::state::{use_app_config, use_session};
+use crate::state::use_app_config;
 use form::{CREATE_IDS, UserFields, UserForm};
 use leptos::prelude::*;
 use leptos_router::{NavigateOptions, hooks::use_navigate};
@@ -46,7 +48,6 @@ pub fn require_email() -> bool {
 /// The user list page.
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let session = use_session();
     let creating = RwSignal::new(false);
     let columns: Vec<Column<UserDto>> = vec![
         Column::new("Name", |u: &UserDto| {
@@ -115,48 +116,33 @@ pub fn UsersPage() -> impl IntoView {
         FilterSelect::boolean("disabled", "Status", "Disabled", "Enabled"),
         FilterSelect::boolean("emailVerified", "Email", "Verified", "Unverified"),
     ];
-    let on_error = Callback::new(move |e: ClientError| session.check_error(&e));
     view! {
-        <div class="stack" data-testid="users-page">
-            <div class="page-header">
-                <h1 data-testid="users-title">"Users"</h1>
-                <button
-                    type="button"
-                    class="button button--primary"
-                    data-testid="user-add"
-                    on:click=move |_| creating.set(true)
-                >
-                    "Add user"
-                </button>
-            </div>
-            <section class="card" aria-labelledby="users-list-title">
-                <h2 id="users-list-title" class="card__title">
-                    "All users"
-                </h2>
-                <DataTable
-                    testid="users-table"
-                    label="Users"
-                    columns
-                    fetch=|q: ListQuery| async move { api::admin_users::list(&q).await }
-                    row_key=|u: &UserDto| u.id.clone()
-                    default_sort=Sort::asc("username")
-                    filters
-                    empty_text="No users yet."
-                    no_match_text="No user matches your search."
-                    on_error
-                />
-            </section>
-            <Show when=move || creating.get()>
-                <CreateUserDialog on_close=Callback::new(move |()| creating.set(false)) />
-            </Show>
-        </div>
+        <ListPage
+            testid="users"
+            title="Users"
+            add_testid="user-add"
+            add_label="Add user"
+            creating
+            form=move || {
+                view! { <CreateUserDialog on_close=Callback::new(move |()| creating.set(false)) /> }
+            }
+            list_title="All users"
+            table_testid="users-table"
+            label="Users"
+            columns
+            fetch=|q: ListQuery| async move { api::admin_users::list(&q).await }
+            row_key=|u: &UserDto| u.id.clone()
+            default_sort=Sort::asc("username")
+            filters
+            empty_text="No users yet."
+            no_match_text="No user matches your search."
+        />
     }
 }
 
 /// "Add user": the fields and "Create"; on success the new user's page opens.
 #[component]
 fn CreateUserDialog(on_close: Callback<()>) -> impl IntoView {
-    let session = use_session();
     let navigate = use_navigate();
     let form = UserForm::empty();
     let require_email = require_email();
@@ -165,19 +151,18 @@ fn CreateUserDialog(on_close: Callback<()>) -> impl IntoView {
         let request = request.clone();
         async move { api::admin_users::create(&request).await }
     });
-    Effect::new(move || match create.value().get() {
-        Some(Ok(user)) => {
+    on_settled(
+        create,
+        move |user| {
             on_close.run(());
             navigate(&user_href(&user.id), NavigateOptions::default());
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
+        },
+        move |e| {
             if !form.show_api_error(&e) {
                 form_error.set(Some(e.user_message()));
             }
-        }
-        None => {}
-    });
+        },
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         form_error.set(None);
@@ -200,35 +185,15 @@ fn CreateUserDialog(on_close: Callback<()>) -> impl IntoView {
         <Dialog title="Add user" testid="user-create-dialog" on_close>
             <form class="form form--grid user-create-form" novalidate on:submit=submit>
                 <UserFields form ids=CREATE_IDS require_email show_disabled=false />
-                {move || {
-                    form_error
-                        .get()
-                        .map(|m| {
-                            view! {
-                                <Alert tone=Tone::Error testid="user-create-error">
-                                    {m}
-                                </Alert>
-                            }
-                        })
-                }}
-                <div class="actions actions--end form__full">
-                    <button
-                        type="button"
-                        class="button"
-                        data-testid="user-create-cancel"
-                        on:click=move |_| on_close.run(())
-                    >
-                        "Cancel"
-                    </button>
-                    <button
-                        type="submit"
-                        class="button button--primary"
-                        data-testid="user-create-submit"
-                        disabled=move || pending.get()
-                    >
-                        {move || if pending.get() { "Creating…" } else { "Create user" }}
-                    </button>
-                </div>
+                <FormError error=form_error testid="user-create-error" />
+                <DialogButtons
+                    testid="user-create"
+                    label="Create user"
+                    busy="Creating…"
+                    pending
+                    on_cancel=on_close
+                    class="actions actions--end form__full"
+                />
             </form>
         </Dialog>
     }

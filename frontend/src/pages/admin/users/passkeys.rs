@@ -2,12 +2,11 @@
 //! delete (with confirmation).
 
 use crate::api;
+use crate::components::action::{on_settled, show_in};
+use crate::components::card::Card;
+use crate::components::form::FormError;
 use crate::components::{datetime::format_date, dialog::ConfirmDialog};
-use crate::components::{
-    error_view::ErrorView,
-    form::{Alert, Tone},
-    loading::Loading,
-};
+use crate::components::{error_view::ErrorView, form::Tone, loading::Loading};
 use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::WebauthnCredentialDto;
@@ -32,36 +31,20 @@ pub fn UserPasskeysCard(user_id: String) -> impl IntoView {
                 .map(|()| credential.name)
         }
     });
-    Effect::new(move || match remove.value().get() {
-        Some(Ok(name)) => {
+    on_settled(
+        remove,
+        move |name| {
             deleting.set(None);
             notice.set(Some(format!("Passkey “{name}” deleted.")));
             passkeys.refetch();
-        }
-        Some(Err(e)) => {
-            session.check_error(&e);
-            error.set(Some(e.user_message()));
-        }
-        None => {}
-    });
+        },
+        show_in(error),
+    );
     let retry = Callback::new(move |()| passkeys.refetch());
     let pending = remove.pending();
     view! {
-        <section class="card" aria-labelledby="user-passkeys-title" data-testid="user-passkeys">
-            <h2 id="user-passkeys-title" class="card__title">
-                "Passkeys"
-            </h2>
-            {move || {
-                notice
-                    .get()
-                    .map(|m| {
-                        view! {
-                            <Alert tone=Tone::Success testid="user-passkey-notice">
-                                {m}
-                            </Alert>
-                        }
-                    })
-            }}
+        <Card title="Passkeys" testid="user-passkeys">
+            <FormError error=notice testid="user-passkey-notice" tone=Tone::Success />
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match passkeys.await {
@@ -142,6 +125,6 @@ pub fn UserPasskeysCard(user_id: String) -> impl IntoView {
                         }
                     })
             }}
-        </section>
+        </Card>
     }
 }

@@ -1,11 +1,14 @@
 //! The rename and delete dialogs of the passkeys card.
 
 use crate::api;
+use crate::components::action::{on_settled, show_in};
+use crate::components::form::Button;
+use crate::components::form::FormError;
+use crate::components::form::first_field_error;
 use crate::components::{
     dialog::Dialog,
     form::{Alert, Tone, field_message},
 };
-use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::{WebauthnCredentialDto, user::rules};
 
@@ -16,7 +19,6 @@ pub fn RenameDialog(
     on_cancel: Callback<()>,
     on_done: Callback<String>,
 ) -> impl IntoView {
-    let session = use_session();
     let name = RwSignal::new(credential.name.clone());
     let error = RwSignal::new(None::<String>);
     let id = credential.id.clone();
@@ -24,19 +26,11 @@ pub fn RenameDialog(
         let (id, name) = (id.clone(), name.clone());
         async move { api::webauthn::rename_credential(&id, &name).await }
     });
-    Effect::new(move || match rename.value().get() {
-        Some(Ok(renamed)) => on_done.run(format!("Passkey renamed to “{}”.", renamed.name)),
-        Some(Err(e)) => {
-            session.check_error(&e);
-            let message = e
-                .field_errors()
-                .first()
-                .map(|f| field_message("Name", &f.message))
-                .unwrap_or_else(|| e.user_message());
-            error.set(Some(message));
-        }
-        None => {}
-    });
+    on_settled(
+        rename,
+        move |renamed| on_done.run(format!("Passkey renamed to “{}”.", renamed.name)),
+        move |e| error.set(Some(first_field_error(&e, |_| "Name".to_owned()))),
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let value = name.get_untracked().trim().to_owned();
@@ -83,14 +77,7 @@ pub fn RenameDialog(
                     }}
                 </div>
                 <div class="actions actions--end">
-                    <button
-                        type="button"
-                        class="button"
-                        data-testid="passkey-rename-cancel"
-                        on:click=move |_| on_cancel.run(())
-                    >
-                        "Cancel"
-                    </button>
+                    <Button testid="passkey-rename-cancel" label="Cancel" on_click=on_cancel />
                     <button
                         type="submit"
                         class="button button--primary"
@@ -113,7 +100,6 @@ pub fn DeleteDialog(
     on_cancel: Callback<()>,
     on_done: Callback<String>,
 ) -> impl IntoView {
-    let session = use_session();
     let error = RwSignal::new(None::<String>);
     let id = credential.id.clone();
     let name = credential.name.clone();
@@ -123,14 +109,11 @@ pub fn DeleteDialog(
     });
     {
         let name = name.clone();
-        Effect::new(move || match remove.value().get() {
-            Some(Ok(())) => on_done.run(format!("Passkey “{name}” deleted.")),
-            Some(Err(e)) => {
-                session.check_error(&e);
-                error.set(Some(e.user_message()));
-            }
-            None => {}
-        });
+        on_settled(
+            remove,
+            move |()| on_done.run(format!("Passkey “{name}” deleted.")),
+            show_in(error),
+        );
     }
     let pending = remove.pending();
     view! {
@@ -147,26 +130,9 @@ pub fn DeleteDialog(
                         </Alert>
                     }
                 })}
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Error testid="passkey-delete-error">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
+            <FormError error testid="passkey-delete-error" />
             <div class="actions actions--end">
-                <button
-                    type="button"
-                    class="button"
-                    data-testid="passkey-delete-cancel"
-                    on:click=move |_| on_cancel.run(())
-                >
-                    "Cancel"
-                </button>
+                <Button testid="passkey-delete-cancel" label="Cancel" on_click=on_cancel />
                 <button
                     type="button"
                     class="button button--danger-solid"

@@ -3,6 +3,7 @@
 
 use super::passkey_dialogs::{DeleteDialog, RenameDialog};
 use crate::api;
+use crate::components::form::FormError;
 use crate::components::{
     error_view::ErrorView,
     form::{Alert, Tone},
@@ -108,28 +109,8 @@ pub fn PasskeysCard() -> impl IntoView {
                 </button>
             </div>
             <p class="hint">"Passkeys let you sign in without a password. Keep at least two."</p>
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Error testid="passkey-error">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
-            {move || {
-                notice
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Success testid="passkey-notice">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
+            <FormError error testid="passkey-error" />
+            <FormError error=notice testid="passkey-notice" tone=Tone::Success />
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match credentials.await {

@@ -2,20 +2,14 @@
 //! uploads a new one and resets to the generated one.
 
 use crate::api;
-use crate::components::{
-    avatar::Avatar,
-    form::{Alert, Tone},
-};
+use crate::components::avatar::Avatar;
+use crate::components::picture::{self, ACCEPTED_TYPES};
 use crate::state::use_session;
-use leptos::{prelude::*, task::spawn_local};
-use wasm_bindgen::JsCast;
-
-/// The image types the server accepts.
-const ACCEPTED_TYPES: [&str; 4] = ["image/jpeg", "image/png", "image/gif", "image/webp"];
+use leptos::prelude::*;
 
 /// Checks a chosen file's MIME type before uploading (the server checks the content again).
 pub fn check_type(mime: &str) -> Result<(), &'static str> {
-    if ACCEPTED_TYPES.contains(&mime) {
+    if ACCEPTED_TYPES.split(',').any(|t| t == mime) {
         Ok(())
     } else {
         Err("Choose a JPEG, PNG, GIF or WebP image.")
@@ -26,109 +20,20 @@ pub fn check_type(mime: &str) -> Result<(), &'static str> {
 #[component]
 pub fn PictureCard(user_id: String) -> impl IntoView {
     let session = use_session();
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-
-    // File handles are not `Send`, so these run as local tasks rather than actions.
-    let upload = move |file: web_sys::File| {
-        if let Err(message) = check_type(&file.type_()) {
-            error.set(Some(message.to_owned()));
-            return;
-        }
-        error.set(None);
-        busy.set(true);
-        spawn_local(async move {
-            let result = api::users::upload_profile_picture(&file).await;
-            busy.try_set(false);
-            match result {
-                Ok(()) => session.picture_changed(),
-                Err(e) => {
-                    session.check_error(&e);
-                    error.try_set(Some(e.user_message()));
-                }
-            }
-        });
-    };
-    let reset = move |_| {
-        error.set(None);
-        busy.set(true);
-        spawn_local(async move {
-            let result = api::users::reset_profile_picture().await;
-            busy.try_set(false);
-            match result {
-                Ok(()) => session.picture_changed(),
-                Err(e) => {
-                    session.check_error(&e);
-                    error.try_set(Some(e.user_message()));
-                }
-            }
-        });
-    };
-    let on_change = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let file = input.files().and_then(|files| files.get(0));
-        // Clear the input so choosing the same file again still fires `change`.
-        input.set_value("");
-        if let Some(file) = file {
-            upload(file);
-        }
-    };
-
     view! {
-        <section class="card" aria-labelledby="picture-title" data-testid="picture-card">
-            <h2 id="picture-title" class="card__title">
-                "Profile picture"
-            </h2>
-            <div class="picture">
-                <Avatar user_id=user_id size=80 testid="profile-picture" />
-                <div class="picture__controls">
-                    <p class="hint">
-                        "JPEG, PNG, GIF or WebP. Without a picture, your initials are shown."
-                    </p>
-                    <div class="actions">
-                        <label
-                            class="button button--small"
-                            class:button--disabled=move || busy.get()
-                        >
-                            "Upload picture"
-                            <input
-                                class="visually-hidden"
-                                type="file"
-                                accept=ACCEPTED_TYPES.join(",")
-                                data-testid="profile-picture-input"
-                                disabled=move || busy.get()
-                                on:change=on_change
-                            />
-                        </label>
-                        <button
-                            type="button"
-                            class="button button--small"
-                            data-testid="profile-picture-reset"
-                            disabled=move || busy.get()
-                            on:click=reset
-                        >
-                            "Remove picture"
-                        </button>
-                    </div>
-                </div>
-            </div>
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Error testid="profile-picture-error">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
-        </section>
+        <picture::PictureCard
+            testid="picture-card"
+            title_id="picture-title"
+            controls="profile-picture"
+            hint="JPEG, PNG, GIF or WebP. Without a picture, your initials are shown."
+            reset_label="Remove picture"
+            check=|file: &web_sys::File| check_type(&file.type_())
+            upload=|file: web_sys::File| async move { api::users::upload_profile_picture(&file).await }
+            reset=api::users::reset_profile_picture
+            on_changed=Callback::new(move |()| session.picture_changed())
+        >
+            <Avatar user_id=user_id size=80 testid="profile-picture" />
+        </picture::PictureCard>
     }
 }
 
@@ -138,7 +43,7 @@ mod tests {
 
     #[test]
     fn only_the_server_supported_types_are_uploaded() {
-        for ok in ACCEPTED_TYPES {
+        for ok in ACCEPTED_TYPES.split(',') {
             assert_eq!(check_type(ok), Ok(()));
         }
         assert!(check_type("image/svg+xml").is_err());

@@ -1,24 +1,15 @@
 //! The profile card: username, email, names; saved with `PUT /api/users/me`. Read-only when the
 //! administrator turned own-account editing off.
 
-use crate::api::{self, ClientError};
-use crate::components::form::{Alert, FieldErrors, TextField, Tone, api_field_errors, rule_errors};
+use crate::api;
+use crate::components::{
+    card::Card,
+    form::{FieldErrors, FormError, FormErrors, PendingButton, SavedAlert, rule_errors},
+    profile_fields::{ProfileFields, ProfileValues, label},
+};
 use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::{UserDto, UserUpdateRequest, user::rules};
-
-/// The label of each request field, for messages.
-fn label(field: &str) -> String {
-    match field {
-        "username" => "Username",
-        "email" => "Email",
-        "firstName" => "First name",
-        "lastName" => "Last name",
-        "displayName" => "Display name",
-        other => other,
-    }
-    .to_owned()
-}
 
 /// The form's values as the request (trimmed; a blank email is absent; locale unchanged).
 pub fn build_request(values: [&str; 5], locale: Option<String>) -> UserUpdateRequest {
@@ -49,67 +40,42 @@ pub fn validate(request: &UserUpdateRequest, require_email: bool) -> FieldErrors
 #[component]
 pub fn ProfileCard(user: UserDto, editable: bool, require_email: bool) -> impl IntoView {
     let session = use_session();
-    let username = RwSignal::new(user.username.clone());
-    let email = RwSignal::new(user.email.clone().unwrap_or_default());
-    let first_name = RwSignal::new(user.first_name.clone());
-    let last_name = RwSignal::new(user.last_name.clone());
-    let display_name = RwSignal::new(user.display_name.clone());
+    let values = ProfileValues::of(&user);
     let locale = user.locale.clone();
-    let errors = RwSignal::new(FieldErrors::new());
-    let form_error = RwSignal::new(None::<String>);
+    let errors = FormErrors::new();
     let saved = RwSignal::new(false);
 
     let save = Action::new_local(|request: &UserUpdateRequest| {
         let request = request.clone();
         async move { api::users::update_me(&request).await }
     });
-    Effect::new(move || match save.value().get() {
-        Some(Ok(updated)) => {
-            username.set(updated.username.clone());
-            email.set(updated.email.clone().unwrap_or_default());
-            first_name.set(updated.first_name.clone());
-            last_name.set(updated.last_name.clone());
-            display_name.set(updated.display_name.clone());
-            saved.set(true);
-            session.set_signed_in(updated);
-            // Generated avatars show the initials, which may have changed.
-            session.picture_changed();
-        }
-        Some(Err(e)) => show_error(&e, errors, form_error, session),
-        None => {}
+    errors.settle(save, label, move |updated: UserDto| {
+        values.load(&updated);
+        saved.set(true);
+        session.set_signed_in(updated);
+        // Generated avatars show the initials, which may have changed.
+        session.picture_changed();
     });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = errors.submit(save, move || {
         let request = build_request(
             [
-                &username.get_untracked(),
-                &email.get_untracked(),
-                &first_name.get_untracked(),
-                &last_name.get_untracked(),
-                &display_name.get_untracked(),
+                &values.username.get_untracked(),
+                &values.email.get_untracked(),
+                &values.first_name.get_untracked(),
+                &values.last_name.get_untracked(),
+                &values.display_name(),
             ],
             locale.clone(),
         );
-        let found = validate(&request, require_email);
         saved.set(false);
-        form_error.set(None);
-        if found.is_empty() {
-            errors.set(FieldErrors::new());
-            save.dispatch(request);
-        } else {
-            errors.set(found);
-        }
-    };
-    let error_for =
-        move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
+        let found = validate(&request, require_email);
+        (request, found)
+    });
     let pending = save.pending();
     let readonly = !editable;
 
     view! {
-        <section class="card" aria-labelledby="profile-title" data-testid="profile-card">
-            <h2 id="profile-title" class="card__title">
-                "Account details"
-            </h2>
+        <Card title="Account details" testid="profile-card" title_id="profile-title">
             {readonly
                 .then(|| {
                     view! {
@@ -119,99 +85,31 @@ pub fn ProfileCard(user: UserDto, editable: bool, require_email: bool) -> impl I
                     }
                 })}
             <form class="form form--grid" novalidate on:submit=submit>
-                <TextField
-                    id="account-first-name"
-                    label="First name"
-                    value=first_name
-                    error=error_for("firstName")
-                    autocomplete="given-name"
-                    readonly=readonly
+                <ProfileFields
+                    prefix="account"
+                    values
+                    errors=errors.fields
+                    require_email
+                    autofill=true
+                    readonly
                 />
-                <TextField
-                    id="account-last-name"
-                    label="Last name"
-                    value=last_name
-                    error=error_for("lastName")
-                    autocomplete="family-name"
-                    optional=true
-                    readonly=readonly
-                />
-                <TextField
-                    id="account-display-name"
-                    label="Display name"
-                    value=display_name
-                    error=error_for("displayName")
-                    autocomplete="nickname"
-                    optional=true
-                    readonly=readonly
-                />
-                <TextField
-                    id="account-username"
-                    label="Username"
-                    value=username
-                    error=error_for("username")
-                    autocomplete="username"
-                    readonly=readonly
-                />
-                <TextField
-                    id="account-email"
-                    label="Email"
-                    value=email
-                    error=error_for("email")
-                    input_type="email"
-                    autocomplete="email"
-                    optional=!require_email
-                    readonly=readonly
-                />
-                {move || {
-                    form_error
-                        .get()
-                        .map(|message| {
-                            view! {
-                                <Alert tone=Tone::Error testid="account-form-error">
-                                    {message}
-                                </Alert>
-                            }
-                        })
-                }}
-                <Show when=move || saved.get()>
-                    <Alert tone=Tone::Success testid="account-saved">
-                        "Your details were saved."
-                    </Alert>
-                </Show>
+                <FormError error=errors.form testid="account-form-error" />
+                <SavedAlert when=saved testid="account-saved" text="Your details were saved." />
                 {editable
                     .then(|| {
                         view! {
                             <div class="actions form__full">
-                                <button
-                                    type="submit"
-                                    class="button button--primary"
-                                    data-testid="account-save"
-                                    disabled=move || pending.get()
-                                >
-                                    {move || if pending.get() { "Saving…" } else { "Save" }}
-                                </button>
+                                <PendingButton
+                                    testid="account-save"
+                                    label="Save"
+                                    busy="Saving…"
+                                    pending
+                                />
                             </div>
                         }
                     })}
             </form>
-        </section>
-    }
-}
-
-/// Routes an API failure to the fields it names or to the form.
-fn show_error(
-    error: &ClientError,
-    errors: RwSignal<FieldErrors>,
-    form_error: RwSignal<Option<String>>,
-    session: crate::state::Session,
-) {
-    session.check_error(error);
-    let fields = api_field_errors(error, label);
-    if fields.is_empty() {
-        form_error.set(Some(error.user_message()));
-    } else {
-        errors.set(fields);
+        </Card>
     }
 }
 

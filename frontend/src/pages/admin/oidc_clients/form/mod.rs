@@ -13,7 +13,7 @@ pub use values::{
     values_of,
 };
 
-use crate::components::form::{Alert, CheckboxField, TextField, Tone};
+use crate::components::form::{CheckboxField, FormError, PendingButton, SavedAlert, TextField};
 use editors::{FederatedEditor, UrlListEditor};
 use leptos::prelude::*;
 
@@ -161,31 +161,10 @@ pub fn ClientForm(
                     }
                 })}
             <FederatedEditor state />
-            {move || {
-                form_error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <Alert tone=Tone::Error testid="client-form-error">
-                                {message}
-                            </Alert>
-                        }
-                    })
-            }}
-            <Show when=move || saved.get()>
-                <Alert tone=Tone::Success testid="client-saved">
-                    "The client was saved."
-                </Alert>
-            </Show>
+            <FormError error=form_error testid="client-form-error" />
+            <SavedAlert when=saved testid="client-saved" text="The client was saved." />
             <div class="actions form__full">
-                <button
-                    type="submit"
-                    class="button button--primary"
-                    data-testid="client-submit"
-                    disabled=move || pending.get()
-                >
-                    {move || if pending.get() { "Saving…" } else { submit_label }}
-                </button>
+                <PendingButton testid="client-submit" label=submit_label busy="Saving…" pending />
             </div>
         </form>
     }
