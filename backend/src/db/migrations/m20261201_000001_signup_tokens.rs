@@ -2,9 +2,7 @@
 //! instance sees the same usage count). Only a SHA-256 of each token is stored, plus its first
 //! characters so lists can tell tokens apart.
 
-use super::schema::{Index, OnDelete::Cascade, Table, Ty::*, def, fk, req};
-use sea_orm::ConnectionTrait;
-use sea_orm_migration::prelude::*;
+use super::schema::{Index, OnDelete::Cascade, Table, Ty::*, create_tables, def, fk, req};
 
 /// One row per token; `usage_count` only grows, through a conditional update that cannot pass
 /// `usage_limit`.
@@ -40,23 +38,6 @@ pub const SIGNUP_TOKENS_USER_GROUPS: Table = Table {
     checks: &[],
 };
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let db = manager.get_connection();
-        let backend = manager.get_database_backend();
-        for table in [SIGNUP_TOKENS, SIGNUP_TOKENS_USER_GROUPS] {
-            for stmt in table.ddl(backend) {
-                db.execute_unprepared(&stmt).await?;
-            }
-        }
-        Ok(())
-    }
-
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-}
+migration!(|db, backend| {
+    create_tables(db, backend, &[SIGNUP_TOKENS, SIGNUP_TOKENS_USER_GROUPS]).await
+});

@@ -9,8 +9,8 @@
 //! searches of three characters or more. Both also get indexes for the default sort (first
 //! name) and the username sort, so a page of the list needs no sort of every matching user.
 
+use super::schema::execute_all;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
-use sea_orm_migration::prelude::*;
 
 /// The FTS5 table the SQLite search reads (rowid = `users.rowid`).
 pub const SQLITE_SEARCH_TABLE: &str = "users_search";
@@ -48,46 +48,22 @@ const POSTGRES: &[&str] = &[
     "CREATE INDEX users_first_name_sort_idx ON users (lower(first_name), lower(username), id)",
 ];
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let db = manager.get_connection();
-        match manager.get_database_backend() {
-            DbBackend::Postgres => {
-                // Without the contrib package the search still works, by sequential scan.
-                let available = db
-                    .query_one_raw(Statement::from_string(
-                        DbBackend::Postgres,
-                        "SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'",
-                    ))
-                    .await?
-                    .is_some();
-                if available {
-                    for sql in POSTGRES_TRGM {
-                        db.execute_unprepared(sql).await?;
-                    }
-                } else {
-                    tracing::warn!(
-                        "the pg_trgm extension is not available: user search will scan the table"
-                    );
-                }
-                for sql in POSTGRES {
-                    db.execute_unprepared(sql).await?;
-                }
-            }
-            _ => {
-                for sql in SQLITE {
-                    db.execute_unprepared(sql).await?;
-                }
-            }
-        }
-        Ok(())
+migration!(|db, backend| {
+    if backend != DbBackend::Postgres {
+        return execute_all(db, SQLITE).await;
     }
-
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
+    // Without the contrib package the search still works, by sequential scan.
+    let available = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'",
+        ))
+        .await?
+        .is_some();
+    if available {
+        execute_all(db, POSTGRES_TRGM).await?;
+    } else {
+        tracing::warn!("the pg_trgm extension is not available: user search will scan the table");
     }
-}
+    execute_all(db, POSTGRES).await
+});

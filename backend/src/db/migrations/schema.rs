@@ -1,7 +1,30 @@
 //! A small table-definition language rendered to SQLite or PostgreSQL DDL, so each table of the
 //! Pocket ID data model is written once for both engines.
 
-use sea_orm::DbBackend;
+use sea_orm::{ConnectionTrait, DbBackend, DbErr};
+
+/// Runs DDL statements in order.
+pub async fn execute_all<S: AsRef<str>>(
+    db: &impl ConnectionTrait,
+    statements: impl IntoIterator<Item = S>,
+) -> Result<(), DbErr> {
+    for sql in statements {
+        db.execute_unprepared(sql.as_ref()).await?;
+    }
+    Ok(())
+}
+
+/// Creates the tables in order, each with its indexes.
+pub async fn create_tables(
+    db: &impl ConnectionTrait,
+    backend: DbBackend,
+    tables: &[Table],
+) -> Result<(), DbErr> {
+    for table in tables {
+        execute_all(db, table.ddl(backend)).await?;
+    }
+    Ok(())
+}
 
 /// Logical column types and their per-engine SQL (reference section 5 conventions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
