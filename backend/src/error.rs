@@ -188,6 +188,34 @@ impl AppError {
     }
 }
 
+/// `Ok` when `errors` is empty, else 400 `validation_failed` with every one of them.
+pub fn validated(errors: Vec<FieldError>) -> Result<(), AppError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+/// Field errors `<field>[i]` (code `not_found`, "is not an existing <what>") for the entries of
+/// `ids` that are not in `known`.
+pub fn unknown_entries<T: Ord>(
+    field: &str,
+    ids: &[T],
+    known: &std::collections::BTreeSet<T>,
+    what: &str,
+) -> Vec<FieldError> {
+    ids.iter()
+        .enumerate()
+        .filter(|(_, id)| !known.contains(id))
+        .map(|(i, _)| FieldError {
+            field: format!("{field}[{i}]"),
+            code: "not_found".into(),
+            message: format!("is not an existing {what}"),
+        })
+        .collect()
+}
+
 impl From<sea_orm::DbErr> for AppError {
     fn from(e: sea_orm::DbErr) -> Self {
         Self::internal(e)

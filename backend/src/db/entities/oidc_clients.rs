@@ -32,3 +32,36 @@ pub struct Model {
 }
 
 no_relations!();
+
+#[cfg(test)]
+impl Model {
+    /// A standard confidential client as a fresh row has it (column defaults), for unit tests:
+    /// change what a test is about with `Model { name: .., ..Model::example("id") }`.
+    pub fn example(id: &str) -> Self {
+        Self {
+            id: id.into(),
+            created_at: chrono::DateTime::from_timestamp(0, 0).unwrap_or_default(),
+            name: None,
+            callback_urls: None,
+            image_type: None,
+            created_by_id: None,
+            is_public: false,
+            pkce_enabled: false,
+            logout_callback_urls: None,
+            credentials: None,
+            launch_url: None,
+            requires_reauthentication: false,
+            dark_image_type: None,
+            is_group_restricted: false,
+            requires_pushed_authorization_requests: false,
+            skip_consent: false,
+            pkce_supported: false,
+            description: String::new(),
+            client_type: "standard".into(),
+            metadata_expires_at: None,
+            metadata_grant_types: None,
+            access_token_duration_minutes: 60,
+            refresh_token_duration_minutes: 43_200,
+        }
+    }
+}

@@ -5,13 +5,13 @@ use super::repo::{self, SortColumn};
 use crate::auth::api_key::generate_token;
 use crate::crypto::hash_token;
 use crate::db::entities::api_keys;
-use crate::error::AppError;
+use crate::error::{AppError, validated};
 use crate::list::ListParams;
 use chrono::{DateTime, Utc};
+use pocket_shared::ErrorCode;
 use pocket_shared::api_key::{
     ApiKeyCreateRequest, ApiKeyDto, ApiKeyListResponse, ApiKeyRenewRequest, ApiKeyResponse, rules,
 };
-use pocket_shared::{ErrorCode, FieldError};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use uuid::Uuid;
 
@@ -25,14 +25,6 @@ pub fn to_dto(k: &api_keys::Model) -> ApiKeyDto {
         last_used_at: k.last_used_at.map(|t| t.to_rfc3339()),
         created_at: k.created_at.to_rfc3339(),
         expiration_email_sent: k.expiration_email_sent,
-    }
-}
-
-fn validated(errors: Vec<FieldError>) -> Result<(), AppError> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
     }
 }
 

@@ -157,7 +157,7 @@ pub async fn set_grant(
             errors.extend(e);
             Vec::new()
         });
-    service::validated(errors)?;
+    crate::error::validated(errors)?;
     let machine = if client.is_public {
         Vec::new()
     } else {

@@ -3,7 +3,7 @@
 
 use super::repo::{self, ListFilter, SortColumn};
 use crate::db::entities::{api_permissions, apis};
-use crate::error::AppError;
+use crate::error::{AppError, validated};
 use crate::list::ListParams;
 use chrono::{DateTime, Utc};
 use pocket_shared::FieldError;
@@ -19,14 +19,6 @@ use uuid::Uuid;
 
 pub(super) fn not_found() -> AppError {
     AppError::NotFound("API")
-}
-
-pub(super) fn validated(errors: Vec<FieldError>) -> Result<(), AppError> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
 }
 
 /// The API, or 404.

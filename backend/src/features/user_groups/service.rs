@@ -3,7 +3,7 @@
 
 use super::repo::{self, SortColumn};
 use crate::db::entities::user_groups::{ActiveModel, Model};
-use crate::error::AppError;
+use crate::error::{AppError, unknown_entries, validated};
 use crate::features::custom_claims::repo::{self as claims_repo, Owner};
 use crate::features::custom_claims::service::to_dtos as claim_dtos;
 use crate::features::oidc::clients::service::meta_dto;
@@ -11,14 +11,13 @@ use crate::features::users::admin_service::parse_uuids;
 use crate::features::users::service as users;
 use crate::list::ListParams;
 use chrono::{DateTime, SecondsFormat, Utc};
+use pocket_shared::ErrorCode;
 use pocket_shared::user_group::{
     UserGroupCreateRequest, UserGroupDto, UserGroupListResponse,
     UserGroupUpdateAllowedOidcClientsRequest, UserGroupUpdateUsersRequest,
     UserGroupWithUserCountDto, UserGroupWithUsersDto, rules,
 };
-use pocket_shared::{ErrorCode, FieldError};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TransactionSession, TransactionTrait};
-use std::collections::BTreeSet;
 use uuid::Uuid;
 
 fn not_found() -> AppError {
@@ -30,14 +29,6 @@ fn ldap_group_read_only() -> AppError {
         ErrorCode::LdapUserGroupUpdate,
         "LDAP user groups can't be updated",
     )
-}
-
-fn validated(errors: Vec<FieldError>) -> Result<(), AppError> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
 }
 
 /// The API view of a group with its custom claims.
@@ -197,19 +188,6 @@ pub async fn delete(
     Ok(())
 }
 
-/// Field errors for the entries of `ids` that are not in `known`.
-fn unknown<T: Ord>(field: &str, ids: &[T], known: &BTreeSet<T>, what: &str) -> Vec<FieldError> {
-    ids.iter()
-        .enumerate()
-        .filter(|(_, id)| !known.contains(id))
-        .map(|(i, _)| FieldError {
-            field: format!("{field}[{i}]"),
-            code: "not_found".into(),
-            message: format!("is not an existing {what}"),
-        })
-        .collect()
-}
-
 /// Makes exactly these users the group's members and touches the group. Unknown ids are refused
 /// (Pocket ID skips them silently, which hides typos in API scripts).
 pub async fn set_members<C: ConnectionTrait + TransactionTrait>(
@@ -222,7 +200,7 @@ pub async fn set_members<C: ConnectionTrait + TransactionTrait>(
     let txn = db.begin().await?;
     let group = get(&txn, id).await?;
     let known = repo::find_existing_users(&txn, ids.clone()).await?;
-    validated(unknown("userIds", &ids, &known, "user"))?;
+    validated(unknown_entries("userIds", &ids, &known, "user"))?;
     repo::replace_members(&txn, id, &ids.into_iter().collect()).await?;
     repo::touch(&txn, id, now).await?;
     txn.commit().await?;
@@ -243,7 +221,12 @@ pub async fn set_allowed_clients<C: ConnectionTrait + TransactionTrait>(
     let txn = db.begin().await?;
     let group = get(&txn, id).await?;
     let known = repo::find_existing_clients(&txn, ids.clone()).await?;
-    validated(unknown("oidcClientIds", &ids, &known, "OIDC client"))?;
+    validated(unknown_entries(
+        "oidcClientIds",
+        &ids,
+        &known,
+        "OIDC client",
+    ))?;
     repo::replace_allowed_clients(&txn, id, &ids.into_iter().collect()).await?;
     txn.commit().await?;
     Ok(group)

@@ -6,7 +6,7 @@ use super::create::{NewUser, UserDefaults, create_user};
 use super::repo::{self, ListFilter, SortColumn};
 use super::service::{ensure_unique, map_unique};
 use crate::db::entities::users;
-use crate::error::AppError;
+use crate::error::{AppError, unknown_entries, validated};
 use crate::list::ListParams;
 use chrono::{DateTime, Utc};
 use pocket_shared::user::{
@@ -16,14 +16,6 @@ use pocket_shared::{ErrorCode, FieldError};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TransactionSession, TransactionTrait};
 use std::collections::BTreeSet;
 use uuid::Uuid;
-
-fn validated(errors: Vec<FieldError>) -> Result<(), AppError> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
-}
 
 pub use super::service::get;
 
@@ -207,17 +199,7 @@ pub async fn set_groups<C: ConnectionTrait + TransactionTrait>(
     let txn = db.begin().await?;
     let user = get(&txn, id).await?;
     let known = repo::find_existing_groups(&txn, ids.clone()).await?;
-    validated(
-        ids.iter()
-            .enumerate()
-            .filter(|(_, g)| !known.contains(g))
-            .map(|(i, _)| FieldError {
-                field: format!("userGroupIds[{i}]"),
-                code: "not_found".into(),
-                message: "is not an existing user group".into(),
-            })
-            .collect(),
-    )?;
+    validated(unknown_entries("userGroupIds", &ids, &known, "user group"))?;
     let groups: BTreeSet<Uuid> = ids.into_iter().collect();
     repo::replace_groups(&txn, id, &groups, now).await?;
     txn.commit().await?;

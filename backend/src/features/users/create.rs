@@ -3,11 +3,11 @@
 
 use super::repo;
 use super::service::{ensure_unique, map_unique};
+
 use crate::db::entities::{custom_claims, users};
-use crate::error::AppError;
+use crate::error::{AppError, unknown_entries, validated};
 use crate::features::app_config::service::current_values;
 use chrono::{DateTime, Utc};
-use pocket_shared::FieldError;
 use pocket_shared::custom_claim::{CustomClaimDto, rules as claim_rules};
 use pocket_shared::user::{AdminUserUpdateRequest, rules};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
@@ -89,14 +89,6 @@ pub struct NewUser {
     pub ldap_id: Option<String>,
 }
 
-fn validated(errors: Vec<FieldError>) -> Result<(), AppError> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
-}
-
 /// Creates a user with its groups and default custom claims. Run it inside a transaction: it
 /// writes several rows. Unknown ids in `group_ids` are refused as `userGroupIds[i]`; default
 /// groups that no longer exist are skipped.
@@ -121,18 +113,12 @@ pub async fn create_user(
     };
     let existing = repo::find_existing_groups(db, wanted.clone()).await?;
     if explicit_groups {
-        validated(
-            new.group_ids
-                .iter()
-                .enumerate()
-                .filter(|(_, g)| !existing.contains(g))
-                .map(|(i, _)| FieldError {
-                    field: format!("userGroupIds[{i}]"),
-                    code: "not_found".into(),
-                    message: "is not an existing user group".into(),
-                })
-                .collect(),
-        )?;
+        validated(unknown_entries(
+            "userGroupIds",
+            &new.group_ids,
+            &existing,
+            "user group",
+        ))?;
     }
     if let Some(id) = new.id
         && repo::find(db, id).await?.is_some()

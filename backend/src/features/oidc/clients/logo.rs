@@ -277,29 +277,9 @@ mod tests {
 
     fn client(id: &str, client_type: &str) -> Model {
         Model {
-            id: id.into(),
-            created_at: chrono::DateTime::from_timestamp(0, 0).unwrap(),
-            name: None,
-            callback_urls: None,
             image_type: Some("png".into()),
-            created_by_id: None,
-            is_public: false,
-            pkce_enabled: false,
-            logout_callback_urls: None,
-            credentials: None,
-            launch_url: None,
-            requires_reauthentication: false,
-            dark_image_type: None,
-            is_group_restricted: false,
-            requires_pushed_authorization_requests: false,
-            skip_consent: false,
-            pkce_supported: false,
-            description: String::new(),
             client_type: client_type.into(),
-            metadata_expires_at: None,
-            metadata_grant_types: None,
-            access_token_duration_minutes: 60,
-            refresh_token_duration_minutes: 43_200,
+            ..Model::example(id)
         }
     }
 

@@ -5,7 +5,7 @@
 use super::credentials::{Credentials, FederatedIdentity, StoredSecret};
 use super::repo::{self, ListFilter, SortColumn};
 use crate::db::entities::oidc_clients::{ActiveModel, Column, Model};
-use crate::error::AppError;
+use crate::error::{AppError, unknown_entries, validated};
 use crate::list::ListParams;
 use chrono::{DateTime, Utc};
 use pocket_shared::oidc::OidcClientMetaDto;
@@ -235,14 +235,6 @@ pub async fn list(
     })
 }
 
-fn validated(errors: Vec<FieldError>) -> Result<(), AppError> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
-}
-
 fn minutes(v: Option<i64>, default: i64) -> i64 {
     // Absent or 0 is the default, as in Pocket ID (`cmp.Or`).
     v.filter(|m| *m != 0).unwrap_or(default)
@@ -410,16 +402,14 @@ pub async fn set_allowed_groups(
         .into_iter()
         .map(|g| g.id)
         .collect();
-    let unknown: Vec<FieldError> = ids
-        .iter()
-        .filter(|(_, u)| !known.contains(u))
-        .map(|(i, _)| FieldError {
-            field: format!("userGroupIds[{i}]"),
-            code: "not_found".into(),
-            message: "is not an existing user group".into(),
-        })
-        .collect();
-    validated(unknown)?;
+    // Every entry parsed (or we returned above), so positions are the request's indexes.
+    let parsed: Vec<Uuid> = ids.iter().map(|(_, u)| *u).collect();
+    validated(unknown_entries(
+        "userGroupIds",
+        &parsed,
+        &known,
+        "user group",
+    ))?;
     repo::replace_allowed_groups(&txn, id, &unique).await?;
     txn.commit().await?;
     Ok(client)
@@ -537,29 +527,16 @@ mod tests {
 
     fn client() -> Model {
         Model {
-            id: "c1".into(),
             created_at: DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
             name: Some("App".into()),
             callback_urls: Some(serde_json::json!(["https://app.example/cb"])),
             image_type: Some("png".into()),
-            created_by_id: None,
-            is_public: false,
-            pkce_enabled: false,
-            logout_callback_urls: None,
-            credentials: None,
             launch_url: Some("https://app.example".into()),
             requires_reauthentication: true,
-            dark_image_type: None,
-            is_group_restricted: false,
-            requires_pushed_authorization_requests: false,
-            skip_consent: false,
             pkce_supported: true,
             description: "d".into(),
             client_type: CLIENT_TYPE_STANDARD.into(),
-            metadata_expires_at: None,
-            metadata_grant_types: None,
-            access_token_duration_minutes: 60,
-            refresh_token_duration_minutes: 43_200,
+            ..Model::example("c1")
         }
     }
 

@@ -191,29 +191,8 @@ mod tests {
 
     fn client(id: &str, name: &str) -> oidc_clients::Model {
         oidc_clients::Model {
-            id: id.into(),
-            created_at: DateTime::from_timestamp(0, 0).unwrap(),
             name: Some(name.into()),
-            callback_urls: None,
-            image_type: None,
-            created_by_id: None,
-            is_public: false,
-            pkce_enabled: false,
-            logout_callback_urls: None,
-            credentials: None,
-            launch_url: None,
-            requires_reauthentication: false,
-            dark_image_type: None,
-            is_group_restricted: false,
-            requires_pushed_authorization_requests: false,
-            skip_consent: false,
-            pkce_supported: false,
-            description: String::new(),
-            client_type: "standard".into(),
-            metadata_expires_at: None,
-            metadata_grant_types: None,
-            access_token_duration_minutes: 60,
-            refresh_token_duration_minutes: 43_200,
+            ..oidc_clients::Model::example(id)
         }
     }
 
