@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::extract::{Json, Path};
 use crate::features::oidc::flows::authorize::{self, InteractionParams, NOT_ALLOWED};
 use crate::features::oidc::protocol::client;
+use crate::features::oidc::store::interactions::Changes;
 use crate::features::oidc::store::{self, consents};
 use crate::features::users::repo as users_repo;
 use crate::state::AppState;
@@ -22,7 +23,6 @@ use pocket_shared::oidc::{
     InteractionUserDto,
 };
 use pocket_shared::{ApiError, ErrorCode};
-use sea_orm::Set;
 use uuid::Uuid;
 
 fn not_found() -> AppError {
@@ -106,32 +106,30 @@ pub async fn get_interaction(
     Ok(Json(dto(&state, &i, &p, &c).await?))
 }
 
-/// Binds the interaction to the signed-in user and recomputes what they still need. A passkey
-/// sign-in made during this interaction counts as fresh authentication.
+/// Binds the interaction to the signed-in user and recomputes what they still need (`None`
+/// when the user may not use the client). A passkey sign-in made during this interaction
+/// counts as fresh authentication.
 async fn bind_user(
     state: &AppState,
-    i: &mut interactions::ActiveModel,
     model: &interactions::Model,
     p: &InteractionParams,
     c: &oidc_clients::Model,
     s: &SessionUser,
     now: DateTime<Utc>,
-) -> Result<bool, AppError> {
+) -> Result<Option<Changes>, AppError> {
     if !client::user_allowed(&state.db, c, s.user.id).await? {
-        return Ok(false);
+        return Ok(None);
     }
     let needs = authorize::requirements(state, c, &p.request, s.user.id, s.claims.iat, now).await?;
     let fresh = s.claims.amr.iter().any(|m| m == AMR_PASSKEY)
         && s.claims.iat >= model.created_at.timestamp();
-    i.user_id = Set(Some(s.user.id));
-    i.consent_required = Set(needs.consent);
-    i.reauthentication_required = Set(needs.reauth && !fresh);
-    if fresh {
-        i.reauthenticated_at = Set(Some(
-            DateTime::from_timestamp(s.claims.iat, 0).unwrap_or(now),
-        ));
-    }
-    Ok(true)
+    Ok(Some(Changes {
+        user_id: Some(s.user.id),
+        signed_in: true,
+        consent_required: Some(needs.consent),
+        reauthentication_required: Some(needs.reauth && !fresh),
+        reauthenticated_at: fresh.then(|| DateTime::from_timestamp(s.claims.iat, 0).unwrap_or(now)),
+    }))
 }
 
 /// Uses up the caller's reauthentication cookie; true when it was valid for `user`.
@@ -187,17 +185,15 @@ pub async fn complete_interaction(
         ));
     }
     let bound_to_caller = model.user_id == Some(s.user.id);
-    let mut active: interactions::ActiveModel = model.clone().into();
-    match body.step {
+    let changes = match body.step {
         InteractionStep::Authenticate | InteractionStep::SelectAccount => {
-            if !bind_user(&state, &mut active, &model, &p, &c, &s, now).await? {
+            let Some(changes) = bind_user(&state, &model, &p, &c, &s, now).await? else {
                 store::interactions::delete(&state.db, model.id).await?;
                 return Ok(redirect_response(
                     crate::features::oidc::protocol::request::error_url(NOT_ALLOWED),
                 ));
-            }
-            active.authentication_required = Set(false);
-            active.account_selection_required = Set(false);
+            };
+            changes
         }
         InteractionStep::Reauthenticate => {
             if !bound_to_caller {
@@ -206,8 +202,11 @@ pub async fn complete_interaction(
             if !consume_reauthentication(&state, &headers, s.user.id, now).await? {
                 return Err(reauthentication_required());
             }
-            active.reauthentication_required = Set(false);
-            active.reauthenticated_at = Set(Some(now));
+            Changes {
+                reauthentication_required: Some(false),
+                reauthenticated_at: Some(now),
+                ..Changes::default()
+            }
         }
         InteractionStep::Consent => {
             if !bound_to_caller {
@@ -219,11 +218,14 @@ pub async fn complete_interaction(
             );
             p.new_consent =
                 consents::grant(&state.db, s.user.id, &c.id, &keys, now).await? || p.new_consent;
-            active.consent_required = Set(false);
+            Changes {
+                consent_required: Some(false),
+                ..Changes::default()
+            }
         }
-    }
-    active.parameters = Set(serde_json::to_value(&p).unwrap_or_default());
-    let updated = store::interactions::update(&state.db, active).await?;
+    };
+    let params = serde_json::to_value(&p).unwrap_or_default();
+    let updated = store::interactions::save(&state.db, model.clone(), changes, params).await?;
     if steps(&updated).is_empty() {
         return Ok(redirect_response(format!(
             "/authorize?interaction={}",
@@ -248,9 +250,8 @@ pub async fn cancel_interaction(
     let (model, mut p, _) = load(&state, &id).await?;
     let id = model.id;
     p.denied = true;
-    let mut active: interactions::ActiveModel = model.into();
-    active.parameters = Set(serde_json::to_value(&p).unwrap_or_default());
-    store::interactions::update(&state.db, active).await?;
+    let params = serde_json::to_value(&p).unwrap_or_default();
+    store::interactions::save(&state.db, model, Changes::default(), params).await?;
     Ok(redirect_response(format!("/authorize?interaction={id}")))
 }
 
