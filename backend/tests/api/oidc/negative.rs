@@ -685,6 +685,20 @@ db_test!(device_flow_errors, |app: TestApp| async {
     assert_eq!(error(&r), "expired_token");
 });
 
+db_test!(a_huge_max_age_never_runs_out, |app: TestApp| async {
+    OidcClient::confidential("rp").insert(&app).await;
+    let mut browser = passkey_admin(&app).await;
+    code_for(&mut browser, "rp").await; // consent remembered
+    // auth_time + max_age does not fit in an i64: it must not overflow (a panic in debug
+    // builds, a wrapped deadline in the past in release builds).
+    let huge = i64::MAX.to_string();
+    let r = browser
+        .get(&authorize_url("rp", &[("max_age", huge.as_str())]))
+        .await;
+    let cb = url::Url::parse(r.header("location")).expect("straight back to the client");
+    assert!(param(&cb, "code").is_some(), "{cb}");
+});
+
 db_test!(
     max_age_asks_for_a_fresh_sign_in_once_exceeded,
     |app: TestApp| async {

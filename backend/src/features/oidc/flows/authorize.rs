@@ -68,8 +68,16 @@ pub async fn requirements(
         || c.requires_reauthentication
         || req
             .max_age
-            .is_some_and(|m| now.timestamp() >= auth_time + m);
+            .is_some_and(|m| max_age_passed(auth_time, m, now));
     Ok(Needs { consent, reauth })
+}
+
+/// Whether `max_age` seconds have passed since `auth_time` (Unix seconds) at `now`. A
+/// `max_age` too large to add never passes (instead of overflowing).
+fn max_age_passed(auth_time: i64, max_age: i64, now: DateTime<Utc>) -> bool {
+    auth_time
+        .checked_add(max_age)
+        .is_some_and(|deadline| now.timestamp() >= deadline)
 }
 
 /// Runs an authorization request (or resumes the interaction it names) to its response.
