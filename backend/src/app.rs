@@ -80,22 +80,40 @@ pub fn router(state: AppState) -> Router {
     let document = Bytes::from(doc.to_pretty_json().unwrap_or_default());
     let default_csp = HeaderValue::from_str(&content_security_policy(&[]))
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
+    // Over https browsers keep to https for a year; never over plain http (a local instance).
+    let hsts = state
+        .config
+        .is_https()
+        .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
 
     api.merge(features::api_docs::router(document))
         .fallback(fallback)
-        .layer(middleware::from_fn_with_state(state.clone(), crate::csrf::refuse_cross_site))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::csrf::refuse_cross_site,
+        ))
         .with_state(state)
         .layer(middleware::from_fn(render_api_errors))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("private, no-store"),
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, default_csp))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            default_csp,
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &Response| hsts.clone(),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             // Not `no-referrer`: browsers then send `Origin: null` on form_post callbacks, which
             // relying parties checking Origin reject.
@@ -107,8 +125,13 @@ pub fn router(state: AppState) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
-                    let id = req.headers().get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                    let id = req
+                        .headers()
+                        .get(REQUEST_ID_HEADER)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    let path = loggable_path(req.uri().path());
+                    tracing::info_span!("request", method = %req.method(), %path, request_id = %id)
                 })
                 // The server's access log reports outcomes; this layer only provides the span.
                 .on_response(())
@@ -121,7 +144,7 @@ pub fn router(state: AppState) -> Router {
 async fn access_log(req: Request, next: Next) -> Response {
     let quiet = req.uri().path() == "/healthz";
     let method = req.method().clone();
-    let path = req.uri().path().to_owned();
+    let path = loggable_path(req.uri().path()).into_owned();
     let start = Instant::now();
     let res = next.run(req).await;
     let status = res.status().as_u16();
@@ -133,6 +156,24 @@ async fn access_log(req: Request, next: Next) -> Response {
         _ => tracing::info!(%method, %path, status, ms, "request"),
     }
     res
+}
+
+/// Paths whose last segment is a secret: a login code (`/lc/<code>`, the redeem endpoint) or a
+/// signup token (`/st/<token>`).
+const SECRET_PATHS: &[&str] = &["/lc/", "/st/", "/api/one-time-access-token/"];
+
+/// The request path as the logs show it: the secret of a login-code or signup-token path is
+/// replaced by `[redacted]`, so reading the logs (or shipping them elsewhere) gives no one a
+/// way in.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    for prefix in SECRET_PATHS {
+        if let Some(rest) = path.strip_prefix(prefix)
+            && !rest.is_empty()
+        {
+            return format!("{prefix}[redacted]").into();
+        }
+    }
+    path.into()
 }
 
 /// Unknown `/api/*` and `/.well-known/*` paths are JSON 404s; everything else is the SPA.
@@ -155,4 +196,22 @@ async fn assign_request_id(mut req: Request, next: Next) -> Response {
     res.headers_mut()
         .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn secrets_in_paths_are_redacted() {
+        assert_eq!(loggable_path("/lc/ABC123"), "/lc/[redacted]");
+        assert_eq!(loggable_path("/st/tok_en"), "/st/[redacted]");
+        assert_eq!(
+            loggable_path("/api/one-time-access-token/ABC123"),
+            "/api/one-time-access-token/[redacted]"
+        );
+        assert_eq!(loggable_path("/lc/"), "/lc/");
+        assert_eq!(loggable_path("/api/users/me"), "/api/users/me");
+        assert_eq!(loggable_path("/login"), "/login");
+    }
 }

@@ -210,16 +210,11 @@ async fn one_time_access_token_command_prints_a_working_sign_in_link() {
     }
 }
 
-/// The access log line of a request is written inside the request's span, so it carries the
-/// request id the response announces in `X-Request-ID`.
-#[test]
-fn access_log_lines_carry_the_request_id() {
-    use std::io::{Read, Write};
-    let dir = tempfile::tempdir().unwrap();
-    let log_path = dir.path().join("server.log");
-    let log = std::fs::File::create(&log_path).unwrap();
+/// A server logging JSON at INFO into `dir/server.log`; its port.
+fn logging_server(dir: &std::path::Path) -> (std::process::Child, u16) {
+    let log = std::fs::File::create(dir.join("server.log")).unwrap();
     let port = free_port();
-    let child = pocket_id(dir.path())
+    let child = pocket_id(dir)
         .env("PORT", port.to_string())
         .env("HOST", "127.0.0.1")
         .env("LOG_LEVEL", "info")
@@ -228,17 +223,41 @@ fn access_log_lines_carry_the_request_id() {
         .stderr(log)
         .spawn()
         .unwrap();
-    wait_healthy(
-        dir.path(),
-        &["--endpoint", &format!("http://127.0.0.1:{port}")],
-    );
+    wait_healthy(dir, &["--endpoint", &format!("http://127.0.0.1:{port}")]);
+    (child, port)
+}
+
+/// Sends one raw HTTP/1.1 request (closing the connection) and returns the whole response.
+fn raw_request(port: u16, method: &str, path: &str) -> String {
+    use std::io::{Read, Write};
     let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    conn.write_all(
-        b"GET /api/application-configuration HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    write!(
+        conn,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut response = String::new();
     conn.read_to_string(&mut response).unwrap();
+    response
+}
+
+/// The JSON lines of a server log.
+fn log_lines(dir: &std::path::Path) -> (String, Vec<serde_json::Value>) {
+    let text = std::fs::read_to_string(dir.join("server.log")).unwrap();
+    let lines = text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    (text, lines)
+}
+
+/// The access log line of a request is written inside the request's span, so it carries the
+/// request id the response announces in `X-Request-ID`.
+#[test]
+fn access_log_lines_carry_the_request_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, port) = logging_server(dir.path());
+    let response = raw_request(port, "GET", "/api/application-configuration");
     let request_id = response
         .lines()
         .find_map(|l| {
@@ -248,12 +267,43 @@ fn access_log_lines_carry_the_request_id() {
         })
         .expect("an X-Request-ID header");
     terminate(child);
-    let text = std::fs::read_to_string(&log_path).unwrap();
-    let line = text
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+    let (text, lines) = log_lines(dir.path());
+    let line = lines
+        .iter()
         .find(|l| l["message"] == "request" && l["path"] == "/api/application-configuration")
         .unwrap_or_else(|| panic!("no access-log line for the request in:\n{text}"));
     assert_eq!(line["status"], 200, "{line}");
     assert_eq!(line["span"]["request_id"], request_id.as_str(), "{line}");
+}
+
+/// Login codes and signup tokens in paths never reach the logs: the access log and the request
+/// span show `[redacted]` in their place.
+#[test]
+fn secrets_in_paths_stay_out_of_the_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, port) = logging_server(dir.path());
+    let secrets = ["LOGINCODE1", "LOGINCODE2", "SIGNUPTOKEN3"];
+    raw_request(port, "GET", &format!("/lc/{}", secrets[0]));
+    raw_request(
+        port,
+        "POST",
+        &format!("/api/one-time-access-token/{}", secrets[1]),
+    );
+    raw_request(port, "GET", &format!("/st/{}", secrets[2]));
+    terminate(child);
+    let (text, lines) = log_lines(dir.path());
+    for secret in secrets {
+        assert!(!text.contains(secret), "{secret} is in the log:\n{text}");
+    }
+    for path in [
+        "/lc/[redacted]",
+        "/api/one-time-access-token/[redacted]",
+        "/st/[redacted]",
+    ] {
+        let line = lines
+            .iter()
+            .find(|l| l["message"] == "request" && l["path"] == path)
+            .unwrap_or_else(|| panic!("no access-log line for {path} in:\n{text}"));
+        assert_eq!(line["span"]["path"], path, "{line}");
+    }
 }

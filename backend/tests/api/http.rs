@@ -184,3 +184,24 @@ db_test!(
         assert_eq!(app.request(req).await.status, StatusCode::OK);
     }
 );
+
+/// Over https every response tells browsers to keep to https (HSTS); over plain http (a local
+/// test instance) it does not, or browsers would refuse the instance later.
+#[tokio::test]
+async fn https_instances_send_strict_transport_security() {
+    use crate::helpers::Engine;
+    let https = TestApp::spawn(Engine::Sqlite, &[("APP_URL", "https://id.example.com")])
+        .await
+        .expect("sqlite");
+    for path in ["/api/application-configuration", "/healthz", "/login"] {
+        let r = https.get(path).await;
+        assert_eq!(
+            r.header("strict-transport-security"),
+            "max-age=31536000; includeSubDomains",
+            "{path}"
+        );
+    }
+    let http = TestApp::spawn(Engine::Sqlite, &[]).await.expect("sqlite");
+    let r = http.get("/api/application-configuration").await;
+    assert!(r.headers.get("strict-transport-security").is_none());
+}
