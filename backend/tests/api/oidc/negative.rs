@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::db_test;
-use crate::fixtures::{admin_with_passkey, passkey_admin};
+use crate::fixtures::{User, admin_with_passkey, passkey_admin};
 use crate::passkeys::login;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -684,6 +684,31 @@ db_test!(device_flow_errors, |app: TestApp| async {
     .await;
     assert_eq!(error(&r), "expired_token");
 });
+
+db_test!(
+    an_interaction_shows_its_user_only_to_that_user,
+    |app: TestApp| async {
+        OidcClient::confidential("rp").insert(&app).await;
+        let mut browser = passkey_admin(&app).await;
+        // Signed in, the first authorization waits for consent: the interaction is the admin's.
+        let r = browser.get(&authorize_url("rp", &[])).await;
+        let id = r
+            .header("location")
+            .strip_prefix("/interaction?interaction=")
+            .expect("interaction")
+            .to_owned();
+        let path = format!("/api/oidc/interactions/{id}");
+        let mine: Value = browser.get(&path).await.json();
+        assert_eq!(mine["user"]["username"], "admin", "{mine}");
+        // Anyone else holding the id learns nothing about who it is for.
+        let anonymous: Value = app.get(&path).await.json();
+        assert!(anonymous["user"].is_null(), "{anonymous}");
+        let mut eve = User::new("eve").signed_in(&app).await;
+        let theirs: Value = eve.get(&path).await.json();
+        assert!(theirs["user"].is_null(), "{theirs}");
+        assert!(!theirs.to_string().contains("admin@"), "{theirs}");
+    }
+);
 
 db_test!(a_huge_max_age_never_runs_out, |app: TestApp| async {
     OidcClient::confidential("rp").insert(&app).await;

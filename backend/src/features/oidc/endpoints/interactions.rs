@@ -4,7 +4,7 @@
 
 use crate::auth::cookies::{self, REAUTHENTICATION_TOKEN};
 use crate::auth::session::AMR_PASSKEY;
-use crate::auth::{BrowserUser, SessionUser};
+use crate::auth::{BrowserUser, MaybeUser, SessionUser};
 use crate::db::entities::{interaction_sessions as interactions, oidc_clients};
 use crate::error::AppError;
 use crate::extract::{Json, Path};
@@ -59,13 +59,16 @@ async fn load(
     Ok((i, p, c))
 }
 
+/// The interaction as `viewer` (the caller's signed-in user, if any) may see it: the user it
+/// is bound to is shown to that user only, so holding the id reveals no one's name or email.
 async fn dto(
     state: &AppState,
     i: &interactions::Model,
     p: &InteractionParams,
     c: &oidc_clients::Model,
+    viewer: Option<Uuid>,
 ) -> Result<InteractionDto, AppError> {
-    let user = match i.user_id {
+    let user = match i.user_id.filter(|u| Some(*u) == viewer) {
         Some(u) => users_repo::find(&state.db, u)
             .await?
             .map(|u| InteractionUserDto {
@@ -100,10 +103,12 @@ async fn dto(
     responses((status = 200, body = InteractionDto), (status = 404, body = ApiError)))]
 pub async fn get_interaction(
     State(state): State<AppState>,
+    MaybeUser(viewer): MaybeUser,
     Path(id): Path<String>,
 ) -> Result<Json<InteractionDto>, AppError> {
     let (i, p, c) = load(&state, &id).await?;
-    Ok(Json(dto(&state, &i, &p, &c).await?))
+    let viewer = viewer.map(|s| s.user.id);
+    Ok(Json(dto(&state, &i, &p, &c, viewer).await?))
 }
 
 /// Binds the interaction to the signed-in user and recomputes what they still need (`None`
@@ -233,7 +238,7 @@ pub async fn complete_interaction(
         )));
     }
     Ok(Json(CompleteInteractionResponse {
-        interaction: Some(dto(&state, &updated, &p, &c).await?),
+        interaction: Some(dto(&state, &updated, &p, &c, Some(s.user.id)).await?),
         redirect_url: None,
     })
     .into_response())
