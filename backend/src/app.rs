@@ -56,6 +56,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(features::one_time_access::router())
         .merge(features::signup::router())
         .merge(features::api_keys::router())
+        .merge(features::sessions::router())
         .merge(features::apis::router())
         .merge(features::oidc::router())
         .merge(features::audit_log::router())
@@ -91,6 +92,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::csrf::refuse_cross_site,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::ratelimit::limit_api,
         ))
         .with_state(state)
         .layer(middleware::from_fn(render_api_errors))

@@ -131,8 +131,11 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
-/// Resolves the client address. A platform header is believed as is; `X-Forwarded-For` is read
-/// from the right, skipping trusted proxies, only when the direct peer is itself trusted.
+/// Resolves the client address. Headers count only when the direct peer is a trusted proxy
+/// (`TRUST_PROXY`): then the platform header (`TRUSTED_PLATFORM`) is believed as is, and
+/// `X-Forwarded-For` is read from the right, since every proxy appends and only the leftmost
+/// entries are the client's to write. With a list of proxy networks the trusted hops are
+/// skipped; with `TRUST_PROXY=true` the nearest proxy's entry (the rightmost) is the client.
 pub fn client_ip(
     headers: &axum::http::HeaderMap,
     peer: Option<IpAddr>,
@@ -145,11 +148,6 @@ pub fn client_ip(
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse().ok())
     };
-    if let Some(name) = platform_header
-        && let Some(ip) = header_ip(name)
-    {
-        return Some(ip);
-    }
     let trusted = |ip: &IpAddr| match trust {
         TrustProxy::None => false,
         TrustProxy::All => true,
@@ -163,12 +161,21 @@ pub fn client_ip(
     if !peer_trusted {
         return peer;
     }
+    if let Some(name) = platform_header
+        && let Some(ip) = header_ip(name)
+    {
+        return Some(ip);
+    }
     if let Some(xff) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
         let hops: Vec<IpAddr> = xff
             .split(',')
             .filter_map(|h| h.trim().parse().ok())
             .collect();
-        if let Some(ip) = hops.iter().rev().find(|ip| !trusted(ip)).or(hops.first()) {
+        let client = match trust {
+            TrustProxy::Networks(_) => hops.iter().rev().find(|ip| !trusted(ip)).or(hops.first()),
+            _ => hops.last(),
+        };
+        if let Some(ip) = client {
             return Some(*ip);
         }
     }
@@ -251,15 +258,42 @@ mod tests {
     }
 
     #[test]
-    fn platform_header_wins() {
+    fn trust_all_takes_the_nearest_proxys_entry() {
+        // The client wrote "6.6.6.6"; the proxy appended the address it saw.
+        let got = client_ip(
+            &xff("6.6.6.6, 198.51.100.7"),
+            Some("10.0.0.2".parse().unwrap()),
+            &TrustProxy::All,
+            None,
+        );
+        assert_eq!(got, "198.51.100.7".parse().ok());
+        // Rotating the fake entry changes nothing.
+        let again = client_ip(
+            &xff("7.7.7.7, 198.51.100.7"),
+            Some("10.0.0.2".parse().unwrap()),
+            &TrustProxy::All,
+            None,
+        );
+        assert_eq!(again, got);
+    }
+
+    #[test]
+    fn platform_header_only_from_a_trusted_peer() {
         let mut h = HeaderMap::new();
         h.insert("cf-connecting-ip", HeaderValue::from_static("198.51.100.1"));
+        let nets = TrustProxy::Networks(vec!["10.0.0.0/8".parse().unwrap()]);
         let got = client_ip(
             &h,
             Some("10.0.0.1".parse().unwrap()),
-            &TrustProxy::None,
+            &nets,
             Some("CF-Connecting-IP"),
         );
         assert_eq!(got, "198.51.100.1".parse().ok());
+        // Anyone else connecting directly cannot pick their address.
+        let direct: IpAddr = "203.0.113.9".parse().unwrap();
+        for trust in [&nets, &TrustProxy::None] {
+            let got = client_ip(&h, Some(direct), trust, Some("CF-Connecting-IP"));
+            assert_eq!(got, Some(direct));
+        }
     }
 }

@@ -1,10 +1,10 @@
 //! Background housekeeping: deleting expired passkey challenges, login codes, reauthentication
-//! tokens and idle rate-limit buckets. Plain idempotent deletes, so several instances may run
+//! tokens, browser sessions and idle rate-limit buckets. Plain idempotent deletes, so several instances may run
 //! them at once.
 
 use crate::db::entities::{
     interaction_sessions, oauth2_jtis, oauth2_sessions, one_time_access_tokens, rate_limits,
-    reauthentication_tokens, webauthn_sessions,
+    reauthentication_tokens, user_sessions, webauthn_sessions,
 };
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
@@ -29,6 +29,11 @@ pub async fn cleanup_expired(db: &impl ConnectionTrait, now: DateTime<Utc>) -> R
         .rows_affected;
     removed += reauthentication_tokens::Entity::delete_many()
         .filter(reauthentication_tokens::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected;
+    removed += user_sessions::Entity::delete_many()
+        .filter(user_sessions::Column::ExpiresAt.lte(now))
         .exec(db)
         .await?
         .rows_affected;

@@ -3,7 +3,7 @@
 
 use crate::app::router;
 use crate::clock::SystemClock;
-use crate::config::{Config, Listen};
+use crate::config::{Config, Listen, TrustProxy};
 use crate::spa::Spa;
 use crate::state::AppState;
 use std::path::PathBuf;
@@ -51,6 +51,15 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     // Bundled images are also seeded on first request, so a failure here only delays them.
     if let Err(e) = crate::features::app_images::seed_defaults(&state).await {
         tracing::warn!(error = %e, "could not seed the bundled application images");
+    }
+    if let (Some(header), TrustProxy::None) =
+        (&state.config.trusted_platform, &state.config.trust_proxy)
+    {
+        tracing::warn!(
+            header = %header,
+            "TRUSTED_PLATFORM is ignored unless the platform's proxies are trusted: set TRUST_PROXY \
+             to their addresses (or true)"
+        );
     }
     crate::jobs::spawn_key_refresh(state.clone());
     crate::db::spawn_wal_checkpoints(&state.config.database);

@@ -29,6 +29,8 @@ pub struct AppState {
     pub outbound: crate::outbound::Outbound,
     /// The queue of SQLite's OAuth-artefact writes (see [`crate::db::WriteGate`]).
     pub writes: crate::db::WriteGate,
+    /// This instance's counts for the global `api` rate limit.
+    pub api_limiter: Arc<crate::ratelimit::ApiLimiter>,
 }
 
 impl AppState {
@@ -88,6 +90,7 @@ impl AppState {
             oidc_cache: Default::default(),
             geo,
             outbound: Default::default(),
+            api_limiter: Default::default(),
         }
     }
 }

@@ -1,7 +1,7 @@
 // Sign-in and account pages in a real browser with a CDP virtual authenticator: first-admin
 // setup, passkeys (add, sign in, rename, second passkey, delete), profile and picture, login
-// codes from the CLI, and the redirect back after signing in. The steps share one browser page
-// and one server, in order, like a user would go through them.
+// codes from the CLI, the redirect back after signing in, and signing out other sessions. The
+// steps share one browser page and one server, in order, like a user would go through them.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ let problems;
 let authenticators;
 let laptop; // the first virtual authenticator (platform)
 let securityKey; // the second one (USB)
+let otherBrowser; // a second signed-in browser ({ context, page })
 
 const shot = (name) => page.screenshot({ path: join(OUTPUT_DIR, `${name}.png`), fullPage: true });
 const path = () => new URL(page.url()).pathname;
@@ -306,7 +307,28 @@ describe('sign-in and account pages', () => {
     await other.getByTestId('profile-card').waitFor();
     assert.equal(await other.getByTestId('header-user-name').textContent(), 'Countess Ada');
     assert.deepEqual(otherProblems, []);
-    await context.close();
+    otherBrowser = { context, page: other };
+  });
+
+  test('the sessions card lists the other browser and signs it out', async () => {
+    await page.reload();
+    await byTestId('sessions-card').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="session-item"]').length >= 2);
+    const current = page.getByTestId('session-item').filter({ has: byTestId('session-current') });
+    assert.equal(await current.count(), 1);
+    assert.equal(await current.getByTestId('session-end').count(), 0, 'this browser has no sign-out button');
+    assert.match(await current.getByTestId('session-seen').textContent(), /^Last seen /);
+    await shot('account-sessions');
+    const before = await byTestId('session-item').count();
+    await byTestId('sessions-end-all').click();
+    await byTestId('sessions-notice').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="session-item"]').length === 1);
+    assert.ok(before >= 2);
+    await byTestId('session-current').waitFor();
+    // The other browser's cookie no longer signs in.
+    await otherBrowser.page.goto(server.url + '/settings/account');
+    await otherBrowser.page.waitForURL((u) => u.pathname === '/login');
+    await otherBrowser.context.close();
   });
 
   test('deleting the last passkey warns before and after', async () => {

@@ -426,8 +426,20 @@ describe('admin: users, groups and API keys', () => {
     await alanPage.goto(`${server.url}/settings/audit-log/global`);
     await alanPage.waitForURL((u) => u.pathname === '/settings/account');
     await shot('non-admin-navigation', alanPage);
-    await other.close();
     assert.deepEqual(alanProblems, []);
+
+    // The administrator sees that browser on Alan's page and signs him out everywhere.
+    await page.goto(`${server.url}/settings/admin/users/${alanId}`);
+    await byTestId('sessions-card').waitFor();
+    await byTestId('session-item').first().waitFor();
+    assert.equal(await byTestId('session-current').count(), 0, "not the administrator's browser");
+    assert.equal(await byTestId('session-end').count(), 0);
+    await byTestId('sessions-end-all').click();
+    await byTestId('sessions-none').waitFor();
+    await byTestId('sessions-notice').waitFor();
+    await alanPage.goto(`${server.url}/settings/account`);
+    await alanPage.waitForURL((u) => u.pathname === '/login');
+    await other.close();
   });
 
   test('no console errors, page errors or failed requests', () => {

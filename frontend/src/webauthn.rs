@@ -118,9 +118,30 @@ impl PasskeyError {
     }
 }
 
-/// Adds a passkey to the signed-in account: start, `credentials.create`, finish.
+/// Runs `call`; when the server first wants proof of presence (`reauthentication_required`:
+/// adding a passkey or an API key long after signing in), asks for a passkey and runs it once
+/// more. A cancelled prompt gives back the server's error, whose message says what is needed.
+pub async fn with_reauthentication<T, F, Fut>(call: F) -> Result<T, ClientError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ClientError>>,
+{
+    match call().await {
+        Err(e) if e.code() == Some(ErrorCode::ReauthenticationRequired) => {
+            match reauthenticate().await {
+                Ok(()) => call().await,
+                Err(PasskeyError::Server(refused)) => Err(refused),
+                Err(PasskeyError::Browser(_)) => Err(e),
+            }
+        }
+        other => other,
+    }
+}
+
+/// Adds a passkey to the signed-in account: start (confirming with an existing passkey first
+/// when the server asks), `credentials.create`, finish.
 pub async fn register_passkey() -> Result<WebauthnCredentialDto, PasskeyError> {
-    let options = api::webauthn::register_start()
+    let options = with_reauthentication(api::webauthn::register_start)
         .await
         .map_err(PasskeyError::Server)?;
     let credential = create_credential(&options.public_key)

@@ -21,7 +21,6 @@ use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use pocket_shared::ErrorCode;
-use sea_orm::EntityTrait;
 use session::SessionClaims;
 
 /// A signed-in user, authenticated by the session cookie (or the session JWT as a bearer token).
@@ -56,17 +55,29 @@ async fn session_user(parts: &Parts, state: &AppState) -> Result<Option<SessionU
     let Some(token) = session_token(parts, state.config.is_https()) else {
         return Ok(None);
     };
-    let Some(claims) = state.session_keys.verify(&token, state.clock.now()) else {
+    let now = state.clock.now();
+    let Some(claims) = state.session_keys.verify(&token, now) else {
         return Ok(None);
     };
-    // Checked on every request: a deleted or disabled user's sessions stop working at once.
-    let Some(user) = users::Entity::find_by_id(claims.sub).one(&state.db).await? else {
+    // Checked on every request, in one query: an ended session, or a deleted user, stops
+    // working at once on every instance; a disabled user is refused.
+    let Some(user) =
+        crate::features::sessions::service::resolve(&state.db, claims.sid, claims.sub, now).await?
+    else {
         return Ok(None);
     };
     if user.disabled {
         return Err(user_disabled());
     }
     Ok(Some(SessionUser { user, claims }))
+}
+
+/// The claims of the request's session token, when genuine and unexpired, without looking at
+/// the database (sign-out uses it to find the session to end).
+pub fn session_claims(parts: &axum::http::HeaderMap, state: &AppState) -> Option<SessionClaims> {
+    let token = cookies::get(parts, cookies::ACCESS_TOKEN, state.config.is_https())
+        .or_else(|| bearer_token(parts))?;
+    state.session_keys.verify(&token, state.clock.now())
 }
 
 impl FromRequestParts<AppState> for SessionUser {
@@ -142,22 +153,42 @@ impl FromRequestParts<AppState> for MaybeUser {
     }
 }
 
-/// A `Set-Cookie` starting a browser session for `user` (lifetime: app config
-/// `sessionDuration` from `settings`), with the given authentication methods.
-pub fn start_session(
+impl MaybeUser {
+    /// The id of the session the request came with, when it is `user`'s (a change a user makes
+    /// to their own account keeps this session while ending the others).
+    pub fn session_of(&self, user: uuid::Uuid) -> Option<uuid::Uuid> {
+        self.0
+            .as_ref()
+            .filter(|s| s.user.id == user)
+            .map(|s| s.claims.sid)
+    }
+}
+
+/// Starts a browser session for `user` (lifetime: app config `sessionDuration` from
+/// `settings`) with the given authentication methods: stores its row and returns the
+/// `Set-Cookie` carrying it.
+pub async fn start_session(
     state: &AppState,
     settings: &crate::features::app_config::service::AppSettings,
     user: uuid::Uuid,
     amr: &[&str],
-) -> axum::http::HeaderValue {
+    origin: &crate::features::audit_log::service::Origin,
+) -> Result<axum::http::HeaderValue, AppError> {
     let lifetime = chrono::Duration::minutes(settings.session_duration_minutes);
-    let token = state
-        .session_keys
-        .issue(user, amr, state.clock.now(), lifetime);
-    cookies::set(
+    let now = state.clock.now();
+    let sign_in = crate::features::sessions::service::SignIn {
+        user,
+        amr,
+        origin,
+        lifetime,
+    };
+    let sid =
+        crate::features::sessions::service::start(&state.db, &state.geo, sign_in, now).await?;
+    let token = state.session_keys.issue(user, sid, amr, now, lifetime);
+    Ok(cookies::set(
         cookies::ACCESS_TOKEN,
         &token,
         lifetime.num_seconds(),
         state.config.is_https(),
-    )
+    ))
 }

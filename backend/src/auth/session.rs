@@ -1,5 +1,7 @@
 //! The browser session: an HS256 JWT in an HttpOnly cookie, signed with a key derived from
-//! `ENCRYPTION_KEY` (so every instance verifies every other's sessions), carrying `amr`.
+//! `ENCRYPTION_KEY` (so every instance verifies every other's sessions), carrying `amr` and the
+//! `sid` of its `user_sessions` row (`crate::features::sessions`), without which it is not
+//! accepted: a genuine token of an ended session is refused.
 
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -17,6 +19,8 @@ const AUDIENCE: &str = "pocket-id-session";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionClaims {
     pub sub: Uuid,
+    /// The session row; ending the session deletes it.
+    pub sid: Uuid,
     pub iat: i64,
     pub exp: i64,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -53,12 +57,14 @@ impl SessionKeys {
     pub fn issue(
         &self,
         user: Uuid,
+        sid: Uuid,
         amr: &[&str],
         now: DateTime<Utc>,
         lifetime: Duration,
     ) -> String {
         let claims = SessionClaims {
             sub: user,
+            sid,
             iat: now.timestamp(),
             exp: (now + lifetime).timestamp(),
             amr: amr.iter().map(|s| (*s).to_owned()).collect(),
@@ -78,6 +84,7 @@ impl SessionKeys {
         v.set_audience(&[AUDIENCE]);
         v.set_issuer(&[&self.issuer]);
         v.set_required_spec_claims(&["exp", "iat", "sub", "aud", "iss"]);
+        // A token without `sid` (from before sessions were rows) fails to decode.
         let claims = jsonwebtoken::decode::<SessionClaims>(token, &self.decoding, &v)
             .ok()?
             .claims;
@@ -97,9 +104,10 @@ mod tests {
     fn round_trip_and_expiry() {
         let keys = SessionKeys::new("k-0123456789abcdef", "http://localhost:1411");
         let user = Uuid::new_v4();
-        let t = keys.issue(user, &[AMR_PASSKEY], now(), Duration::minutes(60));
+        let sid = Uuid::new_v4();
+        let t = keys.issue(user, sid, &[AMR_PASSKEY], now(), Duration::minutes(60));
         let c = keys.verify(&t, now()).unwrap();
-        assert_eq!(c.sub, user);
+        assert_eq!((c.sub, c.sid), (user, sid));
         assert_eq!(c.amr, vec!["phr"]);
         assert!(keys.verify(&t, now() + Duration::minutes(59)).is_some());
         assert!(
@@ -111,7 +119,13 @@ mod tests {
     #[test]
     fn other_keys_and_tampering_are_rejected() {
         let keys = SessionKeys::new("k-0123456789abcdef", "http://localhost:1411");
-        let t = keys.issue(Uuid::new_v4(), &[], now(), Duration::minutes(60));
+        let t = keys.issue(
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+            &[],
+            now(),
+            Duration::minutes(60),
+        );
         assert!(
             SessionKeys::new("another-key-0123456", "http://localhost:1411")
                 .verify(&t, now())

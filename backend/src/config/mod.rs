@@ -100,7 +100,12 @@ pub struct Config {
     pub trusted_platform: Option<String>,
     pub local_ipv6_ranges: Vec<IpNet>,
     pub audit_log_retention_days: u32,
+    /// `API_KEY_MAX_LIFETIME_DAYS` (default 365): no API key is created or renewed to expire
+    /// later than this many days ahead.
+    pub api_key_max_lifetime_days: u32,
     pub allow_insecure_callback_urls: bool,
+    /// `REQUIRE_PKCE` (default false): confidential clients must send a PKCE challenge too.
+    pub require_pkce: bool,
     pub ui_config_disabled: bool,
     pub disable_rate_limiting: bool,
     pub version_check_disabled: bool,
@@ -248,15 +253,17 @@ impl Config {
             }
         };
 
-        let audit_log_retention_days = match r.get("AUDIT_LOG_RETENTION_DAYS") {
-            None => 90,
+        let days = |name: &'static str, default: u32| match r.get(name) {
+            None => Ok(default),
             Some(v) => v.parse::<u32>().ok().filter(|d| *d > 0).ok_or_else(|| {
                 invalid(
-                    "AUDIT_LOG_RETENTION_DAYS",
+                    name,
                     format!("must be a whole number of days above 0 (got \"{v}\")"),
                 )
-            })?,
+            }),
         };
+        let audit_log_retention_days = days("AUDIT_LOG_RETENTION_DAYS", 90)?;
+        let api_key_max_lifetime_days = days("API_KEY_MAX_LIFETIME_DAYS", 365)?;
 
         let static_api_key = r.secret("STATIC_API_KEY", "STATIC_API_KEY_FILE")?;
         if let Some(k) = &static_api_key
@@ -327,7 +334,9 @@ impl Config {
             trusted_platform: r.get("TRUSTED_PLATFORM"),
             local_ipv6_ranges,
             audit_log_retention_days,
-            allow_insecure_callback_urls: r.bool("ALLOW_INSECURE_CALLBACK_URLS", true)?,
+            api_key_max_lifetime_days,
+            allow_insecure_callback_urls: r.bool("ALLOW_INSECURE_CALLBACK_URLS", false)?,
+            require_pkce: r.bool("REQUIRE_PKCE", false)?,
             ui_config_disabled,
             disable_rate_limiting: r.bool("DISABLE_RATE_LIMITING", false)?,
             version_check_disabled: r.bool("VERSION_CHECK_DISABLED", false)?,
@@ -355,6 +364,11 @@ impl Config {
     /// True when the public URL is https (cookies then get the `__Host-` prefix).
     pub fn is_https(&self) -> bool {
         self.app_url.starts_with("https://")
+    }
+
+    /// The longest an API key may live (`API_KEY_MAX_LIFETIME_DAYS`).
+    pub fn api_key_max_lifetime(&self) -> chrono::Duration {
+        chrono::Duration::days(i64::from(self.api_key_max_lifetime_days))
     }
 }
 

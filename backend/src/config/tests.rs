@@ -44,7 +44,10 @@ fn defaults_match_pocket_id() {
     assert_eq!(c.audit_log_retention_days, 90);
     assert_eq!(c.app_env, AppEnv::Production);
     assert_eq!(c.log_level, LogLevel::Info);
-    assert!(c.allow_insecure_callback_urls);
+    assert!(
+        !c.allow_insecure_callback_urls,
+        "http only on loopback by default"
+    );
     assert!(!c.ui_config_disabled);
     assert!(!c.is_https());
 }

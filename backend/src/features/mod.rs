@@ -11,6 +11,7 @@ pub mod health;
 pub mod oidc;
 pub mod one_time_access;
 pub mod passkeys;
+pub mod sessions;
 pub mod signup;
 pub mod user_groups;
 pub mod users;

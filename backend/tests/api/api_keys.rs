@@ -3,8 +3,9 @@
 //! and revoking, and the static API key.
 
 use crate::db_test;
-use crate::fixtures::{User, admin, api_key, sign_in};
+use crate::fixtures::{User, admin, admin_with_passkey, api_key, sign_in};
 use crate::helpers::{Engine, TestApp, TestResponse, code, field_errors, test_now};
+use crate::passkeys::login;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use chrono::Duration;
@@ -257,7 +258,7 @@ db_test!(
     |app: TestApp| async move {
         // The admin's session outlives the clock moves below.
         app.set_app_config("sessionDuration", "10080").await;
-        let mut c = admin(&app).await;
+        let (mut c, mut auth) = admin_with_passkey(&app).await;
         let created = api_key(&mut c, "short", 1).await;
         let id = created.api_key.id.clone();
         let renew = format!("{KEYS}/{id}/renew");
@@ -272,6 +273,11 @@ db_test!(
         let r = with_key(&app, Method::GET, "/api/users/me", &created.token, None).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text());
         assert_eq!(code(&r), ErrorCode::ApiKeyExpired);
+
+        // A day on, renewing (lasting access again) wants a fresh sign-in.
+        let r = c.post(&renew, &json!({"expiresAt": in_days(30)})).await;
+        assert_eq!(code(&r), ErrorCode::ReauthenticationRequired);
+        assert_eq!(login(&mut c, &mut auth).await.status, StatusCode::OK);
 
         // The new expiry must lie in the future (of the moved clock).
         let r = c.post(&renew, &json!({"expiresAt": in_days(1)})).await;

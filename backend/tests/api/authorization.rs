@@ -85,6 +85,7 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("get", "/api/oidc/device/info") => Browser,
         ("post", "/api/oidc/device/verify" | "/api/oidc/device/deny") => Browser,
         ("post", "/api/api-keys" | "/api/api-keys/{id}/renew") => Browser,
+        (_, "/api/users/me/sessions" | "/api/users/me/sessions/{id}") => Browser,
         // Admin areas.
         (_, p)
             if admin_prefixes

@@ -27,9 +27,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 /// The redirect URI every [`OidcClient`] registers.
-pub const CALLBACK: &str = "http://rp.example/callback";
+pub const CALLBACK: &str = "https://rp.example/callback";
 /// The post-logout redirect URI every [`OidcClient`] registers.
-pub const LOGOUT: &str = "http://rp.example/signed-out";
+pub const LOGOUT: &str = "https://rp.example/signed-out";
 /// The secret of a confidential [`OidcClient`].
 pub const SECRET: &str = "rp-secret-0123456789abcdefghijklmn";
 

@@ -20,6 +20,9 @@ use tower::ServiceExt;
 #[macro_export]
 macro_rules! db_test {
     ($name:ident, |$app:ident : $ty:ty| $body:expr) => {
+        $crate::db_test!($name, env = [], |$app: $ty| $body);
+    };
+    ($name:ident, env = [$($env:expr),* $(,)?], |$app:ident : $ty:ty| $body:expr) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
@@ -27,7 +30,7 @@ macro_rules! db_test {
             #[tokio::test]
             async fn sqlite() {
                 let $app: $ty =
-                    $crate::helpers::TestApp::spawn($crate::helpers::Engine::Sqlite, &[])
+                    $crate::helpers::TestApp::spawn($crate::helpers::Engine::Sqlite, &[$($env),*])
                         .await
                         .expect("sqlite");
                 $body.await;
@@ -36,7 +39,8 @@ macro_rules! db_test {
             #[tokio::test]
             async fn postgres() {
                 let app: Option<$ty> =
-                    $crate::helpers::TestApp::spawn($crate::helpers::Engine::Postgres, &[]).await;
+                    $crate::helpers::TestApp::spawn($crate::helpers::Engine::Postgres, &[$($env),*])
+                        .await;
                 if let Some($app) = app {
                     $body.await;
                 }
@@ -230,6 +234,13 @@ impl TestApp {
         self.call(Method::GET, path).await
     }
 
+    /// The test switch of the SSRF guard: the app may fetch from loopback (servers the test
+    /// starts: images, key sets).
+    pub fn allow_loopback(&mut self) {
+        self.state.outbound = pocket_id::outbound::Outbound::allowing_loopback();
+        self.router = pocket_id::router(self.state.clone());
+    }
+
     /// The app's "now" (the fixed clock, as tests have moved it).
     pub fn clock_now(&self) -> DateTime<Utc> {
         pocket_id::clock::Clock::now(self.clock.as_ref())
@@ -326,6 +337,9 @@ pub struct Client<'a> {
     pub cookies: std::collections::BTreeMap<String, String>,
     /// Extra headers sent with every request (e.g. `x-forwarded-for`).
     pub headers: Vec<(String, String)>,
+    /// The TCP peer the server sees (`ConnectInfo`); `None`: no peer address, as on a Unix
+    /// socket.
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 impl TestApp {
@@ -334,6 +348,7 @@ impl TestApp {
             app: self,
             cookies: Default::default(),
             headers: Vec::new(),
+            peer: None,
         }
     }
 }
@@ -377,6 +392,9 @@ impl Client<'_> {
         }
         for (k, v) in &self.headers {
             req = req.header(k.as_str(), v.as_str());
+        }
+        if let Some(peer) = self.peer {
+            req = req.extension(axum::extract::ConnectInfo(peer));
         }
         let req = match body {
             Some(b) => req

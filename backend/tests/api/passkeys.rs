@@ -406,6 +406,7 @@ db_test!(
         let (mut c, mut auth) = admin_with_passkey(&app).await;
         let a = assertion(&mut c, &mut auth).await;
         c.cookies.remove("session");
+        c.peer = Some("198.51.100.7:40000".parse().unwrap());
         // Burst of 10, then 1 per 5 s.
         for _ in 0..10 {
             assert_eq!(

@@ -264,6 +264,21 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "signup_tokens_user_groups",
         &["signup_token_id", "user_group_id"],
     ),
+    (
+        "user_sessions",
+        &[
+            "id",
+            "user_id",
+            "created_at",
+            "last_seen_at",
+            "expires_at",
+            "amr",
+            "ip_address",
+            "country",
+            "city",
+            "user_agent",
+        ],
+    ),
 ];
 
 /// Reference section 5.2: (table, column, referenced table, ON DELETE action).
@@ -339,6 +354,7 @@ const EXPECTED_FKS: &[(&str, &str, &str, &str)] = &[
         "CASCADE",
     ),
     ("user_groups_users", "user_id", "users", "CASCADE"),
+    ("user_sessions", "user_id", "users", "CASCADE"),
     ("webauthn_credentials", "user_id", "users", "CASCADE"),
     ("one_time_access_tokens", "user_id", "users", "CASCADE"),
     (

@@ -335,19 +335,66 @@ db_test!(
 );
 
 db_test!(signup_is_rate_limited, |app: TestApp| async move {
+    let from = |peer: &str| {
+        let mut c = app.client();
+        c.peer = Some(peer.parse().unwrap());
+        c
+    };
+    let mut c = from("198.51.100.7:40000");
     // Burst of 10, then 2 a minute; refused attempts count too.
     for _ in 0..10 {
-        let (_, r) = sign_up(&app, &person("sam", None)).await;
+        let r = c.post("/api/signup", &person("sam", None)).await;
         assert_eq!(code(&r), ErrorCode::OpenSignupDisabled);
     }
-    let (_, r) = sign_up(&app, &person("sam", None)).await;
+    let r = c.post("/api/signup", &person("sam", None)).await;
     assert_eq!(
         (r.status, code(&r)),
         (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)
     );
     let retry: u64 = r.header("retry-after").parse().unwrap();
     assert!((30..=31).contains(&retry), "one token per 30 s: {retry}");
+    // Another port is the same client; another address is not.
+    let r = from("198.51.100.7:40001")
+        .post("/api/signup", &person("sam", None))
+        .await;
+    assert_eq!(code(&r), ErrorCode::RateLimited);
+    let r = from("198.51.100.8:40000")
+        .post("/api/signup", &person("sam", None))
+        .await;
+    assert_eq!(code(&r), ErrorCode::OpenSignupDisabled);
+    // IPv6: one bucket per /64, whichever address of it the host picks.
+    let mut v6 = from("[2001:db8:1:2::1]:40000");
+    for _ in 0..10 {
+        v6.post("/api/signup", &person("sam", None)).await;
+    }
+    let r = from("[2001:db8:1:2:dead:beef:0:1]:40000")
+        .post("/api/signup", &person("sam", None))
+        .await;
+    assert_eq!(code(&r), ErrorCode::RateLimited);
 });
+
+db_test!(
+    a_spoofed_forwarded_for_does_not_escape_the_limit,
+    env = [("TRUST_PROXY", "true")],
+    |app: TestApp| async move {
+        // Behind a proxy at 10.0.0.2 that appends the address it sees (198.51.100.7); the
+        // client writes a new fake first entry every time.
+        let mut refused = 0;
+        for i in 0..12 {
+            let mut c = app.client();
+            c.peer = Some("10.0.0.2:40000".parse().unwrap());
+            c.headers.push((
+                "x-forwarded-for".into(),
+                format!("203.0.113.{i}, 198.51.100.7"),
+            ));
+            let r = c.post("/api/signup", &person("sam", None)).await;
+            if code(&r) == ErrorCode::RateLimited {
+                refused += 1;
+            }
+        }
+        assert_eq!(refused, 2, "a burst of 10 for the one real client");
+    }
+);
 
 db_test!(token_requests_are_validated, |app: TestApp| async move {
     let mut c = admin(&app).await;

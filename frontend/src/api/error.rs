@@ -164,7 +164,9 @@ fn code_message(code: ErrorCode) -> Option<&'static str> {
         ErrorCode::AccountEditNotAllowed => {
             "Your administrator does not allow changing your account details."
         }
-        ErrorCode::ReauthenticationRequired => "Confirm it is you with your passkey to continue.",
+        ErrorCode::ReauthenticationRequired => {
+            "Confirm it is you with your passkey to continue (without a passkey, sign in again with a login code)."
+        }
         ErrorCode::OidcAccessDenied => "You are not allowed to access this service.",
         ErrorCode::OidcParRequired => {
             "This application must send its sign-in request to the server first (pushed \

@@ -15,6 +15,7 @@ pub mod my_apps;
 pub mod oidc;
 pub mod oidc_clients;
 pub mod one_time_access;
+pub mod sessions;
 pub mod signup;
 pub mod signup_tokens;
 pub mod user_groups;

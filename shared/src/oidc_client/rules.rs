@@ -124,13 +124,20 @@ pub fn http_url(v: &str) -> Result<(), Violation> {
     Ok(())
 }
 
-/// A callback (redirect or post-logout) URL pattern, as Pocket ID accepts them: `*` alone,
-/// or `scheme://host[:port][/path][?query]` where `*` may stand for one segment of the
-/// scheme, host, port and query values and `**` for any number of path segments.
-/// `javascript:` and `data:` are refused: these URLs end up in browsers' location bars.
+/// A callback (redirect or post-logout) URL pattern: `scheme://host[:port][/path][?query]`
+/// where `*` may stand for one segment of the host, port and query values and `**` for any
+/// number of path segments. Stricter than Pocket ID, which also takes `*` alone and wildcard
+/// schemes: those make `/authorize` an open redirector that hands codes to any site, so they are
+/// refused, as is a wildcard in the last two labels of a host (`https://*.com/cb`,
+/// `https://app.*/cb`: anyone can register a matching domain). `javascript:` and `data:` are
+/// refused: these URLs end up in browsers' location bars. The server applies the same rule
+/// when matching, so a pattern stored before (an imported client) never matches.
 pub fn callback_url_pattern(v: &str) -> Result<(), Violation> {
     if v == "*" {
-        return Ok(());
+        return Err(violation(
+            "wildcard_not_allowed",
+            "must name a site: * alone would send sign-ins anywhere",
+        ));
     }
     if v.is_empty() {
         return Err(violation("required", "is required"));
@@ -155,6 +162,12 @@ pub fn callback_url_pattern(v: &str) -> Result<(), Violation> {
     let Some((scheme, rest)) = base.split_once("://") else {
         return invalid("must include a scheme, like https://");
     };
+    if scheme.contains('*') {
+        return Err(violation(
+            "wildcard_not_allowed",
+            "must spell out its scheme (no * in the scheme)",
+        ));
+    }
     if !valid_scheme(scheme) {
         return invalid("must include a valid scheme, like https://");
     }
@@ -180,6 +193,12 @@ pub fn callback_url_pattern(v: &str) -> Result<(), Violation> {
     if !host_ok || !port_ok {
         return invalid("must have a valid host and port");
     }
+    if !host.starts_with('[') && host.rsplit('.').take(2).any(|label| label.contains('*')) {
+        return Err(violation(
+            "wildcard_not_allowed",
+            "must name its domain: * only in subdomains, like https://*.example.com",
+        ));
+    }
     if userinfo.is_some_and(|u| u.split(':').any(|part| !valid_glob(part))) {
         return invalid("has an invalid wildcard in the user info");
     }
@@ -195,13 +214,8 @@ fn is_digits(v: &str) -> bool {
     !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// RFC 3986 scheme, or a wildcard pattern of one.
+/// RFC 3986 scheme.
 fn valid_scheme(s: &str) -> bool {
-    if s.contains('*') {
-        return s
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.*".contains(c));
-    }
     s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
@@ -435,7 +449,6 @@ mod tests {
     #[test]
     fn callback_patterns_pocket_id_accepts() {
         for ok in [
-            "*",
             "https://app.example.com/callback",
             "http://localhost:8080/auth/callback",
             "http://localhost:*/cb",
@@ -446,7 +459,7 @@ mod tests {
             "https://user:pass@example.com/cb",
             "myapp://callback",
             "com.example.app://oauth/redirect",
-            "*://example.com/cb",
+            "https://app.*.example.com/cb",
             "https://example.com/cb#ignored",
             "https://example.com",
         ] {
@@ -487,6 +500,27 @@ mod tests {
             "invalid_format"
         );
         assert_eq!(callback_url_pattern("").unwrap_err().code, "required");
+    }
+
+    #[test]
+    fn patterns_that_match_any_site_are_refused() {
+        // Pocket ID accepts these; each one lets /authorize send a code to a site anyone can own.
+        for open in [
+            "*",
+            "*://example.com/cb",
+            "http*://example.com/cb",
+            "https://*/cb",
+            "https://*.com/cb",
+            "https://example.*/cb",
+            "https://app.example*/cb",
+            "https://*.*/cb",
+        ] {
+            assert_eq!(
+                callback_url_pattern(open).map_err(|v| v.code),
+                Err("wildcard_not_allowed"),
+                "{open}"
+            );
+        }
     }
 
     #[test]

@@ -67,6 +67,7 @@ pub mod storage;
 pub mod user_authorized_oidc_clients;
 pub mod user_groups;
 pub mod user_groups_users;
+pub mod user_sessions;
 pub mod users;
 pub mod webauthn_credentials;
 pub mod webauthn_sessions;

@@ -32,6 +32,7 @@ mod m20261122_000001_initial_schema;
 mod m20261122_000002_passkey_sessions;
 mod m20261201_000001_signup_tokens;
 pub mod m20261202_000001_user_search;
+mod m20261207_000001_user_sessions;
 pub mod schema;
 pub mod tables;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_passkey_sessions::Migration),
             Box::new(m20261201_000001_signup_tokens::Migration),
             Box::new(m20261202_000001_user_search::Migration),
+            Box::new(m20261207_000001_user_sessions::Migration),
         ]
     }
 }
@@ -68,6 +70,7 @@ mod tests {
                 "m20261122_000002_passkey_sessions",
                 "m20261201_000001_signup_tokens",
                 "m20261202_000001_user_search",
+                "m20261207_000001_user_sessions",
             ]
         );
     }

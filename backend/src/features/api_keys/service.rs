@@ -7,7 +7,7 @@ use crate::crypto::hash_token;
 use crate::db::entities::api_keys;
 use crate::error::{AppError, validated};
 use crate::list::ListParams;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use pocket_shared::ErrorCode;
 use pocket_shared::api_key::{
     ApiKeyCreateRequest, ApiKeyDto, ApiKeyListResponse, ApiKeyRenewRequest, ApiKeyResponse, rules,
@@ -28,8 +28,13 @@ pub fn to_dto(k: &api_keys::Model) -> ApiKeyDto {
     }
 }
 
-/// Parses `expiresAt` (RFC 3339), which must lie after `now`.
-fn expiry(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, AppError> {
+/// Parses `expiresAt` (RFC 3339), which must lie after `now` and at most `max_lifetime` after
+/// it (`API_KEY_MAX_LIFETIME_DAYS`): a key never outlives the limit the operator set.
+fn expiry(
+    raw: &str,
+    now: DateTime<Utc>,
+    max_lifetime: Duration,
+) -> Result<DateTime<Utc>, AppError> {
     let at = DateTime::parse_from_rfc3339(raw.trim())
         .map_err(|_| {
             AppError::field(
@@ -45,6 +50,13 @@ fn expiry(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, AppError> {
             "expiresAt",
             "out_of_range",
             "must be in the future",
+        ));
+    }
+    if at > now + max_lifetime {
+        return Err(AppError::field(
+            "expiresAt",
+            "out_of_range",
+            &format!("must be at most {} days from now", max_lifetime.num_days()),
         ));
     }
     Ok(at)
@@ -81,10 +93,11 @@ pub async fn create(
     db: &impl ConnectionTrait,
     user: Uuid,
     req: ApiKeyCreateRequest,
+    max_lifetime: Duration,
     now: DateTime<Utc>,
 ) -> Result<ApiKeyResponse, AppError> {
     validated(rules::create_errors(&req))?;
-    let expires_at = expiry(&req.expires_at, now)?;
+    let expires_at = expiry(&req.expires_at, now, max_lifetime)?;
     let token = generate_token();
     let key = api_keys::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -115,10 +128,11 @@ pub async fn renew(
     user: Uuid,
     id: Uuid,
     req: ApiKeyRenewRequest,
+    max_lifetime: Duration,
     now: DateTime<Utc>,
 ) -> Result<ApiKeyResponse, AppError> {
     validated(rules::renew_errors(&req))?;
-    let expires_at = expiry(&req.expires_at, now)?;
+    let expires_at = expiry(&req.expires_at, now, max_lifetime)?;
     let token = generate_token();
     if !repo::renew(db, user, id, hash_token(&token), expires_at, now).await? {
         return Err(match repo::find_owned(db, user, id).await? {
@@ -152,24 +166,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn expiry_must_be_future_rfc3339() {
+    fn expiry_must_be_future_rfc3339_and_within_the_cap() {
         let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let year = Duration::days(365);
         let later = (now + chrono::Duration::days(1)).to_rfc3339();
         assert_eq!(
-            expiry(&later, now).unwrap(),
+            expiry(&later, now, year).unwrap(),
             now + chrono::Duration::days(1)
         );
         for (raw, code) in [
             ("tomorrow", "invalid_format"),
             ("2020-01-01T00:00:00Z", "out_of_range"),
+            ("2099-01-01T00:00:00Z", "out_of_range"),
         ] {
-            match expiry(raw, now).unwrap_err() {
+            match expiry(raw, now, year).unwrap_err() {
                 AppError::Validation(f) => assert_eq!(f[0].code, code, "{raw}"),
                 other => panic!("{other:?}"),
             }
         }
         assert!(
-            expiry(&now.to_rfc3339(), now).is_err(),
+            expiry(&now.to_rfc3339(), now, year).is_err(),
             "now is not the future"
         );
     }

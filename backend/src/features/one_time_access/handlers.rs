@@ -35,7 +35,14 @@ pub async fn exchange_one_time_access_token(
         state.config.app_config_env.as_ref(),
     )
     .await?;
-    let cookie = crate::auth::start_session(&state, &s, user.id, &[crate::auth::session::AMR_OTP]);
+    let cookie = crate::auth::start_session(
+        &state,
+        &s,
+        user.id,
+        &[crate::auth::session::AMR_OTP],
+        &origin,
+    )
+    .await?;
     record(
         &state.db,
         &state.geo,

@@ -43,14 +43,25 @@ fn session_cookie(state: &AppState, id: Option<Uuid>) -> HeaderValue {
     }
 }
 
-/// Start adding a passkey to the signed-in account (browser session only).
+/// Start adding a passkey to the signed-in account (browser session only). Needs a recent
+/// authentication: a session younger than five minutes, or a passkey assertion sent to
+/// `/api/webauthn/reauthenticate` just before (401 `reauthentication_required` otherwise).
 #[utoipa::path(get, path = "/api/webauthn/register/start", tag = "Passkeys",
     responses((status = 200, description = "PublicKeyCredentialCreationOptions as {publicKey}", body = serde_json::Value),
               (status = 401, body = ApiError), (status = 403, body = ApiError)))]
 pub async fn start_passkey_registration(
     State(state): State<AppState>,
     BrowserUser(session): BrowserUser,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    let reauthentication = cookies::get(&headers, REAUTHENTICATION_TOKEN, state.config.is_https());
+    crate::features::sessions::service::require_recent_authentication(
+        &state.db,
+        &session,
+        reauthentication.as_deref(),
+        state.clock.now(),
+    )
+    .await?;
     let (rp, s) = relying_party(&state).await?;
     let (options, id) =
         service::start_registration(&state.db, &rp, &s, &session.user, state.clock.now()).await?;
@@ -140,7 +151,7 @@ pub async fn finish_passkey_login(
         now,
     )
     .await?;
-    let cookie = crate::auth::start_session(&state, &s, user.id, &[AMR_PASSKEY]);
+    let cookie = crate::auth::start_session(&state, &s, user.id, &[AMR_PASSKEY], &origin).await?;
     record(
         &state.db,
         &state.geo,
@@ -162,11 +173,18 @@ pub async fn finish_passkey_login(
         .into_response())
 }
 
-/// Sign out: clears the session cookie.
-#[utoipa::path(post, path = "/api/webauthn/logout", tag = "Passkeys", responses((status = 204)))]
-pub async fn logout(State(state): State<AppState>) -> Response {
+/// Sign out: ends the session (a copy of the cookie stops working too) and clears the cookie.
+#[utoipa::path(post, path = "/api/webauthn/logout", tag = "Passkeys",
+    responses((status = 204), (status = 500, body = ApiError)))]
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    if let Some(claims) = crate::auth::session_claims(&headers, &state) {
+        crate::features::sessions::service::end(&state.db, claims.sub, claims.sid).await?;
+    }
     let https = state.config.is_https();
-    (
+    Ok((
         StatusCode::NO_CONTENT,
         AppendHeaders([
             (header::SET_COOKIE, cookies::set(ACCESS_TOKEN, "", 0, https)),
@@ -176,7 +194,7 @@ pub async fn logout(State(state): State<AppState>) -> Response {
             ),
         ]),
     )
-        .into_response()
+        .into_response())
 }
 
 /// Prove presence again: a fresh passkey assertion (for the challenge from `login/start`), or
@@ -281,6 +299,7 @@ pub async fn update_passkey(
 pub async fn delete_passkey(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    viewer: crate::auth::MaybeUser,
     origin: Origin,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, AppError> {
@@ -289,7 +308,7 @@ pub async fn delete_passkey(
         &state.geo,
         user.id,
         id,
-        service::Remover::Owner,
+        service::Remover::Owner(viewer.session_of(user.id)),
         &origin,
         state.clock.now(),
     )

@@ -385,10 +385,12 @@ pub async fn rename(
     Ok(repo::rename(db, cred, name).await?)
 }
 
-/// Who removes a passkey: its owner, or an administrator (named in the audit record).
+/// Who removes a passkey: its owner, or an administrator (named in the audit record), each
+/// with the session the request came with when it is the passkey owner's (`None` with an API
+/// key, or for an administrator acting on someone else): that session stays signed in.
 pub enum Remover<'a> {
-    Owner,
-    Admin(&'a users::Model),
+    Owner(Option<Uuid>),
+    Admin(&'a users::Model, Option<Uuid>),
 }
 
 /// Deletes one of the user's passkeys and records `PASSKEY_REMOVED`, in one transaction: the
@@ -412,7 +414,7 @@ pub async fn remove<C: ConnectionTrait + TransactionTrait>(
         ("credentialID", hex::encode(&cred.credential_id)),
         ("passkeyName", cred.name),
     ]);
-    if let Remover::Admin(actor) = by {
+    if let Remover::Admin(actor, _) = &by {
         data.insert("actorUserID", actor.id.to_string());
         data.insert("actorUsername", actor.username.clone());
     }
@@ -426,6 +428,12 @@ pub async fn remove<C: ConnectionTrait + TransactionTrait>(
         now,
     )
     .await?;
+    // Whoever signed in with a copied cookie, or with this passkey, is signed out: every session
+    // of the user ends but the one making the change.
+    let keep = match by {
+        Remover::Owner(sid) | Remover::Admin(_, sid) => sid,
+    };
+    crate::features::sessions::service::end_all(&txn, user, keep).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -43,6 +43,7 @@ pub async fn get_setup_status(State(state): State<AppState>) -> Result<StatusCod
     responses((status = 200, body = UserDto), (status = 400, body = ApiError), (status = 409, body = ApiError)))]
 pub async fn create_first_admin(
     State(state): State<AppState>,
+    origin: Origin,
     Json(req): Json<SignUpRequest>,
 ) -> Result<Response, AppError> {
     let s = settings(&state.db, state.config.app_config_env.as_ref()).await?;
@@ -55,7 +56,14 @@ pub async fn create_first_admin(
     )
     .await?;
     // Signed in without a passkey yet: like a login code (Pocket ID's `amr`).
-    let cookie = crate::auth::start_session(&state, &s, user.id, &[crate::auth::session::AMR_OTP]);
+    let cookie = crate::auth::start_session(
+        &state,
+        &s,
+        user.id,
+        &[crate::auth::session::AMR_OTP],
+        &origin,
+    )
+    .await?;
     let dto = to_dto(&state.db, user).await?;
     Ok(([(header::SET_COOKIE, cookie)], Json(dto)).into_response())
 }
@@ -86,8 +94,8 @@ pub async fn sign_up(
     let user =
         service::sign_up(&state.db, req, mode, &defaults, (&state.geo, &origin), now).await?;
     // A new account has no passkey yet: the session carries no authentication method.
-    let cookie =
-        crate::auth::start_session(&state, &AppSettings::from_values(&values), user.id, &[]);
+    let settings = AppSettings::from_values(&values);
+    let cookie = crate::auth::start_session(&state, &settings, user.id, &[], &origin).await?;
     let dto = to_dto(&state.db, user).await?;
     Ok((
         StatusCode::CREATED,

@@ -189,6 +189,7 @@ pub async fn list_user_passkeys(
 pub async fn delete_user_passkey(
     State(state): State<AppState>,
     AdminUser(actor): AdminUser,
+    viewer: crate::auth::MaybeUser,
     origin: Origin,
     Path((id, credential_id)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode, AppError> {
@@ -198,7 +199,7 @@ pub async fn delete_user_passkey(
         &state.geo,
         user.id,
         credential_id,
-        passkeys::Remover::Admin(&actor),
+        passkeys::Remover::Admin(&actor, viewer.session_of(user.id)),
         &origin,
         state.clock.now(),
     )

@@ -142,7 +142,12 @@ pub async fn update(
     }
     active.is_admin = Set(req.is_admin);
     active.disabled = Set(req.disabled);
-    active.update(db).await.map_err(map_unique)
+    let updated = active.update(db).await.map_err(map_unique)?;
+    if updated.disabled {
+        // Enabling the user again must not bring an old (perhaps copied) cookie back to life.
+        crate::features::sessions::service::end_all(db, id, None).await?;
+    }
+    Ok(updated)
 }
 
 /// Refuses (409 `last_admin`) a change that would leave no enabled administrator but `id`:

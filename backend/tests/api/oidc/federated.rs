@@ -8,22 +8,76 @@ use pocket_id::crypto::jws;
 use pocket_id::crypto::keys::{Alg, SigningKey};
 use pocket_id::features::oidc::protocol::client_auth::JWT_BEARER;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 const IDP: &str = "https://idp.example";
 
-/// Serves `jwks` at `http://127.0.0.1:<port>/jwks`; returns the URL.
-async fn serve_jwks(jwks: Value) -> String {
+/// Serves `jwks` at `http://127.0.0.1:<port>/jwks`; returns the URL and the number of fetches.
+async fn serve_jwks(jwks: Value) -> (String, Arc<AtomicUsize>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
     let app = axum::Router::new().route(
         "/jwks",
         axum::routing::get(move || {
             let j = jwks.clone();
+            counter.fetch_add(1, Ordering::SeqCst);
             async move { axum::Json(j) }
         }),
     );
     tokio::spawn(async move { axum::serve(listener, app).await.ok() });
-    format!("http://127.0.0.1:{port}/jwks")
+    (format!("http://127.0.0.1:{port}/jwks"), hits)
 }
+
+/// The client "workload" with one federated identity whose key set is served at `jwks`.
+async fn workload(app: &TestApp, jwks: String) {
+    let identity = FederatedIdentity {
+        issuer: IDP.into(),
+        jwks: Some(jwks),
+        replay_protection: true,
+        ..Default::default()
+    };
+    OidcClient::public("workload")
+        .federated(identity)
+        .insert(app)
+        .await;
+}
+
+db_test!(
+    key_sets_are_fetched_through_the_ssrf_guard,
+    |app: TestApp| async move {
+        // Without the test switch a key set on loopback (or any private address) is refused.
+        let idp_key = SigningKey::generate(Alg::ES256, None).unwrap();
+        let (url, hits) = serve_jwks(json!({ "keys": [idp_key.public_jwk()] })).await;
+        workload(&app, url).await;
+        let r = token_with(&app, &assertion(&idp_key, &app, ISSUER, 300, "jti-1")).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text());
+        assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing was fetched");
+    }
+);
+
+db_test!(
+    unknown_key_ids_refetch_the_key_set_at_most_once_a_minute,
+    |app: TestApp| async move {
+        let mut app = app;
+        app.allow_loopback();
+        let idp_key = SigningKey::generate(Alg::ES256, None).unwrap();
+        let (url, hits) = serve_jwks(json!({ "keys": [idp_key.public_jwk()] })).await;
+        workload(&app, url).await;
+        let r = token_with(&app, &assertion(&idp_key, &app, ISSUER, 300, "jti-1")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
+        // A stream of assertions naming keys the issuer does not have.
+        let stranger = SigningKey::generate(Alg::ES256, None).unwrap();
+        for i in 0..20 {
+            let a = assertion(&stranger, &app, ISSUER, 300, &format!("jti-x{i}"));
+            assert_eq!(token_with(&app, &a).await.status, StatusCode::UNAUTHORIZED);
+        }
+        assert_eq!(hits.load(Ordering::SeqCst), 1, "the cached set answered");
+    }
+);
 
 fn assertion(key: &SigningKey, app: &TestApp, aud: &str, exp_in: i64, jti: &str) -> String {
     let now = app.clock_now().timestamp();
@@ -44,19 +98,12 @@ async fn token_with(app: &TestApp, assertion: &str) -> TestResponse {
     .await
 }
 
-db_test!(federated_client_assertions, |app: TestApp| async {
+db_test!(federated_client_assertions, |app: TestApp| async move {
+    let mut app = app;
+    app.allow_loopback();
     let idp_key = SigningKey::generate(Alg::ES256, None).unwrap();
-    let url = serve_jwks(json!({ "keys": [idp_key.public_jwk()] })).await;
-    let identity = FederatedIdentity {
-        issuer: IDP.into(),
-        jwks: Some(url),
-        replay_protection: true,
-        ..Default::default()
-    };
-    OidcClient::public("workload")
-        .federated(identity)
-        .insert(&app)
-        .await;
+    let (url, _) = serve_jwks(json!({ "keys": [idp_key.public_jwk()] })).await;
+    workload(&app, url).await;
 
     // client_id omitted: the assertion's subject names the client.
     let a = assertion(&idp_key, &app, ISSUER, 300, "jti-1");

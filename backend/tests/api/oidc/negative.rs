@@ -63,7 +63,7 @@ db_test!(
             &[
                 ("grant_type", "authorization_code"),
                 ("code", &code),
-                ("redirect_uri", "http://rp.example/other"),
+                ("redirect_uri", "https://rp.example/other"),
                 ("code_verifier", &verifier),
             ],
             Some(("rp", SECRET)),
@@ -103,9 +103,14 @@ db_test!(
             "PKCE downgrade"
         );
 
-        // Expired code (15 minutes).
+        // Codes live one minute (RFC 6749 4.1.2: "a maximum lifetime of 10 minutes is
+        // RECOMMENDED"; clients redeem at once).
         let (code, verifier) = code_for(&mut browser, "rp").await;
-        app.clock.advance(chrono::Duration::minutes(16));
+        app.clock.advance(chrono::Duration::seconds(55));
+        let r = exchange(&app, "rp", &code, &verifier).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let (code, verifier) = code_for(&mut browser, "rp").await;
+        app.clock.advance(chrono::Duration::seconds(61));
         assert_eq!(
             error(&exchange(&app, "rp", &code, &verifier).await),
             "invalid_grant",
@@ -114,53 +119,62 @@ db_test!(
     }
 );
 
-db_test!(
-    public_clients_must_use_pkce_s256_or_plain,
-    |app: TestApp| async {
-        OidcClient::public("spa").insert(&app).await;
-        let mut browser = passkey_admin(&app).await;
-        let cb = authorize(&mut browser, &authorize_url("spa", &[])).await;
-        assert_eq!(param(&cb, "error").as_deref(), Some("invalid_request"));
-        assert_eq!(param(&cb, "state").as_deref(), Some("state-0123456789"));
-        assert_eq!(param(&cb, "iss").as_deref(), Some(ISSUER));
-        let (verifier, challenge) = pkce_pair();
-        let cb = authorize(
-            &mut browser,
-            &authorize_url(
-                "spa",
-                &[
-                    ("code_challenge", &challenge),
-                    ("code_challenge_method", "S256"),
-                ],
-            ),
-        )
-        .await;
-        let code = param(&cb, "code").unwrap();
-        let r = post_form(
-            &app,
-            "/api/oidc/token",
-            &[
-                ("grant_type", "authorization_code"),
-                ("client_id", "spa"),
-                ("code", &code),
-                ("redirect_uri", CALLBACK),
-                ("code_verifier", &verifier),
-            ],
-            None,
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-        // A public client cannot mint client-credential tokens.
-        let r = post_form(
-            &app,
-            "/api/oidc/token",
-            &[("grant_type", "client_credentials"), ("client_id", "spa")],
-            None,
-        )
-        .await;
-        assert_eq!(error(&r), "unauthorized_client");
+db_test!(public_clients_must_use_pkce_s256, |app: TestApp| async {
+    OidcClient::public("spa").insert(&app).await;
+    let mut browser = passkey_admin(&app).await;
+    let cb = authorize(&mut browser, &authorize_url("spa", &[])).await;
+    assert_eq!(param(&cb, "error").as_deref(), Some("invalid_request"));
+    assert_eq!(param(&cb, "state").as_deref(), Some("state-0123456789"));
+    assert_eq!(param(&cb, "iss").as_deref(), Some(ISSUER));
+    let (verifier, challenge) = pkce_pair();
+    // `plain` (said, or implied by an absent method) is refused (RFC 9700 2.1.1).
+    for method in [&[("code_challenge_method", "plain")][..], &[]] {
+        let mut extra = vec![("code_challenge", verifier.as_str())];
+        extra.extend_from_slice(method);
+        let cb = authorize(&mut browser, &authorize_url("spa", &extra)).await;
+        assert_eq!(
+            param(&cb, "error").as_deref(),
+            Some("invalid_request"),
+            "{method:?}"
+        );
+        assert!(param(&cb, "code").is_none());
     }
-);
+    let cb = authorize(
+        &mut browser,
+        &authorize_url(
+            "spa",
+            &[
+                ("code_challenge", &challenge),
+                ("code_challenge_method", "S256"),
+            ],
+        ),
+    )
+    .await;
+    let code = param(&cb, "code").unwrap();
+    let r = post_form(
+        &app,
+        "/api/oidc/token",
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", "spa"),
+            ("code", &code),
+            ("redirect_uri", CALLBACK),
+            ("code_verifier", &verifier),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    // A public client cannot mint client-credential tokens.
+    let r = post_form(
+        &app,
+        "/api/oidc/token",
+        &[("grant_type", "client_credentials"), ("client_id", "spa")],
+        None,
+    )
+    .await;
+    assert_eq!(error(&r), "unauthorized_client");
+});
 
 db_test!(client_authentication_failures, |app: TestApp| async {
     OidcClient::confidential("rp").insert(&app).await;
@@ -301,19 +315,53 @@ db_test!(
             .json();
             assert_eq!(foreign, json!({"active": false}));
         }
-        // Bearer authentication with the client's own access token (Pocket ID).
+        // An access token does not authenticate its own introspection (nor the client's other
+        // tokens): a resource server holding it learns nothing more.
         let at = t["access_token"].as_str().unwrap();
-        let req = Request::post("/api/oidc/introspect")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("authorization", format!("Bearer {at}"))
-            .body(Body::from(format!("token={at}")))
-            .unwrap();
-        let v: Value = app.request(req).await.json();
-        assert_eq!(v["active"], true);
+        let rt = t["refresh_token"].as_str().unwrap();
+        for token in [at, rt] {
+            let req = Request::post("/api/oidc/introspect")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("authorization", format!("Bearer {at}"))
+                .body(Body::from(format!("token={token}")))
+                .unwrap();
+            let r = app.request(req).await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text());
+            assert_eq!(error(&r), "invalid_client");
+        }
         let r = post_form(&app, "/api/oidc/introspect", &[("token", at)], None).await;
         assert_eq!(error(&r), "invalid_client", "anonymous callers are refused");
     }
 );
+
+db_test!(public_clients_cannot_introspect, |app: TestApp| async {
+    OidcClient::public("spa").insert(&app).await;
+    let mut browser = passkey_admin(&app).await;
+    let (code, verifier) = code_for(&mut browser, "spa").await;
+    let r = post_form(
+        &app,
+        "/api/oidc/token",
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", "spa"),
+            ("code", &code),
+            ("redirect_uri", CALLBACK),
+            ("code_verifier", &verifier),
+        ],
+        None,
+    )
+    .await;
+    let t: Value = r.json();
+    let at = t["access_token"].as_str().unwrap();
+    let r = post_form(
+        &app,
+        "/api/oidc/introspect",
+        &[("token", at), ("client_id", "spa")],
+        None,
+    )
+    .await;
+    assert_eq!(error(&r), "invalid_client", "{}", r.text());
+});
 
 db_test!(
     unsigned_and_hmac_tokens_are_refused_at_userinfo,
@@ -510,10 +558,10 @@ db_test!(
             "skip consent: straight to the response"
         );
         let html = r.text();
-        assert!(html.contains("action=\"http://rp.example/callback\""));
+        assert!(html.contains("action=\"https://rp.example/callback\""));
         assert!(html.contains("name=\"code\""));
         let csp = r.header("content-security-policy");
-        assert!(csp.contains("form-action http://rp.example"), "{csp}");
+        assert!(csp.contains("form-action https://rp.example"), "{csp}");
         let hash = pocket_id::crypto::sha256_base64(b"document.forms[0].submit()");
         assert!(csp.contains(&format!("'sha256-{hash}'")));
         assert!(!csp.contains("unsafe-inline"));
@@ -757,5 +805,208 @@ db_test!(
             .await;
         let cb = url::Url::parse(r.header("location")).unwrap();
         assert_eq!(param(&cb, "error").as_deref(), Some("invalid_request"));
+    }
+);
+
+/// Authorizes the client "legacy" (callbacks on plain http: a LAN host and loopback) to
+/// `redirect_uri`; true when the code reached the callback, false for our error page.
+async fn plain_http_callback_works(browser: &mut Client<'_>, redirect_uri: &str) -> bool {
+    let url = authorize_url("legacy", &[]).replace(
+        &format!("redirect_uri={}", urlencoding(CALLBACK)),
+        &format!("redirect_uri={}", urlencoding(redirect_uri)),
+    );
+    let r = browser.get(&url).await;
+    let location = r.header("location").to_owned();
+    if location.starts_with("/interaction/error") {
+        assert!(location.contains("loopback"), "{location}");
+        return false;
+    }
+    let cb = authorize(browser, &url).await;
+    assert!(cb.as_str().starts_with(redirect_uri), "{cb}");
+    param(&cb, "code").is_some()
+}
+
+fn urlencoding(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+async fn legacy_client(app: &TestApp) -> Client<'_> {
+    OidcClient {
+        callbacks: vec![
+            "http://nas.lan/callback".into(),
+            "http://127.0.0.1:8080/callback".into(),
+        ],
+        ..OidcClient::confidential("legacy")
+    }
+    .insert(app)
+    .await;
+    passkey_admin(app).await
+}
+
+db_test!(
+    plain_http_callbacks_only_on_loopback_by_default,
+    |app: TestApp| async {
+        let mut browser = legacy_client(&app).await;
+        assert!(!plain_http_callback_works(&mut browser, "http://nas.lan/callback").await);
+        assert!(plain_http_callback_works(&mut browser, "http://127.0.0.1:8080/callback").await);
+    }
+);
+
+db_test!(
+    plain_http_callbacks_when_allowed,
+    env = [("ALLOW_INSECURE_CALLBACK_URLS", "true")],
+    |app: TestApp| async {
+        let mut browser = legacy_client(&app).await;
+        assert!(plain_http_callback_works(&mut browser, "http://nas.lan/callback").await);
+    }
+);
+
+db_test!(
+    require_pkce_makes_confidential_clients_send_a_challenge,
+    env = [("REQUIRE_PKCE", "true")],
+    |app: TestApp| async {
+        OidcClient::confidential("rp").insert(&app).await;
+        let mut browser = passkey_admin(&app).await;
+        let cb = authorize(&mut browser, &authorize_url("rp", &[])).await;
+        assert_eq!(param(&cb, "error").as_deref(), Some("invalid_request"));
+        assert!(param(&cb, "code").is_none());
+        let (code, verifier) = code_for(&mut browser, "rp").await;
+        let r = exchange(&app, "rp", &code, &verifier).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    }
+);
+
+/// Signs in to "rp" and out again with only `id_token_hint`; where the logout went.
+async fn logout_target(app: &TestApp, browser: &mut Client<'_>) -> String {
+    let (code, verifier) = code_for(browser, "rp").await;
+    let t: Value = exchange(app, "rp", &code, &verifier).await.json();
+    let id = t["id_token"].as_str().unwrap();
+    let r = browser
+        .get(&format!("/api/oidc/end-session?id_token_hint={id}"))
+        .await;
+    r.header("location").to_owned()
+}
+
+db_test!(
+    logout_without_a_uri_never_goes_to_a_pattern,
+    |app: TestApp| async {
+        OidcClient::confidential("rp").insert(&app).await;
+        let logout_urls = |urls: Value| oidc_clients::ActiveModel {
+            id: Set("rp".into()),
+            logout_callback_urls: Set(Some(urls)),
+            ..Default::default()
+        };
+        let (mut browser, mut auth) = admin_with_passkey(&app).await;
+        // The first registered address, skipping a pattern before it.
+        logout_urls(json!(["https://rp.example/*", LOGOUT]))
+            .update(&app.db)
+            .await
+            .unwrap();
+        login(&mut browser, &mut auth).await;
+        assert_eq!(logout_target(&app, &mut browser).await, LOGOUT);
+        // Only a pattern: the confirmation page, not a URL with a `*` in it.
+        logout_urls(json!(["https://rp.example/*"]))
+            .update(&app.db)
+            .await
+            .unwrap();
+        login(&mut browser, &mut auth).await;
+        assert_eq!(logout_target(&app, &mut browser).await, "/logout");
+    }
+);
+
+db_test!(
+    refreshing_never_outlives_a_year_after_the_authorization,
+    |app: TestApp| async {
+        OidcClient::confidential("rp").insert(&app).await;
+        // The longest sliding lifetime a client may have: a year per refresh.
+        oidc_clients::ActiveModel {
+            id: Set("rp".into()),
+            refresh_token_duration_minutes: Set(525_600),
+            ..Default::default()
+        }
+        .update(&app.db)
+        .await
+        .unwrap();
+        let mut browser = passkey_admin(&app).await;
+        let (code, verifier) = code_for(&mut browser, "rp").await;
+        let t: Value = exchange(&app, "rp", &code, &verifier).await.json();
+        app.clock.advance(chrono::Duration::days(200));
+        let r = refresh(&app, "rp", t["refresh_token"].as_str().unwrap()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let t: Value = r.json();
+        // Day 366: the new token's sliding year has not run out, the grant's has.
+        app.clock.advance(chrono::Duration::days(166));
+        let r = refresh(&app, "rp", t["refresh_token"].as_str().unwrap()).await;
+        assert_eq!(error(&r), "invalid_grant", "{}", r.text());
+    }
+);
+
+db_test!(
+    only_a_completed_pkce_exchange_marks_a_client_pkce_capable,
+    |app: TestApp| async {
+        OidcClient::confidential("rp").insert(&app).await;
+        let pkce_supported = || async {
+            use sea_orm::EntityTrait;
+            oidc_clients::Entity::find_by_id("rp")
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .pkce_supported
+        };
+        // Anyone can send this; it must not change the client.
+        let (verifier, challenge) = pkce_pair();
+        let url = authorize_url(
+            "rp",
+            &[
+                ("code_challenge", &challenge),
+                ("code_challenge_method", "S256"),
+            ],
+        );
+        let r = app.client().get(&url).await;
+        assert_eq!(r.status, StatusCode::FOUND);
+        assert!(
+            !pkce_supported().await,
+            "an anonymous /authorize changed the client"
+        );
+        let mut browser = passkey_admin(&app).await;
+        let cb = authorize(&mut browser, &url).await;
+        assert!(!pkce_supported().await);
+        let code = param(&cb, "code").unwrap();
+        let r = exchange(&app, "rp", &code, &verifier).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert!(pkce_supported().await, "the client proved it does PKCE");
+    }
+);
+
+db_test!(
+    skipping_consent_still_records_the_grant,
+    |app: TestApp| async {
+        OidcClient::confidential("rp")
+            .skip_consent()
+            .insert(&app)
+            .await;
+        let mut browser = passkey_admin(&app).await;
+        let (code, verifier) = code_for(&mut browser, "rp").await;
+        let t: Value = exchange(&app, "rp", &code, &verifier).await.json();
+        // The user sees the client among their authorized apps.
+        let apps: Value = browser
+            .get("/api/oidc/users/me/authorized-clients")
+            .await
+            .json();
+        assert_eq!(apps["data"][0]["client"]["id"], "rp", "{apps}");
+        // Logout with the ID token goes back to the client and ends its tokens.
+        let q = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("id_token_hint", t["id_token"].as_str().unwrap())
+            .append_pair("post_logout_redirect_uri", LOGOUT)
+            .finish();
+        let r = browser.get(&format!("/api/oidc/end-session?{q}")).await;
+        assert_eq!(r.header("location"), LOGOUT);
+        let r = refresh(&app, "rp", t["refresh_token"].as_str().unwrap()).await;
+        assert_eq!(
+            error(&r),
+            "invalid_grant",
+            "the grant behind the ID token is revoked"
+        );
     }
 );

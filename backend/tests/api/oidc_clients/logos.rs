@@ -9,7 +9,6 @@ use axum::body::Body;
 use axum::http::{Method, StatusCode, header};
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use pocket_id::db::entities::{oidc_clients, storage};
-use pocket_id::outbound::Outbound;
 use pocket_shared::ErrorCode;
 use pocket_shared::oidc::OidcClientMetaDto;
 use pocket_shared::oidc_client::OidcClientWithGroupsDto;
@@ -42,12 +41,6 @@ macro_rules! logo_test {
 
 async fn spawn(engine: Engine) -> Option<TestApp> {
     TestApp::spawn(engine, &[("FILE_BACKEND", "database")]).await
-}
-
-/// The test switch: the app may fetch from loopback (the local image server).
-fn allow_loopback(app: &mut TestApp) {
-    app.state.outbound = Outbound::allowing_loopback();
-    app.router = pocket_id::router(app.state.clone());
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -445,7 +438,7 @@ async fn image_server() -> String {
 
 logo_test!(logo_urls_are_downloaded_and_cleaned, |app| async move {
     let mut app = app;
-    allow_loopback(&mut app);
+    app.allow_loopback();
     let base = image_server().await;
     let mut c = admin(&app).await;
     let dto = create(
@@ -546,7 +539,7 @@ logo_test!(logo_urls_refused, |app| async move {
     let cookies = c.cookies.clone();
     drop(c);
     let mut app = app;
-    allow_loopback(&mut app);
+    app.allow_loopback();
     let mut c = app.client();
     c.cookies = cookies;
     for (path, want) in [

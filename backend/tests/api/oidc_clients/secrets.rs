@@ -149,9 +149,8 @@ db_test!(
         // each other's secrets (PostgreSQL) or fail on a stale snapshot (SQLite).
         let mut clients: Vec<Client<'_>> = (0..8)
             .map(|_| Client {
-                app: &app,
                 cookies: c.cookies.clone(),
-                headers: Vec::new(),
+                ..app.client()
             })
             .collect();
         let results = futures_util::future::join_all(

@@ -334,7 +334,7 @@ fn CreateKeyDialog(on_cancel: Callback<()>, on_issued: Callback<ApiKeyResponse>)
     let errors = FormErrors::new();
     let create = Action::new_local(|request: &ApiKeyCreateRequest| {
         let request = request.clone();
-        async move { api::api_keys::create(&request).await }
+        async move { crate::webauthn::with_reauthentication(|| api::api_keys::create(&request)).await }
     });
     errors.settle(create, label, move |response| on_issued.run(response));
     let submit = errors.submit(create, move || {
@@ -388,7 +388,10 @@ fn RenewKeyDialog(
     let id = key.id.clone();
     let renew = Action::new_local(move |expires_at: &String| {
         let (id, expires_at) = (id.clone(), expires_at.clone());
-        async move { api::api_keys::renew(&id, expires_at).await }
+        async move {
+            crate::webauthn::with_reauthentication(|| api::api_keys::renew(&id, expires_at.clone()))
+                .await
+        }
     });
     on_settled(
         renew,

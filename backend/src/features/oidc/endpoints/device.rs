@@ -211,15 +211,12 @@ pub async fn verify_device(
         }),
     )
     .await?;
-    let new = if c.skip_consent {
-        false
-    } else {
-        let keys = crate::features::oidc::protocol::resource::consent_keys(
-            data.audience.as_deref(),
-            &data.scopes,
-        );
-        consents::grant(&state.db, s.user.id, &c.id, &keys, now).await?
-    };
+    // Recorded for clients that skip the consent screen too: the user can see and revoke it.
+    let keys = crate::features::oidc::protocol::resource::consent_keys(
+        data.audience.as_deref(),
+        &data.scopes,
+    );
+    let new = consents::grant(&state.db, s.user.id, &c.id, &keys, now).await?;
     let event = if new {
         AuditEvent::NewDeviceCodeAuthorization
     } else {

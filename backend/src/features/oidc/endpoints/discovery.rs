@@ -43,7 +43,7 @@ pub fn document(config: &Config, alg: &str) -> Value {
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": [alg],
         "authorization_response_iss_parameter_supported": true,
-        "code_challenge_methods_supported": ["plain", "S256"],
+        "code_challenge_methods_supported": ["S256"],
         "request_parameter_supported": true,
         "request_uri_parameter_supported": false,
         "request_object_signing_alg_values_supported": ["none"],

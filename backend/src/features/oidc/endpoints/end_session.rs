@@ -23,7 +23,7 @@ const SKEW_SECS: i64 = 60;
 
 async fn end(
     state: &AppState,
-    signed_in: Option<uuid::Uuid>,
+    signed_in: Option<(uuid::Uuid, uuid::Uuid)>,
     params: Params,
 ) -> Result<Response, sea_orm::DbErr> {
     let confirm = || request::redirect_to("/logout");
@@ -56,7 +56,7 @@ async fn end(
             .get("client_id")
             .is_none_or(|id| Some(id) == aud.as_deref())
         && sub.is_some()
-        && signed_in.is_none_or(|u| Some(u) == sub);
+        && signed_in.is_none_or(|(u, _)| Some(u) == sub);
     let (Some(aud), Some(sub), true) = (aud, sub, valid) else {
         return Ok(confirm());
     };
@@ -68,7 +68,8 @@ async fn end(
     };
     let registered = crate::features::oidc::clients::service::logout_callback_urls(&cl);
     let target = match params.get("post_logout_redirect_uri") {
-        None => registered.first().cloned(),
+        // Without a URI: the first registered one that is an address, never a pattern.
+        None => registered.iter().find(|u| !u.contains('*')).cloned(),
         // An unregistered URI makes the whole request invalid: nothing is ended.
         Some(uri) => match redirect::find_match(&registered, uri) {
             Some(_) => Some(uri.to_owned()),
@@ -93,6 +94,9 @@ async fn end(
         }
         None => confirm(),
     };
+    if let Some((user, sid)) = signed_in {
+        crate::features::sessions::service::end(&state.db, user, sid).await?;
+    }
     let clear = cookies::set(ACCESS_TOKEN, "", 0, state.config.is_https());
     res.headers_mut().append(header::SET_COOKIE, clear);
     Ok(res)
@@ -118,7 +122,7 @@ pub async fn end_session_get(
     let Ok(params) = Params::parse(uri.query().unwrap_or("").as_bytes()) else {
         return request::redirect_to("/logout");
     };
-    done(end(&state, user.map(|u| u.user.id), params).await)
+    done(end(&state, user.map(|u| (u.user.id, u.claims.sid)), params).await)
 }
 
 /// As GET, with form parameters.
@@ -134,5 +138,5 @@ pub async fn end_session_post(
     let Ok(params) = Params::from_form(&headers, &body) else {
         return request::redirect_to("/logout");
     };
-    done(end(&state, user.map(|u| u.user.id), params).await)
+    done(end(&state, user.map(|u| (u.user.id, u.claims.sid)), params).await)
 }

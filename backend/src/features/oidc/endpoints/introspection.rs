@@ -1,5 +1,6 @@
 //! `/api/oidc/introspect` (RFC 7662) and `/api/oidc/revoke` (RFC 7009). A client sees and
 //! revokes only its own tokens; anyone else's (or an unknown token) is simply inactive.
+//! Introspection needs a confidential client's credentials.
 
 use crate::features::oidc::error::OAuthError;
 use crate::features::oidc::protocol::client_auth::{self, Authenticated};
@@ -14,28 +15,29 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-/// Who is asking: client credentials, or (Pocket ID) a bearer access token of the client, or a
-/// federated assertion as bearer with `client_id`.
+/// Who is asking: a confidential client by its credentials (secret or assertion), or a
+/// federated assertion as bearer with `client_id` (Pocket ID). An access token does not
+/// authenticate (Pocket ID accepts the client's own): whoever holds one, such as every resource
+/// server it was sent to, could otherwise read all of that client's tokens. A public client has
+/// no credentials to show, so it cannot introspect.
 async fn caller(
     state: &AppState,
     headers: &HeaderMap,
     params: &Params,
 ) -> Result<Authenticated, OAuthError> {
-    if let Some(token) = crate::auth::bearer_token(headers) {
-        let now = state.clock.now();
-        if let Some(at) = bearer::verify(state, &token, now).await? {
-            let c =
-                crate::features::oidc::clients::repo::find(&state.db, &at.stored.data.client_id)
-                    .await?
-                    .ok_or_else(|| OAuthError::invalid_client("Unknown client"))?;
-            return Ok(Authenticated {
-                client: c,
-                method: client_auth::Method::Assertion,
-            });
+    let who = match crate::auth::bearer_token(headers) {
+        Some(assertion) => {
+            let now = state.clock.now();
+            client_auth::by_assertion(state, params.get("client_id"), &assertion, now).await?
         }
-        return client_auth::by_assertion(state, params.get("client_id"), &token, now).await;
+        None => client_auth::authenticate(state, headers, params).await?,
+    };
+    if matches!(who.method, client_auth::Method::None) {
+        return Err(OAuthError::invalid_client(
+            "Introspection needs client credentials; a public client cannot introspect",
+        ));
     }
-    client_auth::authenticate(state, headers, params).await
+    Ok(who)
 }
 
 async fn introspection(

@@ -22,8 +22,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-/// Authorization codes live 15 minutes.
-pub const CODE_LIFETIME: Duration = Duration::minutes(15);
+/// Authorization codes live one minute: a client redeems its code at once, and a code that
+/// leaked (logs, history, a referrer) is worth little by the time anyone reads it. Pocket ID:
+/// 15 minutes.
+pub const CODE_LIFETIME: Duration = Duration::minutes(1);
 /// Shown when a group-restricted client refuses the user.
 pub const NOT_ALLOWED: &str = "You are not allowed to access this service.";
 /// Shown when an interaction is unknown, used or expired.
@@ -165,11 +167,6 @@ async fn decide(
     origin: &Origin,
     now: DateTime<Utc>,
 ) -> Result<Response, OAuthError> {
-    // A confidential client without PKCE that sends a challenge anyway can take PKCE: the admin
-    // UI suggests enabling it (reference 3.4).
-    if req.code_challenge.is_some() && !c.is_public && !c.pkce_enabled && !c.pkce_supported {
-        client::note_pkce_support(&state.db, c).await?;
-    }
     let Some(s) = session else {
         if req.has_prompt("none") {
             return Err(OAuthError::login_required("The user is not signed in"));
@@ -349,7 +346,18 @@ pub async fn issue_code(
     )
     .await?;
     if let Some(user) = session.subject {
-        consents::touch(&state.db, user, &c.id, now).await?;
+        // A client that skips the consent screen still gets its grant recorded, so the user
+        // sees and can revoke it, and logout finds it.
+        let new_consent = if c.skip_consent {
+            let keys = crate::features::oidc::protocol::resource::consent_keys(
+                req.audience.as_deref(),
+                &req.scopes,
+            );
+            consents::grant(&state.db, user, &c.id, &keys, now).await? || new_consent
+        } else {
+            consents::touch(&state.db, user, &c.id, now).await?;
+            new_consent
+        };
         let event = if new_consent {
             AuditEvent::NewClientAuthorization
         } else {

@@ -35,6 +35,13 @@ pub async fn redeem(
     let d = &stored.data;
     check_redirect_uri(d, params.get("redirect_uri"))?;
     check_pkce(d, params.get("code_verifier"))?;
+    // A confidential client without PKCE that completed a PKCE exchange can take PKCE: the
+    // admin UI suggests enabling it (reference 3.4). Noted here, after the client authenticated
+    // and proved the verifier, so no anonymous `/authorize` request changes a client.
+    let c = &caller.client;
+    if d.code_challenge.is_some() && !c.is_public && !c.pkce_enabled && !c.pkce_supported {
+        crate::features::oidc::protocol::client::note_pkce_support(&state.db, c).await?;
+    }
     let grant = UserGrant {
         scopes: &d.scopes,
         session: &d.session,
@@ -65,9 +72,9 @@ fn check_redirect_uri(d: &RequestData, sent: Option<&str>) -> Result<(), OAuthEr
 fn check_pkce(d: &RequestData, verifier: Option<&str>) -> Result<(), OAuthError> {
     match (&d.code_challenge, verifier) {
         (Some(challenge), Some(verifier)) => {
-            let method = pkce::Method::parse(d.code_challenge_method.as_deref())
-                .unwrap_or(pkce::Method::Plain);
-            if pkce::verify(method, challenge, verifier) {
+            // A request stored with another method (before S256 became the only one) fails.
+            let method = pkce::Method::parse(d.code_challenge_method.as_deref());
+            if method.is_some_and(|m| pkce::verify(m, challenge, verifier)) {
                 Ok(())
             } else {
                 Err(OAuthError::invalid_grant(

@@ -293,28 +293,34 @@ async fn verify_assertion(
     Ok(claims)
 }
 
+/// An unknown `kid` fetches the key set again at most this often per URL (otherwise every
+/// assertion with a made-up `kid` would make us fetch).
+const JWKS_FORCED_REFRESH: Duration = Duration::from_secs(60);
+
+/// What a JWKS fetch accepts: the SSRF-guarded client's rules (public addresses only, checked
+/// redirects, no proxy), 256 KiB, 10 s.
+const JWKS_LIMITS: crate::outbound::Limits = crate::outbound::Limits {
+    max_bytes: 256 * 1024,
+    timeout: crate::outbound::DEFAULT_TIMEOUT,
+    accept: "application/jwk-set+json, application/json",
+    // Issuers label key sets variously (`application/json`, `application/jwk-set+json`,
+    // `text/plain`); the JSON parse decides.
+    content_types: &[],
+};
+
 async fn fetch_jwks(state: &AppState, url: &str, force: bool) -> Result<Value, &'static str> {
-    if !force
-        && let Ok(cache) = state.oidc_cache.federated_jwks.read()
+    let max_age = if force { JWKS_FORCED_REFRESH } else { JWKS_TTL };
+    if let Ok(cache) = state.oidc_cache.federated_jwks.read()
         && let Some((at, v)) = cache.get(url)
-        && at.elapsed() < JWKS_TTL
+        && at.elapsed() < max_age
     {
         return Ok(v.clone());
     }
-    let res = state
-        .http
-        .get(url)
-        .send()
-        .await
-        .map_err(|_| "jwks unreachable")?;
-    if !res.status().is_success() {
-        return Err("jwks status");
-    }
-    let bytes = res.bytes().await.map_err(|_| "jwks body")?;
-    if bytes.len() > 256 * 1024 {
-        return Err("jwks too large");
-    }
-    let v: Value = serde_json::from_slice(&bytes).map_err(|_| "jwks json")?;
+    let fetched = state.outbound.fetch(url, &JWKS_LIMITS).await.map_err(|e| {
+        tracing::warn!(error = %e, "federated JWKS fetch failed");
+        "jwks unreachable"
+    })?;
+    let v: Value = serde_json::from_slice(&fetched.bytes).map_err(|_| "jwks json")?;
     if let Ok(mut cache) = state.oidc_cache.federated_jwks.write() {
         cache.insert(url.to_owned(), (Instant::now(), v.clone()));
     }

@@ -1,22 +1,23 @@
-//! PKCE (RFC 7636): `S256` and `plain` challenges and their verifiers.
+//! PKCE (RFC 7636), `S256` only: a `plain` challenge is the verifier itself, so anyone who sees
+//! the authorization request (logs, history, a malicious app on the device) can redeem the code
+//! (RFC 9700 2.1.1 and OAuth 2.1 allow `S256` alone).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
-/// A challenge method this server accepts.
+/// The challenge method this server accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     S256,
-    Plain,
 }
 
 impl Method {
-    /// `S256` or `plain` (the default when absent, RFC 7636 4.3).
+    /// `S256`; anything else, an absent method (which means `plain`, RFC 7636 4.3) included, is
+    /// refused.
     pub fn parse(s: Option<&str>) -> Option<Self> {
         match s {
             Some("S256") => Some(Self::S256),
-            None | Some("plain") => Some(Self::Plain),
             _ => None,
         }
     }
@@ -24,12 +25,11 @@ impl Method {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::S256 => "S256",
-            Self::Plain => "plain",
         }
     }
 }
 
-/// 43–128 characters of `[A-Za-z0-9-._~]` (RFC 7636 4.1; also the shape of a plain challenge).
+/// 43–128 characters of `[A-Za-z0-9-._~]` (RFC 7636 4.1; an S256 challenge has 43).
 pub fn well_formed(v: &str) -> bool {
     (43..=128).contains(&v.len())
         && v.bytes()
@@ -43,7 +43,6 @@ pub fn verify(method: Method, challenge: &str, verifier: &str) -> bool {
     }
     let expected = match method {
         Method::S256 => URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())),
-        Method::Plain => verifier.to_owned(),
     };
     expected.len() == challenge.len()
         && expected
@@ -74,12 +73,13 @@ mod tests {
     }
 
     #[test]
-    fn plain_compares_and_verifiers_are_checked() {
-        assert!(verify(Method::Plain, VERIFIER, VERIFIER));
-        assert!(!verify(Method::Plain, "short", "short"), "too short");
+    fn only_s256_is_accepted_and_verifiers_are_checked() {
         assert!(!well_formed(&"a".repeat(129)));
         assert!(!well_formed(&format!("{}!", "a".repeat(43))));
-        assert_eq!(Method::parse(None), Some(Method::Plain));
-        assert_eq!(Method::parse(Some("S512")), None);
+        assert!(!verify(Method::S256, CHALLENGE, "short"), "too short");
+        assert_eq!(Method::parse(Some("S256")), Some(Method::S256));
+        for refused in [None, Some("plain"), Some("s256"), Some("S512")] {
+            assert_eq!(Method::parse(refused), None, "{refused:?}");
+        }
     }
 }

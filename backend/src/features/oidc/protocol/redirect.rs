@@ -1,9 +1,12 @@
 //! Redirect and logout URL matching (Pocket ID's rules): exact match first, then patterns where
-//! `*` alone matches anything; in the scheme, host labels, port and query values `*` matches
-//! within one segment; in the path `*` is one segment and `**` any number of segments; query keys
-//! must be the same set; fragments are ignored. For loopback hosts (`localhost`, `127.x.x.x`,
-//! `[::1]`) the port is ignored, as RFC 8252 7.3 asks for native apps.
+//! in host labels, port and query values `*` matches within one segment; in the path `*` is one
+//! segment and `**` any number of segments; query keys must be the same set; fragments are
+//! ignored. For loopback hosts (`localhost`, `127.x.x.x`, `[::1]`) the port is ignored, as RFC
+//! 8252 7.3 asks for native apps. A pattern the client rules refuse
+//! ([`callback_url_pattern`]: `*` alone, a wildcard scheme or registrable domain) matches
+//! nothing, even when it is stored (a client imported from Pocket ID).
 
+use pocket_shared::oidc_client::rules::callback_url_pattern;
 use std::collections::BTreeMap;
 
 /// The registered URL that `uri` matches, if any.
@@ -17,8 +20,8 @@ pub fn find_match<'a>(registered: &'a [String], uri: &str) -> Option<&'a str> {
 
 /// True when `uri` matches `pattern`.
 pub fn matches(pattern: &str, uri: &str) -> bool {
-    if pattern == "*" {
-        return url::Url::parse(uri).is_ok();
+    if callback_url_pattern(pattern).is_err() {
+        return false;
     }
     let (Some(p), Ok(u)) = (Pattern::parse(pattern), url::Url::parse(uri)) else {
         return false;
@@ -186,7 +189,10 @@ mod tests {
         assert!(m("https://app.example/cb", "https://app.example/cb"));
         assert!(!m("https://app.example/cb", "https://app.example/cb2"));
         assert!(!m("https://app.example/cb", "https://evil.example/cb"));
-        assert!(m("*", "https://anything.example/x?y=1"));
+        // Open patterns (refused by the client rules) match nothing, even when stored.
+        assert!(!m("*", "https://anything.example/x?y=1"));
+        assert!(!m("*://app.example/cb", "https://app.example/cb"));
+        assert!(!m("https://*.com/cb", "https://evil.com/cb"));
         assert!(!m(
             "https://app.example/cb",
             "https://app.example/cb/../cb2"
@@ -205,7 +211,10 @@ mod tests {
         assert!(m("https://app.example:*/cb", "https://app.example:8443/cb"));
         assert!(!m("https://app.example/cb", "https://app.example:8443/cb"));
         assert!(m("https://app.example/cb", "https://app.example:443/cb"));
-        assert!(m("*://app.example/cb", "myapp://app.example/cb"));
+        assert!(
+            !m("*://app.example/cb", "myapp://app.example/cb"),
+            "scheme wildcard"
+        );
     }
 
     #[test]

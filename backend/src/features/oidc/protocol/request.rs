@@ -152,7 +152,9 @@ pub fn validate(
         && !parsed.host_str().is_some_and(redirect::is_loopback)
     {
         return Err(Failure::Page(
-            "Plain http redirect URIs are only allowed on loopback".into(),
+            "Plain http redirect URIs are only allowed on loopback \
+             (the administrator can allow them with ALLOW_INSECURE_CALLBACK_URLS=true)"
+                .into(),
         ));
     }
     let mode_param = params.get("response_mode");
@@ -234,7 +236,7 @@ pub fn validate(
     if let Some(ch) = challenge {
         if pkce::Method::parse(method).is_none() {
             return Err(fail(OAuthError::invalid_request(
-                "Unsupported code_challenge_method",
+                "code_challenge_method must be S256 (plain is not accepted)",
             )));
         }
         if !pkce::well_formed(ch) {
@@ -242,7 +244,7 @@ pub fn validate(
                 "The code_challenge is malformed",
             )));
         }
-    } else if c.is_public || c.pkce_enabled {
+    } else if c.is_public || c.pkce_enabled || state.config.require_pkce {
         return Err(fail(OAuthError::invalid_request(
             "This client must use PKCE (code_challenge)",
         )));
@@ -260,7 +262,7 @@ pub fn validate(
         scopes,
         nonce: params.get("nonce").map(str::to_owned),
         code_challenge: challenge.map(str::to_owned),
-        code_challenge_method: challenge.map(|_| method.unwrap_or("plain").to_owned()),
+        code_challenge_method: challenge.map(|_| pkce::Method::S256.as_str().to_owned()),
         prompt,
         max_age,
         audience: None,

@@ -168,6 +168,26 @@ pub fn mint_for(
     })
 }
 
+/// However often a grant is refreshed, its refresh tokens end this long after the user
+/// authorized it (the sliding lifetime alone would let a stolen token live forever).
+pub const FAMILY_LIFETIME: Duration = Duration::days(365);
+
+/// When a refresh token issued `now` expires: the client's sliding lifetime, but never past
+/// [`FAMILY_LIFETIME`] after the authorization (`requested_at`; rows from before it was
+/// recorded have none and only slide).
+pub fn refresh_expiry(
+    c: &oidc_clients::Model,
+    session: &Session,
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let sliding = now + refresh_lifetime(c);
+    DateTime::from_timestamp(session.requested_at, 0)
+        .filter(|_| session.requested_at > 0)
+        .map_or(sliding, |authorized| {
+            sliding.min(authorized + FAMILY_LIFETIME)
+        })
+}
+
 /// Mints and records the tokens of `grant`, the access token for `audience` (an API) or,
 /// without one, for the client.
 pub async fn issue(
@@ -188,7 +208,7 @@ pub async fn issue(
         audience: audience.map(str::to_owned),
         ..Default::default()
     };
-    let refresh_exp = now + refresh_lifetime(c);
+    let refresh_exp = refresh_expiry(c, grant.session, now);
     let mut rows = vec![NewRow {
         kind: Kind::AccessToken,
         key: minted.access_jti.clone(),

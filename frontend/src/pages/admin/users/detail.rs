@@ -18,6 +18,7 @@ use crate::components::{
     picture,
     selection::SelectionCard,
 };
+use crate::pages::settings::account::sessions::{Sessions, SessionsCard};
 use crate::state::use_session;
 use leptos::prelude::*;
 use pocket_shared::UserDto;
@@ -68,6 +69,7 @@ fn UserCards(user: UserDto) -> impl IntoView {
             hint="Claims of this user; they override a group's claim with the same key."
         />
         <UserPasskeysCard user_id=user_id.clone() />
+        <SessionsCard whose=Sessions::OfUser(user_id.clone()) />
         <LoginCodeCard user_id=user_id.clone() />
         <DeleteCard
             testid="user-delete"

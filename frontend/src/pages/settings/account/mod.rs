@@ -1,9 +1,10 @@
-//! `/settings/account`: the user's profile, profile picture and passkeys.
+//! `/settings/account`: the user's profile, profile picture, passkeys and sessions.
 
 mod passkey_dialogs;
 mod passkeys;
 mod picture;
 mod profile;
+pub mod sessions;
 
 use crate::components::{error_view::ErrorView, loading::Loading};
 use crate::state::{use_app_config, use_session};
@@ -11,6 +12,7 @@ use leptos::prelude::*;
 use passkeys::PasskeysCard;
 use picture::PictureCard;
 use profile::ProfileCard;
+use sessions::{Sessions, SessionsCard};
 
 /// The account page: waits for the configuration (own-account editing, email requirement).
 #[component]
@@ -37,6 +39,7 @@ pub fn AccountPage() -> impl IntoView {
                                 />
                                 <PictureCard user_id=user.id />
                                 <PasskeysCard />
+                                <SessionsCard whose=Sessions::Mine />
                             }
                                 .into_any()
                         }
