@@ -60,6 +60,10 @@ db_test!(
         assert_eq!(list.len(), 2);
         let current: Vec<_> = list.iter().filter(|s| s.current).collect();
         assert_eq!(current.len(), 1, "exactly the caller's session is current");
+        assert!(
+            list[0].current,
+            "this browser first, though the other is newer"
+        );
         assert_eq!(current[0].device, "Firefox on Linux");
         assert_eq!(current[0].sign_in_method, "otp");
         let other = list.iter().find(|s| !s.current).unwrap();

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use pocket_shared::{ApiError, UserSessionDto};
 use uuid::Uuid;
 
-/// Your signed-in browsers, newest first; `current` marks this one (browser session only).
+/// Your signed-in browsers: this one (`current`) first, then newest first (browser session only).
 #[utoipa::path(get, path = "/api/users/me/sessions", tag = "Sessions",
     responses((status = 200, body = Vec<UserSessionDto>), (status = 401, body = ApiError),
               (status = 403, body = ApiError)))]

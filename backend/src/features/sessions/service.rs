@@ -86,7 +86,7 @@ pub async fn resolve(
     Ok(Some(account))
 }
 
-/// `user`'s live sessions, newest first; `current` marks the caller's own.
+/// `user`'s live sessions: the caller's own (`current`) first, then newest first.
 pub async fn list(
     db: &impl ConnectionTrait,
     user: Uuid,
@@ -100,7 +100,7 @@ pub async fn list(
         .order_by_desc(user_sessions::Column::Id)
         .all(db)
         .await?;
-    Ok(rows
+    let mut list: Vec<UserSessionDto> = rows
         .into_iter()
         .map(|s| UserSessionDto {
             current: Some(s.id) == current,
@@ -115,7 +115,10 @@ pub async fn list(
             device: device::describe(s.user_agent.as_deref().unwrap_or("")),
             user_agent: s.user_agent,
         })
-        .collect())
+        .collect();
+    // This browser first, then the others newest first (the sort is stable).
+    list.sort_by_key(|s| !s.current);
+    Ok(list)
 }
 
 /// Ends `user`'s session `id`; false when there is no such session of theirs.
