@@ -187,6 +187,14 @@ async fn take(
     }
 }
 
+/// User-code lookups of the device page (`/api/oidc/device/{info,verify,deny}`): 1 per 10 s,
+/// burst 5, as Pocket ID's device-login verification.
+pub const DEVICE_CODE_VERIFICATION: Policy = Policy {
+    name: "device-code-verification",
+    per_second: 0.1,
+    burst: 5.0,
+};
+
 /// Takes one token for `ip` under `policy`, or answers 429 with `Retry-After`.
 pub async fn check(
     db: &impl ConnectionTrait,

@@ -88,6 +88,7 @@ before(async () => {
     callbackURLs: [CALLBACK],
     isPublic: true,
     pkceEnabled: true,
+    deviceCodeEnabled: true,
   });
 });
 

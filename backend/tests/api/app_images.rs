@@ -4,7 +4,7 @@
 
 use crate::db_test;
 use crate::fixtures::{User, admin};
-use crate::helpers::{Client, Engine, TestApp, TestResponse, code, multipart};
+use crate::helpers::{Client, TestApp, TestResponse, code, multipart};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use pocket_id::db::entities::storage;
@@ -16,30 +16,6 @@ const BACKGROUND: &[u8] = include_bytes!("../../assets/app-images/background.web
 const FAVICON: &[u8] = include_bytes!("../../assets/app-images/favicon.ico");
 const LOGO_EMAIL: &[u8] = include_bytes!("../../assets/app-images/logoEmail.png");
 const CACHE: &str = "public, max-age=900, stale-while-revalidate=86400";
-
-/// Runs a test body on SQLite and PostgreSQL with extra environment variables.
-macro_rules! env_test {
-    ($name:ident, $env:expr, |$app:ident : $ty:ty| $body:expr) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #[tokio::test]
-            async fn sqlite() {
-                let $app: $ty = TestApp::spawn(Engine::Sqlite, $env).await.expect("sqlite");
-                $body.await;
-            }
-
-            #[tokio::test]
-            async fn postgres() {
-                if let Some($app) = TestApp::spawn(Engine::Postgres, $env).await {
-                    let $app: $ty = $app;
-                    $body.await;
-                }
-            }
-        }
-    };
-}
 
 /// PUTs `file` as the multipart field `file` with the client's cookies.
 async fn upload(c: &Client<'_>, path: &str, file: &[u8]) -> TestResponse {
@@ -449,9 +425,9 @@ db_test!(only_admins_change_images, |app: TestApp| async move {
     );
 });
 
-env_test!(
+db_test!(
     images_can_live_in_the_database,
-    &[("FILE_BACKEND", "database")],
+    env = [("FILE_BACKEND", "database")],
     |app: TestApp| async move {
         let mut c = admin(&app).await;
         let r = upload(&c, "/logo", SVG.as_bytes()).await;

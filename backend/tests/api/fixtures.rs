@@ -284,6 +284,7 @@ pub struct OidcClient {
     pub skip_consent: bool,
     pub reauth: bool,
     pub par: bool,
+    pub device: bool,
     pub federated: Vec<FederatedIdentity>,
     pub secret_expires: Option<DateTime<Utc>>,
 }
@@ -299,6 +300,7 @@ impl OidcClient {
             skip_consent: false,
             reauth: false,
             par: false,
+            device: false,
             federated: vec![],
             secret_expires: None,
         }
@@ -325,6 +327,12 @@ impl OidcClient {
 
     pub fn par(mut self) -> Self {
         self.par = true;
+        self
+    }
+
+    /// May use the device authorization grant.
+    pub fn device(mut self) -> Self {
+        self.device = true;
         self
     }
 
@@ -373,6 +381,7 @@ impl OidcClient {
             metadata_grant_types: Set(None),
             access_token_duration_minutes: Set(60),
             refresh_token_duration_minutes: Set(43_200),
+            device_code_enabled: Set(self.device),
         }
         .insert(&app.db)
         .await

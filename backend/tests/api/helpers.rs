@@ -45,6 +45,21 @@ macro_rules! db_test {
                     $body.await;
                 }
             }
+
+            /// Two instances on one PostgreSQL database, requests alternating between them
+            /// (a round-robin load balancer).
+            #[tokio::test]
+            async fn postgres_two_instances() {
+                let app: Option<$ty> = $crate::helpers::TestApp::spawn_instances(
+                    $crate::helpers::Engine::Postgres,
+                    &[$($env),*],
+                    2,
+                )
+                .await;
+                if let Some($app) = app {
+                    $body.await;
+                }
+            }
         }
     };
 }
@@ -68,6 +83,10 @@ pub struct TestApp {
     /// The state behind the router (signing keys, clock, database).
     #[allow(dead_code)]
     pub state: AppState,
+    /// Further instances on the same database (each with its own state, caches and connection
+    /// pool); requests go to the instances in turn.
+    pub peers: Vec<(AppState, Router)>,
+    next: std::sync::atomic::AtomicUsize,
     pub db: DatabaseConnection,
     /// Moved by tests of expiry (the app reads time only from here).
     #[allow(dead_code)]
@@ -132,6 +151,15 @@ impl TestApp {
     /// A router on a fresh database of `engine`, with extra environment variables. `None` when
     /// PostgreSQL is unreachable (and not required by `POCKET_ID_REQUIRE_POSTGRES=1`).
     pub async fn spawn(engine: Engine, extra_env: &[(&str, &str)]) -> Option<Self> {
+        Self::spawn_instances(engine, extra_env, 1).await
+    }
+
+    /// Like [`TestApp::spawn`], with `instances` servers on the one database.
+    pub async fn spawn_instances(
+        engine: Engine,
+        extra_env: &[(&str, &str)],
+        instances: usize,
+    ) -> Option<Self> {
         let mut env: HashMap<String, String> = [
             ("ENCRYPTION_KEY", "test-encryption-key-0123456789"),
             ("APP_URL", "http://localhost:1411"),
@@ -185,12 +213,25 @@ impl TestApp {
             "index.html".to_owned(),
             TEST_INDEX_HTML.as_bytes().to_vec(),
         )]))));
-        let state = AppState::open(db.clone(), config.clone(), clock.clone(), Arc::new(spa))
+        let spa = Arc::new(spa);
+        let state = AppState::open(db.clone(), config.clone(), clock.clone(), spa.clone())
             .await
             .expect("app state");
+        let mut peers = Vec::new();
+        for _ in 1..instances {
+            let db = pocket_id::db::open(&config.database)
+                .await
+                .expect("open database");
+            let peer = AppState::open(db, config.clone(), clock.clone(), spa.clone())
+                .await
+                .expect("app state");
+            peers.push((peer.clone(), pocket_id::router(peer)));
+        }
         Some(Self {
             router: pocket_id::router(state.clone()),
             state,
+            peers,
+            next: Default::default(),
             db,
             clock,
             engine,
@@ -200,10 +241,19 @@ impl TestApp {
         })
     }
 
+    /// The router of the instance whose turn it is (round robin, like a load balancer).
+    pub fn next_router(&self) -> Router {
+        let turn =
+            self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % (1 + self.peers.len());
+        match turn {
+            0 => self.router.clone(),
+            n => self.peers[n - 1].1.clone(),
+        }
+    }
+
     pub async fn request(&self, req: Request<Body>) -> TestResponse {
         let res = self
-            .router
-            .clone()
+            .next_router()
             .oneshot(req)
             .await
             .expect("infallible router");
@@ -239,6 +289,16 @@ impl TestApp {
     pub fn allow_loopback(&mut self) {
         self.state.outbound = pocket_id::outbound::Outbound::allowing_loopback();
         self.router = pocket_id::router(self.state.clone());
+        for (state, router) in &mut self.peers {
+            state.outbound = pocket_id::outbound::Outbound::allowing_loopback();
+            *router = pocket_id::router(state.clone());
+        }
+    }
+
+    /// Every instance's state (the first is [`TestApp::state`]).
+    #[allow(dead_code)]
+    pub fn states(&self) -> impl Iterator<Item = &AppState> {
+        std::iter::once(&self.state).chain(self.peers.iter().map(|(s, _)| s))
     }
 
     /// The app's "now" (the fixed clock, as tests have moved it).

@@ -138,6 +138,8 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "metadata_grant_types",
             "access_token_duration_minutes",
             "refresh_token_duration_minutes",
+            // Beyond Pocket ID: the device authorization grant is per client.
+            "device_code_enabled",
         ],
     ),
     (

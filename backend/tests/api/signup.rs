@@ -229,7 +229,7 @@ db_test!(
         let tasks: Vec<_> = ["racer1", "racer2"]
             .into_iter()
             .map(|name| {
-                let router = app.router.clone();
+                let router = app.next_router();
                 let body = person(name, Some(&token)).to_string();
                 tokio::spawn(async move {
                     let req = Request::builder()

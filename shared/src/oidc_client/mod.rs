@@ -115,6 +115,10 @@ pub struct OidcClientUpdateRequest {
     pub requires_pushed_authorization_requests: bool,
     #[serde(default)]
     pub skip_consent: bool,
+    /// May use the device authorization grant (RFC 8628); off for a new client. Absent in an
+    /// update keeps the current value (beyond Pocket ID, whose clients all may).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_code_enabled: Option<bool>,
     /// An http(s) URL opening the application ("My Apps").
     #[serde(default, rename = "launchURL")]
     pub launch_url: Option<String>,
@@ -182,6 +186,8 @@ pub struct OidcClientDto {
     pub pkce_enabled: bool,
     pub requires_pushed_authorization_requests: bool,
     pub skip_consent: bool,
+    /// May use the device authorization grant.
+    pub device_code_enabled: bool,
     pub credentials: OidcClientCredentialsDto,
     pub is_group_restricted: bool,
     /// Set when the client was seen sending PKCE although it is not required.

@@ -29,6 +29,8 @@ pub struct Model {
     pub metadata_grant_types: Option<Json>,
     pub access_token_duration_minutes: i64,
     pub refresh_token_duration_minutes: i64,
+    /// May use the device authorization grant (off unless an administrator enables it).
+    pub device_code_enabled: bool,
 }
 
 no_relations!();
@@ -62,6 +64,7 @@ impl Model {
             metadata_grant_types: None,
             access_token_duration_minutes: 60,
             refresh_token_duration_minutes: 43_200,
+            device_code_enabled: false,
         }
     }
 }

@@ -33,6 +33,7 @@ mod m20261122_000002_passkey_sessions;
 mod m20261201_000001_signup_tokens;
 pub mod m20261202_000001_user_search;
 mod m20261207_000001_user_sessions;
+mod m20261208_000001_client_device_code;
 pub mod schema;
 pub mod tables;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_signup_tokens::Migration),
             Box::new(m20261202_000001_user_search::Migration),
             Box::new(m20261207_000001_user_sessions::Migration),
+            Box::new(m20261208_000001_client_device_code::Migration),
         ]
     }
 }
@@ -71,6 +73,7 @@ mod tests {
                 "m20261201_000001_signup_tokens",
                 "m20261202_000001_user_search",
                 "m20261207_000001_user_sessions",
+                "m20261208_000001_client_device_code",
             ]
         );
     }

@@ -75,7 +75,12 @@ db_test!(
             let a = assertion(&stranger, &app, ISSUER, 300, &format!("jti-x{i}"));
             assert_eq!(token_with(&app, &a).await.status, StatusCode::UNAUTHORIZED);
         }
-        assert_eq!(hits.load(Ordering::SeqCst), 1, "the cached set answered");
+        // Each instance fetched the set once (a cache is per instance), never again.
+        let instances = 1 + app.peers.len();
+        assert!(
+            hits.load(Ordering::SeqCst) <= instances,
+            "the cached set answered"
+        );
     }
 );
 

@@ -32,19 +32,21 @@ async fn rotate_to(app: &TestApp, alg: Alg) {
     )
     .await
     .unwrap();
-    assert!(
-        app.state
-            .keys
-            .refresh(&app.db, app.clock_now())
-            .await
-            .unwrap()
-    );
-    assert_eq!(app.state.keys.get().current.alg, alg);
+    for state in app.states() {
+        assert!(
+            state
+                .keys
+                .refresh(&state.db, app.clock_now())
+                .await
+                .unwrap()
+        );
+        assert_eq!(state.keys.get().current.alg, alg);
+    }
 }
 
 async fn full_flow(app: &TestApp, alg: Alg, jws: CoreJwsSigningAlgorithm) {
     rotate_to(app, alg).await;
-    OidcClient::confidential("rp").insert(app).await;
+    OidcClient::confidential("rp").device().insert(app).await;
     let mut browser = passkey_admin(app).await;
 
     let http = rp_http(app);

@@ -49,7 +49,7 @@ type Fut = Pin<Box<dyn Future<Output = Result<openidconnect::HttpResponse, Infal
 /// The relying party's back channel: requests go straight into the router.
 pub fn rp_http(app: &TestApp) -> impl Fn(openidconnect::HttpRequest) -> Fut + '_ {
     move |req: openidconnect::HttpRequest| {
-        let router = app.router.clone();
+        let router = app.next_router();
         Box::pin(async move {
             use tower::ServiceExt;
             let (parts, body) = req.into_parts();

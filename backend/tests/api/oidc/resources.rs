@@ -26,7 +26,7 @@ fn claims(jwt: &str) -> Value {
 /// `write:orders`, `admin:orders`) and the confidential client `rp` granted `read:orders` for
 /// users and `write:orders` for itself. Returns the browser and the API id.
 async fn setup(app: &TestApp) -> (Client<'_>, String) {
-    OidcClient::confidential("rp").insert(app).await;
+    OidcClient::confidential("rp").device().insert(app).await;
     let mut browser = passkey_admin(app).await;
     let api: Value = browser
         .post(

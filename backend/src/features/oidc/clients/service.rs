@@ -115,6 +115,7 @@ pub fn to_dto(c: &Model, now: DateTime<Utc>) -> OidcClientDto {
         pkce_enabled: c.pkce_enabled,
         requires_pushed_authorization_requests: c.requires_pushed_authorization_requests,
         skip_consent: c.skip_consent,
+        device_code_enabled: c.device_code_enabled,
         credentials: OidcClientCredentialsDto {
             federated_identities: creds
                 .federated_identities
@@ -247,6 +248,9 @@ fn apply(a: &mut ActiveModel, req: &OidcClientUpdateRequest, cimd: bool, mut cre
     a.requires_reauthentication = Set(req.requires_reauthentication);
     a.requires_pushed_authorization_requests = Set(req.requires_pushed_authorization_requests);
     a.skip_consent = Set(req.skip_consent);
+    if let Some(enabled) = req.device_code_enabled {
+        a.device_code_enabled = Set(enabled);
+    }
     a.launch_url = Set(req.launch_url.clone());
     a.is_group_restricted = Set(req.is_group_restricted);
     a.access_token_duration_minutes = Set(minutes(
@@ -580,6 +584,10 @@ mod tests {
         assert_eq!(a.pkce_enabled, Set(false));
         assert_eq!(a.pkce_supported, Set(false));
         assert_eq!(a.access_token_duration_minutes, Set(60));
+        assert!(
+            !a.device_code_enabled.is_set(),
+            "an update without the flag keeps the device flow as it was"
+        );
     }
 
     #[test]

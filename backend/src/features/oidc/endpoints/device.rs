@@ -5,7 +5,7 @@
 use crate::auth::BrowserUser;
 use crate::db::entities::oidc_clients;
 use crate::error::AppError;
-use crate::extract::{Json, Query};
+use crate::extract::{ClientIp, Json, Query};
 use crate::features::audit_log::service::{AuditEvent, Origin, record};
 use crate::features::oidc::error::OAuthError;
 use crate::features::oidc::protocol::client;
@@ -51,6 +51,7 @@ async fn start(
 ) -> Result<serde_json::Value, OAuthError> {
     let params = Params::from_form(headers, body)?;
     let caller = client_auth::authenticate(state, headers, &params).await?;
+    client::require_device_flow(&caller.client)?;
     let now = state.clock.now();
     let resolved = crate::features::oidc::protocol::resource::resolve(
         &state.db,
@@ -120,11 +121,16 @@ fn invalid_code() -> AppError {
 }
 
 /// The pending device request behind a typed user code: (user-code row, device-code row, client).
+/// Rate-limited per client address, so user codes cannot be guessed.
 async fn pending(
     state: &AppState,
     code: &str,
+    ip: Option<std::net::IpAddr>,
 ) -> Result<(store::Stored, store::Stored, oidc_clients::Model), AppError> {
     let now = state.clock.now();
+    let enabled = state.rate_limits_enabled();
+    let policy = crate::ratelimit::DEVICE_CODE_VERIFICATION;
+    crate::ratelimit::check(&state.db, enabled, policy, ip, now).await?;
     let key = store::secret_key(&normalize_user_code(code));
     let user_row = store::find(&state.db, Kind::UserCode, &key)
         .await?
@@ -146,9 +152,10 @@ async fn pending(
 pub async fn get_device_info(
     State(state): State<AppState>,
     BrowserUser(s): BrowserUser,
+    ClientIp(ip): ClientIp,
     Query(q): Query<CodeQuery>,
 ) -> Result<Json<DeviceCodeInfoDto>, AppError> {
-    let (_, device, c) = pending(&state, &q.code).await?;
+    let (_, device, c) = pending(&state, &q.code, ip).await?;
     let d = &device.data;
     let keys =
         crate::features::oidc::protocol::resource::consent_keys(d.audience.as_deref(), &d.scopes);
@@ -178,7 +185,7 @@ pub async fn verify_device(
     Query(q): Query<CodeQuery>,
 ) -> Result<StatusCode, AppError> {
     let now = state.clock.now();
-    let (user_row, device, c) = pending(&state, &q.code).await?;
+    let (user_row, device, c) = pending(&state, &q.code, origin.ip).await?;
     if !client::user_allowed(&state.db, &c, s.user.id).await? {
         return Err(AppError::refused(
             ErrorCode::OidcAccessDenied,
@@ -233,9 +240,10 @@ pub async fn verify_device(
 pub async fn deny_device(
     State(state): State<AppState>,
     BrowserUser(_user): BrowserUser,
+    ClientIp(ip): ClientIp,
     Query(q): Query<CodeQuery>,
 ) -> Result<StatusCode, AppError> {
-    let (user_row, device, _) = pending(&state, &q.code).await?;
+    let (user_row, device, _) = pending(&state, &q.code, ip).await?;
     settle(&state, &user_row, &device, "denied", None).await?;
     Ok(StatusCode::NO_CONTENT)
 }

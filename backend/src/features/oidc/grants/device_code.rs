@@ -18,6 +18,8 @@ pub async fn poll(
     params: &Params,
     now: DateTime<Utc>,
 ) -> Result<TokenResponse, OAuthError> {
+    // Also when the flow was switched off after the device started.
+    crate::features::oidc::protocol::client::require_device_flow(&caller.client)?;
     let code = params.require("device_code")?;
     let key = store::secret_key(code);
     let invalid = || OAuthError::invalid_grant("The device code is invalid");

@@ -2,6 +2,7 @@
 //! restriction (lookup and registered URLs live in `clients/`).
 
 use crate::db::entities::{oidc_clients, user_groups_users};
+use crate::features::oidc::error::OAuthError;
 use chrono::Duration;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
@@ -25,6 +26,17 @@ pub fn refresh_lifetime(c: &oidc_clients::Model) -> Duration {
         c.refresh_token_duration_minutes
             .clamp(1, MAX_LIFETIME_MINUTES),
     )
+}
+
+/// Refuses the device authorization grant to a client it is not enabled for.
+pub fn require_device_flow(c: &oidc_clients::Model) -> Result<(), OAuthError> {
+    if c.device_code_enabled {
+        Ok(())
+    } else {
+        Err(OAuthError::unauthorized_client(
+            "The device flow is not enabled for this client (an administrator can enable it in the client's settings)",
+        ))
+    }
 }
 
 /// True when `user` may use `client`: the client is not group-restricted, or the user is in one

@@ -121,6 +121,12 @@ pub fn ClientForm(
                         description="Do not ask users to allow access."
                         checked=state.skip_consent
                     />
+                    <CheckboxField
+                        id="client-device-code"
+                        label="Device code flow"
+                        description="Devices without a browser (TVs, command-line tools) may ask users to approve a code on /device. Leave off unless the client needs it: anyone who knows the client ID could send users a code."
+                        checked=state.device_code_enabled
+                    />
                 </div>
             </fieldset>
             <TextField

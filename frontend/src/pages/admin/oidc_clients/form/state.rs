@@ -19,6 +19,7 @@ pub struct ClientFormState {
     pub requires_reauthentication: RwSignal<bool>,
     pub requires_par: RwSignal<bool>,
     pub skip_consent: RwSignal<bool>,
+    pub device_code_enabled: RwSignal<bool>,
     pub access_minutes: RwSignal<String>,
     pub refresh_minutes: RwSignal<String>,
     pub federated: RwSignal<Vec<(u32, FederatedRow)>>,
@@ -71,6 +72,7 @@ impl ClientFormState {
             requires_reauthentication: RwSignal::new(values.requires_reauthentication),
             requires_par: RwSignal::new(values.requires_par),
             skip_consent: RwSignal::new(values.skip_consent),
+            device_code_enabled: RwSignal::new(values.device_code_enabled),
             access_minutes: RwSignal::new(values.access_minutes),
             refresh_minutes: RwSignal::new(values.refresh_minutes),
             federated: RwSignal::new(federated),
@@ -100,6 +102,7 @@ impl ClientFormState {
             .set(values.requires_reauthentication);
         self.requires_par.set(values.requires_par);
         self.skip_consent.set(values.skip_consent);
+        self.device_code_enabled.set(values.device_code_enabled);
         self.access_minutes.set(values.access_minutes);
         self.refresh_minutes.set(values.refresh_minutes);
         self.federated.set(
@@ -141,6 +144,7 @@ impl ClientFormState {
             requires_reauthentication: self.requires_reauthentication.get_untracked(),
             requires_par: self.requires_par.get_untracked(),
             skip_consent: self.skip_consent.get_untracked(),
+            device_code_enabled: self.device_code_enabled.get_untracked(),
             access_minutes: self.access_minutes.get_untracked(),
             refresh_minutes: self.refresh_minutes.get_untracked(),
             federated: self

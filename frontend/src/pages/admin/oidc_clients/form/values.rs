@@ -33,6 +33,7 @@ pub struct FormValues {
     pub requires_reauthentication: bool,
     pub requires_par: bool,
     pub skip_consent: bool,
+    pub device_code_enabled: bool,
     pub access_minutes: String,
     pub refresh_minutes: String,
     pub federated: Vec<FederatedRow>,
@@ -145,6 +146,7 @@ pub fn build_update(
         requires_reauthentication: values.requires_reauthentication,
         requires_pushed_authorization_requests: values.requires_par,
         skip_consent: values.skip_consent,
+        device_code_enabled: Some(values.device_code_enabled),
         launch_url: Some(values.launch_url.clone()),
         is_group_restricted,
         credentials: OidcClientCredentialsDto {
@@ -208,6 +210,7 @@ pub fn unchanged_request(client: &OidcClientDto) -> OidcClientUpdateRequest {
         requires_reauthentication: client.requires_reauthentication,
         requires_pushed_authorization_requests: client.requires_pushed_authorization_requests,
         skip_consent: client.skip_consent,
+        device_code_enabled: Some(client.device_code_enabled),
         launch_url: client.launch_url.clone(),
         is_group_restricted: client.is_group_restricted,
         credentials: OidcClientCredentialsDto {
@@ -235,6 +238,7 @@ pub fn values_of(client: &OidcClientDto) -> FormValues {
         requires_reauthentication: client.requires_reauthentication,
         requires_par: client.requires_pushed_authorization_requests,
         skip_consent: client.skip_consent,
+        device_code_enabled: client.device_code_enabled,
         access_minutes: client.access_token_duration_minutes.to_string(),
         refresh_minutes: client.refresh_token_duration_minutes.to_string(),
         federated: client
