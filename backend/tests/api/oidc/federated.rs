@@ -173,6 +173,20 @@ db_test!(federated_client_assertions, |app: TestApp| async move {
         "HMAC assertion"
     );
 
+    // An assertion valid for more than a day is refused; one for a day passes.
+    let far = assertion(&idp_key, &app, ISSUER, 2 * 86_400, "jti-far");
+    assert_eq!(
+        token_with(&app, &far).await.status,
+        StatusCode::UNAUTHORIZED,
+        "exp two days ahead"
+    );
+    let day = assertion(&idp_key, &app, ISSUER, 86_400, "jti-day");
+    assert_eq!(
+        token_with(&app, &day).await.status,
+        StatusCode::OK,
+        "exp a day ahead"
+    );
+
     // Introspection with the assertion as a bearer token (Pocket ID) sees the client's token.
     let a = assertion(&idp_key, &app, ISSUER, 300, "jti-7");
     let req = Request::post("/api/oidc/introspect")

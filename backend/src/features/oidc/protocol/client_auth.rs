@@ -21,6 +21,10 @@ use std::time::{Duration, Instant};
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 /// Allowed clock skew for assertions.
 const SKEW_SECS: i64 = 30;
+/// The furthest ahead an assertion's `exp` may lie. Workload identity tokens live minutes to an
+/// hour (GitHub Actions, Kubernetes service accounts: 1 h by default); one valid for days is a
+/// standing credential if it leaks, and its replay-protection row would have to live as long.
+pub const MAX_ASSERTION_LIFETIME_SECS: i64 = 24 * 3600;
 /// How long a fetched JWKS is trusted before it is fetched again.
 const JWKS_TTL: Duration = Duration::from_secs(15 * 60);
 
@@ -255,6 +259,9 @@ async fn verify_assertion(
     let exp = claims.get("exp").and_then(Value::as_i64).ok_or("no exp")?;
     if exp + SKEW_SECS < t {
         return Err("expired");
+    }
+    if exp - t > MAX_ASSERTION_LIFETIME_SECS + SKEW_SECS {
+        return Err("exp too far ahead");
     }
     if claims
         .get("nbf")
