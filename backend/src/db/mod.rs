@@ -5,7 +5,10 @@ pub mod migrations;
 
 use crate::config::Database;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement,
+    TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
@@ -214,8 +217,31 @@ impl WriteGate {
     }
 }
 
-/// Applies pending migrations, refusing a database laid out by Pocket ID's Go server.
+/// The PostgreSQL advisory lock held while migrating ("pocket-id" in ASCII).
+const MIGRATION_LOCK: i64 = 0x706f_636b_6574_6964;
+
+/// Applies pending migrations, refusing a database laid out by Pocket ID's Go server. On
+/// PostgreSQL an advisory lock makes instances that start together migrate one after the
+/// other: the second finds the work done instead of failing on "relation already exists".
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbSetupError> {
+    let lock = if db.get_database_backend() == DbBackend::Postgres {
+        let txn = db.begin().await.map_err(DbSetupError::Migrate)?;
+        // Held until the transaction ends, on the transaction's own connection.
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+            .await
+            .map_err(DbSetupError::Migrate)?;
+        Some(txn)
+    } else {
+        None
+    };
+    let result = migrate_unlocked(db).await;
+    if let Some(txn) = lock {
+        txn.commit().await.map_err(DbSetupError::Migrate)?;
+    }
+    result
+}
+
+async fn migrate_unlocked(db: &DatabaseConnection) -> Result<(), DbSetupError> {
     if has_table(db, "schema_migrations")
         .await
         .map_err(DbSetupError::Migrate)?

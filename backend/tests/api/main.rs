@@ -20,6 +20,7 @@ mod crash;
 mod custom_claims;
 mod fuzz;
 mod http;
+mod instances;
 mod login_codes;
 mod oidc;
 mod oidc_clients;
