@@ -23,6 +23,13 @@ pub const WEBAUTHN_LOGIN: Policy = Policy {
     per_second: 0.2,
     burst: 10.0,
 };
+/// `GET /api/webauthn/login/start` (each stores a challenge row): 1 per second, burst 30,
+/// beyond Pocket ID, which has only the global limit here.
+pub const WEBAUTHN_LOGIN_START: Policy = Policy {
+    name: "webauthn-login-start",
+    per_second: 1.0,
+    burst: 30.0,
+};
 /// `POST /api/webauthn/reauthenticate`: 1 per 10 s, burst 5.
 pub const WEBAUTHN_REAUTHENTICATE: Policy = Policy {
     name: "webauthn-reauthenticate",

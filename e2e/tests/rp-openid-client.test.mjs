@@ -134,6 +134,8 @@ before(async () => {
     logoutCallbackURLs: [logoutUrl],
     isPublic: false,
     pkceEnabled: true,
+    // The device flow is per client and off by default.
+    deviceCodeEnabled: true,
   });
   const secret = await createOidcClientSecret(page, CLIENT_ID);
 

@@ -69,3 +69,30 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    passkey_challenges_are_rate_limited_per_client,
+    |app: TestApp| async move {
+        // Each login/start stores a challenge: a burst of 30, then one a second.
+        let mut c = from(&app, "198.51.100.7:40000");
+        for _ in 0..30 {
+            assert_eq!(
+                c.get("/api/webauthn/login/start").await.status,
+                StatusCode::OK
+            );
+        }
+        let r = c.get("/api/webauthn/login/start").await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(r.header("retry-after"), "1");
+        app.clock.advance(Duration::seconds(1));
+        assert_eq!(
+            c.get("/api/webauthn/login/start").await.status,
+            StatusCode::OK
+        );
+        let mut other = from(&app, "198.51.100.8:40000");
+        assert_eq!(
+            other.get("/api/webauthn/login/start").await.status,
+            StatusCode::OK
+        );
+    }
+);

@@ -111,8 +111,20 @@ pub async fn finish_passkey_registration(
 
 /// Start a usernameless passkey sign-in.
 #[utoipa::path(get, path = "/api/webauthn/login/start", tag = "Passkeys",
-    responses((status = 200, description = "PublicKeyCredentialRequestOptions as {publicKey, mediation}", body = serde_json::Value)))]
-pub async fn start_passkey_login(State(state): State<AppState>) -> Result<Response, AppError> {
+    responses((status = 200, description = "PublicKeyCredentialRequestOptions as {publicKey, mediation}", body = serde_json::Value),
+              (status = 429, body = ApiError)))]
+pub async fn start_passkey_login(
+    State(state): State<AppState>,
+    crate::extract::ClientIp(ip): crate::extract::ClientIp,
+) -> Result<Response, AppError> {
+    crate::ratelimit::check(
+        &state.db,
+        state.rate_limits_enabled(),
+        crate::ratelimit::WEBAUTHN_LOGIN_START,
+        ip,
+        state.clock.now(),
+    )
+    .await?;
     let (rp, s) = relying_party(&state).await?;
     let (options, id) =
         service::start_authentication(&state.db, &rp, &s, state.clock.now()).await?;
