@@ -5,20 +5,14 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::helpers::free_port;
+
 const BIN: &str = env!("CARGO_BIN_EXE_pocket-id");
 
 fn pocket_id(dir: &Path) -> Command {
     let mut c = Command::new(BIN);
     c.current_dir(dir).env_clear().env("LOG_LEVEL", "warn");
     c
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn output(mut c: Command) -> Output {

@@ -4,7 +4,7 @@
 //! request that got a success answer is still there, the database is intact and the server
 //! starts cleanly.
 
-use crate::helpers::postgres_admin_url;
+use crate::helpers::{free_port, fresh_postgres, healthy};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
@@ -32,11 +32,7 @@ struct Server {
 }
 
 fn start(dir: &std::path::Path, db: &str) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let child = Command::new(BIN)
         .current_dir(dir)
         .env_clear()
@@ -67,19 +63,6 @@ fn start(dir: &std::path::Path, db: &str) -> Server {
         std::thread::sleep(Duration::from_millis(50));
     }
     Server { child, base }
-}
-
-/// `GET /healthz` answers 204 (a blocking probe over a plain socket).
-fn healthy(port: u16) -> bool {
-    use std::io::{Read, Write};
-    let Ok(mut conn) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let request = "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
-    let mut answer = String::new();
-    conn.write_all(request.as_bytes()).is_ok()
-        && conn.read_to_string(&mut answer).is_ok()
-        && answer.starts_with("HTTP/1.1 204")
 }
 
 fn admin(http: &reqwest::Client, method: reqwest::Method, url: String) -> reqwest::RequestBuilder {
@@ -310,27 +293,9 @@ async fn sqlite_keeps_every_acknowledged_write_after_kill_9() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_keeps_every_acknowledged_write_after_kill_9() {
-    let admin_url = postgres_admin_url();
-    let Ok(admin) = Database::connect(&admin_url).await else {
-        assert_ne!(
-            std::env::var("POCKET_ID_REQUIRE_POSTGRES").as_deref(),
-            Ok("1"),
-            "PostgreSQL is required but {admin_url} is unreachable"
-        );
-        eprintln!("SKIPPED: postgres ({admin_url} unreachable)");
+    let Some((url, _drop_afterwards)) = fresh_postgres().await else {
         return;
     };
-    let name = format!("pocket_id_crash_{}", uuid::Uuid::new_v4().simple());
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-        .await
-        .unwrap();
-    let mut url = url::Url::parse(&admin_url).unwrap();
-    url.set_path(&name);
     let dir = tempfile::tempdir().unwrap();
-    crash_and_recover(dir.path(), url.as_str()).await;
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .await
-        .unwrap();
+    crash_and_recover(dir.path(), &url).await;
 }

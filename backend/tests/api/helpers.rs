@@ -99,7 +99,7 @@ pub struct TestApp {
 }
 
 /// Keeps the database alive for the test and removes it afterwards.
-enum DbGuard {
+pub enum DbGuard {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
     Postgres { admin_url: String, name: String },
 }
@@ -147,6 +147,51 @@ async fn postgres_reachable(url: &str) -> bool {
     *PG_REACHABLE.get_or_init(|| ok)
 }
 
+/// A fresh, empty PostgreSQL database: its URL, and the guard that drops it. `None`, with a
+/// loud line, when PostgreSQL is unreachable (a failure with `POCKET_ID_REQUIRE_POSTGRES=1`).
+pub async fn fresh_postgres() -> Option<(String, DbGuard)> {
+    let admin_url = postgres_admin_url();
+    if !postgres_reachable(&admin_url).await {
+        if std::env::var("POCKET_ID_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+            panic!(
+                "PostgreSQL is required (POCKET_ID_REQUIRE_POSTGRES=1) but {admin_url} is unreachable"
+            );
+        }
+        eprintln!("SKIPPED: postgres ({admin_url} unreachable)");
+        return None;
+    }
+    let name = format!("pocket_id_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = Database::connect(&admin_url).await.expect("connect admin");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .expect("create database");
+    let mut url = url::Url::parse(&admin_url).expect("admin url");
+    url.set_path(&name);
+    Some((url.to_string(), DbGuard::Postgres { admin_url, name }))
+}
+
+/// A free TCP port on 127.0.0.1 (for a real server the test starts).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// `GET /healthz` on 127.0.0.1:`port` answers 204 (a blocking probe over a plain socket).
+pub fn healthy(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut conn) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let mut answer = String::new();
+    conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .is_ok()
+        && conn.read_to_string(&mut answer).is_ok()
+        && answer.starts_with("HTTP/1.1 204")
+}
+
 impl TestApp {
     /// A router on a fresh database of `engine`, with extra environment variables. `None` when
     /// PostgreSQL is unreachable (and not required by `POCKET_ID_REQUIRE_POSTGRES=1`).
@@ -182,26 +227,9 @@ impl TestApp {
                 DbGuard::Sqlite(dir)
             }
             Engine::Postgres => {
-                let admin_url = postgres_admin_url();
-                if !postgres_reachable(&admin_url).await {
-                    if std::env::var("POCKET_ID_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-                        panic!(
-                            "PostgreSQL is required (POCKET_ID_REQUIRE_POSTGRES=1) but {admin_url} is unreachable"
-                        );
-                    }
-                    eprintln!("SKIPPED: postgres ({admin_url} unreachable)");
-                    return None;
-                }
-                let name = format!("pocket_id_test_{}", uuid::Uuid::new_v4().simple());
-                let admin = Database::connect(&admin_url).await.expect("connect admin");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                    .await
-                    .expect("create database");
-                let mut url = url::Url::parse(&admin_url).expect("admin url");
-                url.set_path(&name);
-                env.insert("DB_CONNECTION_STRING".into(), url.to_string());
-                DbGuard::Postgres { admin_url, name }
+                let (url, guard) = fresh_postgres().await?;
+                env.insert("DB_CONNECTION_STRING".into(), url);
+                guard
             }
         };
         let config = Arc::new(Config::from_source(&env).expect("test config"));

@@ -3,8 +3,7 @@
 //! same moment on an empty database, and sign-in, sign-out, tokens, introspection, the shared
 //! rate limit and key rotation behave as on one server.
 
-use crate::helpers::postgres_admin_url;
-use sea_orm::{ConnectionTrait, Database};
+use crate::helpers::{free_port, fresh_postgres, healthy};
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -15,14 +14,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_pocket-id");
 const KEY: &str = "instances-test-static-api-key-0123456789";
 const CLIENT: &str = "two-rp";
 const FORM: &str = "application/x-www-form-urlencoded";
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn pocket_id(db: &str, dir: &std::path::Path) -> Command {
     let mut c = Command::new(BIN);
@@ -49,18 +40,6 @@ impl Drop for Instance {
         self.child.kill().ok();
         self.child.wait().ok();
     }
-}
-
-fn healthy(port: u16) -> bool {
-    use std::io::{Read, Write};
-    let Ok(mut conn) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let mut answer = String::new();
-    conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-        .is_ok()
-        && conn.read_to_string(&mut answer).is_ok()
-        && answer.starts_with("HTTP/1.1 204")
 }
 
 /// Forwards each accepted connection to the next backend in turn; counts connections per backend.
@@ -104,24 +83,9 @@ fn kids(jwks: &Value) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_behind_a_round_robin_proxy_behave_as_one() {
-    let admin_url = postgres_admin_url();
-    let Ok(admin_db) = Database::connect(&admin_url).await else {
-        assert_ne!(
-            std::env::var("POCKET_ID_REQUIRE_POSTGRES").as_deref(),
-            Ok("1"),
-            "PostgreSQL is required but {admin_url} is unreachable"
-        );
-        eprintln!("SKIPPED: postgres ({admin_url} unreachable)");
+    let Some((db, _drop_afterwards)) = fresh_postgres().await else {
         return;
     };
-    let name = format!("pocket_id_pair_{}", uuid::Uuid::new_v4().simple());
-    admin_db
-        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-        .await
-        .unwrap();
-    let mut url = url::Url::parse(&admin_url).unwrap();
-    url.set_path(&name);
-    let db = url.to_string();
     let dir = tempfile::tempdir().unwrap();
 
     // Both start at once on the empty database: migrations and the first signing key race.
@@ -362,28 +326,15 @@ async fn two_processes_behind_a_round_robin_proxy_behave_as_one() {
     );
 
     drop(instances);
-    admin_db
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .await
-        .unwrap();
 }
 
 /// Instances starting together on an empty database (a deployment scaled to several replicas)
 /// all come up: migrations run one after the other, never side by side.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn instances_starting_together_all_migrate() {
-    let admin_url = postgres_admin_url();
-    let Ok(admin_db) = Database::connect(&admin_url).await else {
-        eprintln!("SKIPPED: postgres ({admin_url} unreachable)");
+    let Some((url, _drop_afterwards)) = fresh_postgres().await else {
         return;
     };
-    let name = format!("pocket_id_race_{}", uuid::Uuid::new_v4().simple());
-    admin_db
-        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-        .await
-        .unwrap();
-    let mut url = url::Url::parse(&admin_url).unwrap();
-    url.set_path(&name);
     let env: std::collections::HashMap<String, String> = [
         ("ENCRYPTION_KEY", "instances-test-encryption-key-0123456789"),
         ("DB_CONNECTION_STRING", url.as_str()),
@@ -397,9 +348,4 @@ async fn instances_starting_together_all_migrate() {
     for r in &opened {
         assert!(r.is_ok(), "{:?}", r.as_ref().err());
     }
-    drop(opened);
-    admin_db
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .await
-        .unwrap();
 }
