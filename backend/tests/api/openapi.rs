@@ -45,3 +45,35 @@ fn document_is_openapi_3_1_and_lists_the_routes() {
     }
     assert!(doc["components"]["schemas"]["ApiError"].is_object());
 }
+
+/// Every `$ref` names a schema of the document (a dangling one breaks generated clients and
+/// OpenAPI validators).
+#[test]
+fn every_schema_reference_resolves() {
+    fn refs<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(r) = m.get("$ref").and_then(|r| r.as_str()) {
+                    out.push(r);
+                }
+                m.values().for_each(|x| refs(x, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let doc: serde_json::Value =
+        serde_json::from_str(&pocket_id::app::openapi().to_json().unwrap()).unwrap();
+    let mut found = Vec::new();
+    refs(&doc, &mut found);
+    assert!(!found.is_empty());
+    for r in found {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("unexpected reference {r}"));
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{r} points nowhere"
+        );
+    }
+}

@@ -41,7 +41,7 @@ pub struct AllLogFilters {
     pub client_name: Option<String>,
     /// `internal` (private addresses) or `external` (everything else).
     #[serde(rename = "filters[location]")]
-    #[param(rename = "filters[location]", value_type = Option<pocket_shared::audit_log::AuditLogLocation>)]
+    #[param(rename = "filters[location]", inline, value_type = Option<pocket_shared::audit_log::AuditLogLocation>)]
     pub location: Option<String>,
 }
 
