@@ -4,7 +4,7 @@
 //! request that got a success answer is still there, the database is intact and the server
 //! starts cleanly.
 
-use crate::helpers::{free_port, fresh_postgres, healthy};
+use crate::helpers::{free_port, fresh_postgres, healthy, session_cookie};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
@@ -163,18 +163,10 @@ async fn one_write(
                 .post(format!("{base}/api/one-time-access-token/{code}"))
                 .send()
                 .await?;
-            if r.status().is_success() {
-                let cookie = r
-                    .headers()
-                    .get_all("set-cookie")
-                    .iter()
-                    .filter_map(|v| v.to_str().ok())
-                    .find(|v| v.contains("access_token="))
-                    .and_then(|v| v.split(';').next())
-                    .map(str::to_owned);
-                if let Some(c) = cookie {
-                    acked.lock().unwrap().sessions.push(c);
-                }
+            if r.status().is_success()
+                && let Some(c) = session_cookie(&r)
+            {
+                acked.lock().unwrap().sessions.push(c);
             }
         }
     }

@@ -179,6 +179,17 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// The session cookie (`name=value`) a real server's answer sets, if any.
+pub fn session_cookie(r: &reqwest::Response) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("access_token="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
 /// `GET /healthz` on 127.0.0.1:`port` answers 204 (a blocking probe over a plain socket).
 pub fn healthy(port: u16) -> bool {
     use std::io::{Read, Write};
@@ -321,6 +332,21 @@ impl TestApp {
             state.outbound = pocket_id::outbound::Outbound::allowing_loopback();
             *router = pocket_id::router(state.clone());
         }
+    }
+
+    /// Every instance reloads its signing keys now (as each does within its reload interval);
+    /// true when each found a change.
+    #[allow(dead_code)]
+    pub async fn reload_keys(&self) -> bool {
+        let mut all = true;
+        for state in self.states() {
+            all &= state
+                .keys
+                .refresh(&state.db, self.clock_now())
+                .await
+                .expect("reload keys");
+        }
+        all
     }
 
     /// Every instance's state (the first is [`TestApp::state`]).

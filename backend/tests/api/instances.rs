@@ -3,7 +3,7 @@
 //! same moment on an empty database, and sign-in, sign-out, tokens, introspection, the shared
 //! rate limit and key rotation behave as on one server.
 
-use crate::helpers::{free_port, fresh_postgres, healthy};
+use crate::helpers::{free_port, fresh_postgres, healthy, session_cookie};
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -235,15 +235,7 @@ async fn two_processes_behind_a_round_robin_proxy_behave_as_one() {
         .await
         .unwrap();
     assert!(r.status().is_success(), "{}", r.status());
-    let cookie = r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.contains("access_token="))
-        .and_then(|v| v.split(';').next())
-        .unwrap()
-        .to_owned();
+    let cookie = session_cookie(&r).expect("a session cookie");
     let me = || async {
         http.get(format!("{base}/api/users/me"))
             .header("cookie", &cookie)

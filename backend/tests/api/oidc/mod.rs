@@ -1,11 +1,14 @@
 //! The OpenID Connect provider driven by a real relying party (the `openidconnect` crate) and by
 //! raw protocol requests for everything a well-behaved library never sends (the negative suite).
 
+mod device;
 mod discovery;
 mod federated;
 mod flows;
 mod keys;
+mod logout;
 mod negative;
+mod redirects;
 mod resources;
 
 use crate::helpers::{Client, TestApp, TestResponse};
@@ -63,6 +66,14 @@ pub fn rp_http(app: &TestApp) -> impl Fn(openidconnect::HttpRequest) -> Fut + '_
             ))
         }) as Fut
     }
+}
+
+/// The `error` of an OAuth error answer (empty when there is none).
+pub fn error(r: &TestResponse) -> String {
+    r.json::<Value>()["error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The path and query of an absolute URL of ours.

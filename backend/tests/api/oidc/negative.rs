@@ -7,13 +7,6 @@ use crate::fixtures::{User, admin_with_passkey, passkey_admin};
 use crate::passkeys::login;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-fn error(r: &TestResponse) -> String {
-    r.json::<Value>()["error"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
 db_test!(
     replayed_code_is_refused_and_revokes_its_tokens,
     |app: TestApp| async {
@@ -409,60 +402,6 @@ db_test!(
     }
 );
 
-db_test!(
-    logout_needs_a_registered_post_logout_uri,
-    |app: TestApp| async {
-        OidcClient::confidential("rp").insert(&app).await;
-        let mut browser = passkey_admin(&app).await;
-        let (code, verifier) = code_for(&mut browser, "rp").await;
-        let t: Value = exchange(&app, "rp", &code, &verifier).await.json();
-        let id = t["id_token"].as_str().unwrap();
-        let q = |uri: &str| {
-            url::form_urlencoded::Serializer::new(String::new())
-                .append_pair("id_token_hint", id)
-                .append_pair("post_logout_redirect_uri", uri)
-                .append_pair("state", "bye-0123")
-                .finish()
-        };
-        let r = browser
-            .get(&format!(
-                "/api/oidc/end-session?{}",
-                q("https://evil.example/")
-            ))
-            .await;
-        assert_eq!(
-            r.header("location"),
-            "/logout",
-            "unregistered URI: confirm page, no logout"
-        );
-        assert_eq!(
-            browser.get("/api/users/me").await.status,
-            StatusCode::OK,
-            "still signed in"
-        );
-        let r = browser
-            .get("/api/oidc/end-session?id_token_hint=not.a.token")
-            .await;
-        assert_eq!(r.header("location"), "/logout");
-
-        let r = browser
-            .get(&format!("/api/oidc/end-session?{}", q(LOGOUT)))
-            .await;
-        assert_eq!(r.header("location"), format!("{LOGOUT}?state=bye-0123"));
-        assert_eq!(
-            browser.get("/api/users/me").await.status,
-            StatusCode::UNAUTHORIZED,
-            "signed out"
-        );
-        let r = refresh(&app, "rp", t["refresh_token"].as_str().unwrap()).await;
-        assert_eq!(
-            error(&r),
-            "invalid_grant",
-            "the grant behind the ID token is revoked"
-        );
-    }
-);
-
 db_test!(prompt_none_and_group_restrictions, |app: TestApp| async {
     OidcClient::confidential("rp").insert(&app).await;
     let mut anonymous = app.client();
@@ -507,39 +446,6 @@ db_test!(prompt_none_and_group_restrictions, |app: TestApp| async {
         r.header("location")
     );
 });
-
-db_test!(
-    unregistered_redirect_uri_never_receives_anything,
-    |app: TestApp| async {
-        OidcClient::confidential("rp").insert(&app).await;
-        let mut browser = passkey_admin(&app).await;
-        let q: String = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("client_id", "rp")
-            .append_pair("response_type", "token")
-            .append_pair("redirect_uri", "https://evil.example/cb")
-            .finish();
-        let r = browser.get(&format!("/authorize?{q}")).await;
-        assert!(
-            r.header("location").starts_with("/interaction/error"),
-            "{}",
-            r.header("location")
-        );
-        let r = browser
-            .get("/authorize?client_id=nope&response_type=code")
-            .await;
-        assert!(r.header("location").starts_with("/interaction/error"));
-        // Valid redirect URI, bad response type: the error goes to the client.
-        let cb = authorize(
-            &mut browser,
-            &authorize_url("rp", &[("response_type", "token")]).replace("response_type=code&", ""),
-        )
-        .await;
-        assert_eq!(
-            param(&cb, "error").as_deref(),
-            Some("unsupported_response_type")
-        );
-    }
-);
 
 db_test!(
     form_post_response_mode_passes_its_own_csp,
@@ -664,75 +570,6 @@ db_test!(
     }
 );
 
-db_test!(device_flow_errors, |app: TestApp| async {
-    OidcClient::public("tv").device().insert(&app).await;
-    let d: Value = post_form(
-        &app,
-        "/api/oidc/device/authorize",
-        &[("client_id", "tv"), ("scope", "openid profile")],
-        None,
-    )
-    .await
-    .json();
-    let dc = d["device_code"].as_str().unwrap().to_owned();
-    assert!(d["user_code"].as_str().unwrap().starts_with('E'));
-    let form = [
-        ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-        ("client_id", "tv"),
-        ("device_code", dc.as_str()),
-    ];
-    let poll = || post_form(&app, "/api/oidc/token", &form, None);
-    assert_eq!(error(&poll().await), "authorization_pending");
-    assert_eq!(error(&poll().await), "slow_down", "polled again at once");
-    app.clock.advance(chrono::Duration::seconds(11));
-    assert_eq!(error(&poll().await), "authorization_pending");
-    let mut browser = passkey_admin(&app).await;
-    let code = d["user_code"].as_str().unwrap();
-    let r = browser
-        .send(
-            axum::http::Method::POST,
-            &format!("/api/oidc/device/deny?code={code}"),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::NO_CONTENT);
-    app.clock.advance(chrono::Duration::seconds(11));
-    assert_eq!(error(&poll().await), "access_denied");
-    let r = browser
-        .send(
-            axum::http::Method::POST,
-            &format!("/api/oidc/device/verify?code={code}"),
-            None,
-        )
-        .await;
-    assert_eq!(
-        r.status,
-        StatusCode::BAD_REQUEST,
-        "a refused code cannot be approved later"
-    );
-    let d2: Value = post_form(
-        &app,
-        "/api/oidc/device/authorize",
-        &[("client_id", "tv"), ("scope", "openid")],
-        None,
-    )
-    .await
-    .json();
-    app.clock.advance(chrono::Duration::minutes(16));
-    let r = post_form(
-        &app,
-        "/api/oidc/token",
-        &[
-            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-            ("client_id", "tv"),
-            ("device_code", d2["device_code"].as_str().unwrap()),
-        ],
-        None,
-    )
-    .await;
-    assert_eq!(error(&r), "expired_token");
-});
-
 db_test!(
     an_interaction_shows_its_user_only_to_that_user,
     |app: TestApp| async {
@@ -808,59 +645,6 @@ db_test!(
     }
 );
 
-/// Authorizes the client "legacy" (callbacks on plain http: a LAN host and loopback) to
-/// `redirect_uri`; true when the code reached the callback, false for our error page.
-async fn plain_http_callback_works(browser: &mut Client<'_>, redirect_uri: &str) -> bool {
-    let url = authorize_url("legacy", &[]).replace(
-        &format!("redirect_uri={}", urlencoding(CALLBACK)),
-        &format!("redirect_uri={}", urlencoding(redirect_uri)),
-    );
-    let r = browser.get(&url).await;
-    let location = r.header("location").to_owned();
-    if location.starts_with("/interaction/error") {
-        assert!(location.contains("loopback"), "{location}");
-        return false;
-    }
-    let cb = authorize(browser, &url).await;
-    assert!(cb.as_str().starts_with(redirect_uri), "{cb}");
-    param(&cb, "code").is_some()
-}
-
-fn urlencoding(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-async fn legacy_client(app: &TestApp) -> Client<'_> {
-    OidcClient {
-        callbacks: vec![
-            "http://nas.lan/callback".into(),
-            "http://127.0.0.1:8080/callback".into(),
-        ],
-        ..OidcClient::confidential("legacy")
-    }
-    .insert(app)
-    .await;
-    passkey_admin(app).await
-}
-
-db_test!(
-    plain_http_callbacks_only_on_loopback_by_default,
-    |app: TestApp| async {
-        let mut browser = legacy_client(&app).await;
-        assert!(!plain_http_callback_works(&mut browser, "http://nas.lan/callback").await);
-        assert!(plain_http_callback_works(&mut browser, "http://127.0.0.1:8080/callback").await);
-    }
-);
-
-db_test!(
-    plain_http_callbacks_when_allowed,
-    env = [("ALLOW_INSECURE_CALLBACK_URLS", "true")],
-    |app: TestApp| async {
-        let mut browser = legacy_client(&app).await;
-        assert!(plain_http_callback_works(&mut browser, "http://nas.lan/callback").await);
-    }
-);
-
 db_test!(
     require_pkce_makes_confidential_clients_send_a_challenge,
     env = [("REQUIRE_PKCE", "true")],
@@ -873,44 +657,6 @@ db_test!(
         let (code, verifier) = code_for(&mut browser, "rp").await;
         let r = exchange(&app, "rp", &code, &verifier).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    }
-);
-
-/// Signs in to "rp" and out again with only `id_token_hint`; where the logout went.
-async fn logout_target(app: &TestApp, browser: &mut Client<'_>) -> String {
-    let (code, verifier) = code_for(browser, "rp").await;
-    let t: Value = exchange(app, "rp", &code, &verifier).await.json();
-    let id = t["id_token"].as_str().unwrap();
-    let r = browser
-        .get(&format!("/api/oidc/end-session?id_token_hint={id}"))
-        .await;
-    r.header("location").to_owned()
-}
-
-db_test!(
-    logout_without_a_uri_never_goes_to_a_pattern,
-    |app: TestApp| async {
-        OidcClient::confidential("rp").insert(&app).await;
-        let logout_urls = |urls: Value| oidc_clients::ActiveModel {
-            id: Set("rp".into()),
-            logout_callback_urls: Set(Some(urls)),
-            ..Default::default()
-        };
-        let (mut browser, mut auth) = admin_with_passkey(&app).await;
-        // The first registered address, skipping a pattern before it.
-        logout_urls(json!(["https://rp.example/*", LOGOUT]))
-            .update(&app.db)
-            .await
-            .unwrap();
-        login(&mut browser, &mut auth).await;
-        assert_eq!(logout_target(&app, &mut browser).await, LOGOUT);
-        // Only a pattern: the confirmation page, not a URL with a `*` in it.
-        logout_urls(json!(["https://rp.example/*"]))
-            .update(&app.db)
-            .await
-            .unwrap();
-        login(&mut browser, &mut auth).await;
-        assert_eq!(logout_target(&app, &mut browser).await, "/logout");
     }
 );
 
@@ -978,119 +724,3 @@ db_test!(
         assert!(pkce_supported().await, "the client proved it does PKCE");
     }
 );
-
-db_test!(
-    skipping_consent_still_records_the_grant,
-    |app: TestApp| async {
-        OidcClient::confidential("rp")
-            .skip_consent()
-            .insert(&app)
-            .await;
-        let mut browser = passkey_admin(&app).await;
-        let (code, verifier) = code_for(&mut browser, "rp").await;
-        let t: Value = exchange(&app, "rp", &code, &verifier).await.json();
-        // The user sees the client among their authorized apps.
-        let apps: Value = browser
-            .get("/api/oidc/users/me/authorized-clients")
-            .await
-            .json();
-        assert_eq!(apps["data"][0]["client"]["id"], "rp", "{apps}");
-        // Logout with the ID token goes back to the client and ends its tokens.
-        let q = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("id_token_hint", t["id_token"].as_str().unwrap())
-            .append_pair("post_logout_redirect_uri", LOGOUT)
-            .finish();
-        let r = browser.get(&format!("/api/oidc/end-session?{q}")).await;
-        assert_eq!(r.header("location"), LOGOUT);
-        let r = refresh(&app, "rp", t["refresh_token"].as_str().unwrap()).await;
-        assert_eq!(
-            error(&r),
-            "invalid_grant",
-            "the grant behind the ID token is revoked"
-        );
-    }
-);
-
-db_test!(
-    the_device_flow_is_off_unless_enabled_for_the_client,
-    |app: TestApp| async {
-        use axum::http::Method;
-        use pocket_id::db::entities::oauth2_sessions;
-        use sea_orm::{EntityTrait, PaginatorTrait};
-        // Any public client's id would otherwise let a phisher start device codes in its name.
-        OidcClient::public("spa").insert(&app).await;
-        let start = || async {
-            post_form(
-                &app,
-                "/api/oidc/device/authorize",
-                &[("client_id", "spa"), ("scope", "openid")],
-                None,
-            )
-            .await
-        };
-        let r = start().await;
-        assert_eq!(error(&r), "unauthorized_client", "{}", r.text());
-        assert_eq!(
-            oauth2_sessions::Entity::find()
-                .count(&app.db)
-                .await
-                .unwrap(),
-            0,
-            "nothing stored"
-        );
-        // Enabled through the admin API (an update without the flag keeps it).
-        let mut admin = crate::fixtures::admin(&app).await;
-        let unchanged = json!({"name": "App spa", "callbackURLs": [CALLBACK], "isPublic": true, "pkceEnabled": true});
-        let mut update = unchanged.clone();
-        update["deviceCodeEnabled"] = json!(true);
-        let r = admin
-            .send(Method::PUT, "/api/oidc/clients/spa", Some(&update))
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-        assert_eq!(r.json::<Value>()["deviceCodeEnabled"], true);
-        let r = admin
-            .send(Method::PUT, "/api/oidc/clients/spa", Some(&unchanged))
-            .await;
-        assert_eq!(r.json::<Value>()["deviceCodeEnabled"], true);
-        let d: Value = start().await.json();
-        let device_code = d["device_code"].as_str().expect("a device code").to_owned();
-        // Switched off again while the device waits: its polls are refused.
-        let mut off = unchanged.clone();
-        off["deviceCodeEnabled"] = json!(false);
-        admin
-            .send(Method::PUT, "/api/oidc/clients/spa", Some(&off))
-            .await;
-        let r = post_form(
-            &app,
-            "/api/oidc/token",
-            &[
-                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-                ("client_id", "spa"),
-                ("device_code", &device_code),
-            ],
-            None,
-        )
-        .await;
-        assert_eq!(error(&r), "unauthorized_client");
-    }
-);
-
-db_test!(user_code_lookups_are_rate_limited, |app: TestApp| async {
-    let mut browser = passkey_admin(&app).await;
-    browser.peer = Some("198.51.100.7:40000".parse().unwrap());
-    // Burst of 5, then 1 per 10 s: guessing 8-character codes goes nowhere.
-    for _ in 0..5 {
-        let r = browser.get("/api/oidc/device/info?code=EAAAAAAA").await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
-    }
-    let r = browser.get("/api/oidc/device/info?code=EAAAAAAA").await;
-    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-    let r = browser
-        .send(
-            axum::http::Method::POST,
-            "/api/oidc/device/verify?code=EAAAAAAA",
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "the same bucket");
-});

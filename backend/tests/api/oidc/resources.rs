@@ -9,13 +9,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 const ORDERS: &str = "https://orders.example.com";
 
-fn error(r: &TestResponse) -> String {
-    r.json::<Value>()["error"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
 /// The claims of a JWT (its signature is checked by the endpoints under test).
 fn claims(jwt: &str) -> Value {
     let payload = jwt.split('.').nth(1).expect("a JWT");
